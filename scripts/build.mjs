@@ -1,0 +1,25 @@
+#!/usr/bin/env zx
+// scripts/build.mjs: build images (base, tasks) in dependency order
+import { register } from 'tsx/esm/api'
+register()
+const { cli } = await import('../tools/cli.ts')
+const { buildImages, listImages } = await import('../tools/images.ts')
+const { UserError } = await import('../tools/errors.ts')
+
+await cli(
+  import.meta.url,
+  '[images..]',
+  'Build the named images (or --all), and any image they need that is missing, dependencies first.\n' +
+    'When the Debian base OS cannot be pulled, it is built with debootstrap from this machine\'s apt mirror.',
+  (y) =>
+    y
+      .positional('images', { type: 'string', array: true, default: [], describe: 'base, or task names' })
+      .option('all', { type: 'boolean', describe: 'Build every image' })
+      .option('no-cache', { type: 'boolean', describe: 'Build without Docker\'s layer cache' })
+      .option('mirror', { type: 'string', describe: 'Debian mirror for debootstrap (default: from /etc/apt)' }),
+  async (argv) => {
+    const names = argv.all ? listImages().map((image) => image.name) : argv.images
+    if (!names.length) throw new UserError('no image named', 'give image names (npx zx scripts/list.mjs --images), or --all')
+    await buildImages(names, { noCache: argv.noCache, mirror: argv.mirror })
+  },
+)

@@ -1,0 +1,21 @@
+#!/usr/bin/env zx
+// scripts/debug.mjs: a root shell in a running interview, or in a throwaway container of an image
+import { register } from 'tsx/esm/api'
+register()
+const { cli } = await import('../tools/cli.ts')
+const { debugShell } = await import('../tools/debug.ts')
+
+await cli(
+  import.meta.url,
+  '<target> [command..]',
+  'Open a root shell (or run a command) in the running interview <target>, or in a throwaway\n' +
+    'container of the image <target> for task authors. Example: debug base -- cat /etc/os-release',
+  (y) =>
+    y
+      .positional('target', { type: 'string', demandOption: true, describe: 'Interview name or image name' })
+      .positional('command', { type: 'string', array: true, default: [], describe: 'Command to run instead of a shell' })
+      .parserConfiguration({ 'halt-at-non-option': true }),
+  async (argv) => {
+    process.exitCode = await debugShell(argv.target, argv.command.map(String))
+  },
+)

@@ -1,0 +1,51 @@
+#!/usr/bin/env zx
+// scripts/keys.mjs: the SSH keys of a running interview, and new keypairs for candidates
+import { register } from 'tsx/esm/api'
+register()
+const { cli } = await import('../tools/cli.ts')
+const { addKeys, listKeys, removeKeys } = await import('../tools/authorized-keys.ts')
+const { writeKeyPair } = await import('../tools/keys.ts')
+const { REPO_ROOT } = await import('../tools/images.ts')
+const { UserError } = await import('../tools/errors.ts')
+const { join } = await import('node:path')
+
+await cli(
+  import.meta.url,
+  '<action> [target] [file]',
+  'add <interview> FILE          allow the public keys in FILE to log in (no restart)\n' +
+    'list <interview>              show the keys allowed to log in\n' +
+    'remove <interview> FILE|FP    remove keys by file, fingerprint or comment\n' +
+    'new NAME                      write a keypair for a candidate to keys/NAME (git-ignored)',
+  (y) =>
+    y
+      .positional('action', { choices: ['add', 'list', 'remove', 'new'], demandOption: true })
+      .positional('target', { type: 'string', describe: 'Interview name (or NAME for `new`)' })
+      .positional('file', { type: 'string', describe: 'Public key file, or a fingerprint for remove' }),
+  async (argv) => {
+    /** @type {(value: string | undefined, what: string) => string} */
+    const need = (value, what) => {
+      if (!value) throw new UserError(`keys ${argv.action} needs ${what}`, 'see npx zx scripts/keys.mjs --help')
+      return value
+    }
+    /** @type {(keys: import('../tools/keys.ts').PublicKey[]) => string} */
+    const show = (keys) => keys.map((key) => `${key.fingerprint}  ${key.type}  ${key.comment}`).join('\n')
+    switch (argv.action) {
+      case 'add': {
+        const added = await addKeys(need(argv.target, 'an interview name'), need(argv.file, 'a public key file'))
+        console.log(added.length ? `added:\n${show(added)}` : 'those keys were already allowed')
+        break
+      }
+      case 'list':
+        console.log(show(await listKeys(need(argv.target, 'an interview name'))) || 'no keys (password login only)')
+        break
+      case 'remove':
+        console.log(`removed:\n${show(await removeKeys(need(argv.target, 'an interview name'), need(argv.file, 'a key file or fingerprint')))}`)
+        break
+      case 'new': {
+        const pair = writeKeyPair(need(argv.target, 'a NAME'), join(REPO_ROOT, 'keys'))
+        console.log(`private key: ${pair.privateKey}\npublic key:  ${pair.publicKey}\nuse it:      --key ${pair.publicKey} when you run, or keys add INTERVIEW ${pair.publicKey}`)
+        break
+      }
+    }
+  },
+)

@@ -1,0 +1,30 @@
+#!/usr/bin/env zx
+// scripts/list.mjs: the running interviews (or, with --images, the images there are to run)
+import { register } from 'tsx/esm/api'
+register()
+const { cli } = await import('../tools/cli.ts')
+const { listInterviews } = await import('../tools/interviews.ts')
+const { listImages } = await import('../tools/images.ts')
+const { formatAge, formatTable } = await import('../tools/format.ts')
+
+await cli(
+  import.meta.url,
+  '',
+  'List the interviews this project started: name, task, address, age and connected clients.',
+  (y) =>
+    y
+      .option('images', { type: 'boolean', describe: 'List the images and tasks there are to run instead' })
+      .option('json', { type: 'boolean', describe: 'Print JSON' }),
+  async (argv) => {
+    if (argv.images) {
+      const images = listImages().map(({ name, kind, tag }) => ({ name, kind, tag }))
+      console.log(argv.json ? JSON.stringify(images) : formatTable(['NAME', 'KIND', 'IMAGE'], images.map((i) => [i.name, i.kind, i.tag])))
+      return
+    }
+    const interviews = await listInterviews()
+    if (argv.json) return console.log(JSON.stringify(interviews))
+    if (!interviews.length) return console.log('no interviews (start one: npx zx scripts/run.mjs base)')
+    const rows = interviews.map((i) => [i.name, i.task, i.address, formatAge(Date.now() - i.createdAt.getTime()), i.clients === null ? '-' : String(i.clients), i.state])
+    console.log(formatTable(['NAME', 'TASK', 'ADDRESS', 'AGE', 'CLIENTS', 'STATE'], rows))
+  },
+)

@@ -1,0 +1,14 @@
+#!/usr/bin/env zx
+// scripts/rebuild-all.mjs: rebuild every image in dependency order, through Nx
+import { register } from 'tsx/esm/api'
+register()
+const { cli } = await import('../tools/cli.ts')
+const { rebuildAll } = await import('../tools/rebuild.ts')
+
+await cli(
+  import.meta.url,
+  '',
+  'Rebuild every image (base first, then each task) with `nx run-many -t build`.',
+  (y) => y.option('no-cache', { type: 'boolean', describe: 'Build without Docker\'s layer cache' }),
+  (argv) => rebuildAll({ noCache: argv.noCache }),
+)

@@ -1,0 +1,40 @@
+#!/usr/bin/env zx
+// scripts/run.mjs: start an interview of a task and print how to join it
+import { register } from 'tsx/esm/api'
+register()
+const { cli } = await import('../tools/cli.ts')
+const { runInterview } = await import('../tools/interviews.ts')
+const { connectionCard, connectionJson } = await import('../tools/card.ts')
+
+await cli(
+  import.meta.url,
+  '<task>',
+  'Start an interview of <task> (base, or a folder of images/tasks), building its image if needed.\n' +
+    'Prints the ssh command and password to give the candidate; everyone who logs in shares one terminal.',
+  (y) =>
+    y
+      .positional('task', { type: 'string', demandOption: true, describe: 'Image to run: base or a task name' })
+      .option('name', { type: 'string', describe: 'Interview name (default: <task>-<random>)' })
+      .option('port', { type: 'number', describe: 'Host port for SSH (default: a free one)' })
+      .option('bind', { type: 'string', default: '127.0.0.1', describe: 'Host address to publish SSH on' })
+      .option('password', { type: 'string', describe: 'Password for `user` (default: a strong random one); --no-password for keys only' })
+      .option('key', { type: 'string', array: true, describe: 'Public key file allowed to log in (repeatable)' })
+      .option('memory', { type: 'string', default: '1g', describe: 'Memory limit' })
+      .option('cpus', { type: 'number', default: 1, describe: 'CPU limit' })
+      .option('pids', { type: 'number', default: 512, describe: 'Process limit' })
+      .option('mirror', { type: 'string', describe: 'Debian mirror for building the base OS when it cannot be pulled' })
+      .option('json', { type: 'boolean', describe: 'Print the details as one JSON object' }),
+  async (argv) => {
+    const password = /** @type {string | boolean | undefined} */ (argv.password)
+    const details = await runInterview(argv.task, {
+      name: argv.name,
+      port: argv.port,
+      bind: argv.bind,
+      password: password === false ? false : password === undefined ? undefined : String(password),
+      keys: argv.key,
+      limits: { memory: argv.memory, cpus: argv.cpus, pids: argv.pids },
+      mirror: argv.mirror,
+    })
+    console.log(argv.json ? JSON.stringify(connectionJson(details)) : connectionCard(details))
+  },
+)

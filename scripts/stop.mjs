@@ -1,0 +1,20 @@
+#!/usr/bin/env zx
+// scripts/stop.mjs: stop interviews and remove everything they made
+import { register } from 'tsx/esm/api'
+register()
+const { cli } = await import('../tools/cli.ts')
+const { stopInterviews } = await import('../tools/interviews.ts')
+
+await cli(
+  import.meta.url,
+  '[names..]',
+  'Stop the named interviews (or --all) and remove their containers, networks and volumes.\nOnly interviews this project started are touched.',
+  (y) =>
+    y
+      .positional('names', { type: 'string', array: true, default: [], describe: 'Interview names (see list.mjs)' })
+      .option('all', { type: 'boolean', describe: 'Stop every interview' }),
+  async (argv) => {
+    const stopped = await stopInterviews(argv.names, { all: argv.all })
+    console.log(stopped.length ? `stopped: ${stopped.join(', ')}` : 'no interviews to stop')
+  },
+)

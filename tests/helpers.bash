@@ -1,0 +1,109 @@
+# Helpers shared by every image's bats tests. Interviews are started through the real scripts,
+# and people log in with the real OpenSSH client; host-side tmux gives each client a real terminal.
+# Public helpers are plain names; internal ones start with `_`.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ZX="$REPO_ROOT/node_modules/.bin/zx"
+BATS_LIB="${BATS_LIB:-/usr/lib/bats}"
+load "$BATS_LIB/bats-support/load"
+load "$BATS_LIB/bats-assert/load"
+
+# Every interview a test starts is named bats-..., so strays are easy to find and remove.
+new_interview_name() { echo "bats-$1-$RANDOM$RANDOM"; }
+
+# A fresh ed25519 keypair: `new_key NAME` prints the private key's path; the public key is beside it (.pub).
+new_key() {
+  local dir
+  dir=$(mktemp -d "$BATS_FILE_TMPDIR/key.XXXXXX")
+  ssh-keygen -q -t ed25519 -N '' -C "$1" -f "$dir/$1"
+  echo "$dir/$1"
+}
+
+# start_interview TASK [run args...]: starts an interview with a candidate key and exports
+# INTERVIEW, SSH_PORT, SSH_PASSWORD, SSH_KEY and HOST_KEY for the other helpers.
+start_interview() {
+  local task=$1; shift
+  SSH_KEY=$(new_key candidate)
+  INTERVIEW=$(new_interview_name "$task")
+  local json
+  json=$("$ZX" "$REPO_ROOT/scripts/run.mjs" "$task" --name "$INTERVIEW" --key "$SSH_KEY.pub" --json "$@") || return 1
+  SSH_PORT=$(jq -r .port <<<"$json")
+  SSH_PASSWORD=$(jq -r .password <<<"$json")
+  HOST_KEY=$(jq -r .hostKeyFingerprint <<<"$json")
+  export INTERVIEW SSH_PORT SSH_PASSWORD SSH_KEY HOST_KEY
+}
+
+# stop_interview [NAME]: prints the container's last log lines (shown when a test failed), then stops it.
+stop_interview() {
+  local name=${1:-$INTERVIEW}
+  [ -n "$name" ] || return 0
+  echo "# last log lines of $name:" >&3
+  docker logs --tail 10 "ie-$name" 2>&1 | sed 's/^/#   /' >&3 || true
+  "$ZX" "$REPO_ROOT/scripts/stop.mjs" "$name" >/dev/null 2>&1 || true
+}
+
+_ssh_options=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10)
+
+# ssh_as_candidate [CMD...]: a key login as `user`, running CMD (non-interactive).
+ssh_as_candidate() {
+  ssh "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$SSH_KEY" -p "$SSH_PORT" user@127.0.0.1 "$@"
+}
+
+# ssh_with_password PASSWORD [USER] [CMD...]: a password-only login.
+ssh_with_password() {
+  local password=$1 user=${2:-user}; shift 2 || shift $#
+  SSHPASS="$password" sshpass -e ssh "${_ssh_options[@]}" -o PubkeyAuthentication=no -o PreferredAuthentications=password \
+    -o NumberOfPasswordPrompts=1 -p "$SSH_PORT" "$user@127.0.0.1" "${@:-true}"
+}
+
+# ssh_with_key KEYFILE [CMD...]: a key login with a given private key.
+ssh_with_key() {
+  local key=$1; shift
+  ssh "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$key" -p "$SSH_PORT" user@127.0.0.1 "$@"
+}
+
+# Terminals: an interactive SSH client in a host-side tmux pane, as a person would have.
+_tmux() { tmux -L "bats-$INTERVIEW" "$@"; }
+
+# terminal_open ID: logs in interactively (joining the shared session) in terminal ID.
+terminal_open() {
+  local ssh_cmd="ssh ${_ssh_options[*]} -o BatchMode=yes -o IdentitiesOnly=yes -i $SSH_KEY -p $SSH_PORT -tt user@127.0.0.1"
+  _tmux new-session -d -s "$1" -x 120 -y 40 "$ssh_cmd"
+  wait_for_screen "$1" 'connected'
+}
+
+# terminal_type ID TEXT: types TEXT and Enter in terminal ID.
+terminal_type() {
+  _tmux send-keys -t "$1" -l "$2"
+  _tmux send-keys -t "$1" Enter
+}
+
+terminal_screen() { _tmux capture-pane -p -t "$1"; }
+
+# wait_for_screen ID TEXT [SECONDS]: waits until terminal ID shows TEXT.
+wait_for_screen() {
+  local deadline=$((SECONDS + ${3:-10}))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    terminal_screen "$1" 2>/dev/null | grep -qF -- "$2" && return 0
+    sleep 0.2
+  done
+  echo "terminal $1 never showed '$2'; it shows:" >&2
+  terminal_screen "$1" >&2 || true
+  return 1
+}
+
+close_terminals() { _tmux kill-server 2>/dev/null || true; }
+
+# interview_container [NAME]: the container's name, for docker inspect/exec in host-side checks.
+interview_container() { echo "ie-${1:-$INTERVIEW}"; }
+
+# interview_cgroup_value FILE: reads a cgroup file (e.g. pids.current) of the interview from the host side.
+interview_cgroup_value() {
+  local id file
+  id=$(docker inspect -f '{{.Id}}' "$(interview_container)")
+  for file in /sys/fs/cgroup/*/docker/"$id"/"$1" /sys/fs/cgroup/*/system.slice/docker-"$id".scope/"$1" \
+              /sys/fs/cgroup/system.slice/docker-"$id".scope/"$1"; do
+    [ -r "$file" ] && { cat "$file"; return 0; }
+  done
+  return 1
+}

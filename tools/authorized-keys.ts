@@ -1,0 +1,58 @@
+// The keys that may log in to a running interview, changed without restarting it.
+import type Docker from 'dockerode'
+import { connectDocker, execIn } from './docker.ts'
+import { UserError } from './errors.ts'
+import { interviewContainer } from './interviews.ts'
+import { parsePublicKey, readPublicKeys, type PublicKey } from './keys.ts'
+
+const FILE = '/home/user/.ssh/authorized_keys'
+
+async function readKeys(container: Docker.Container): Promise<PublicKey[]> {
+  const result = await execIn(container, ['cat', FILE])
+  return result.stdout.split('\n').map(parsePublicKey).filter((key): key is PublicKey => !!key)
+}
+
+async function writeKeys(container: Docker.Container, keys: PublicKey[]): Promise<void> {
+  const text = keys.map((key) => key.line + '\n').join('')
+  const script = `umask 077; printf '%s' "$1" > ${FILE}.new && chown user:user ${FILE}.new && mv ${FILE}.new ${FILE}`
+  const result = await execIn(container, ['sh', '-c', script, 'sh', text])
+  if (result.exitCode !== 0) throw new UserError(`could not write the interview's authorized keys: ${result.stderr.trim()}`, 'is the interview still running? (npx zx scripts/list.mjs)')
+}
+
+/** Adds the keys in `file` (checked before anything changes); returns those that were new. */
+export async function addKeys(interview: string, file: string): Promise<PublicKey[]> {
+  const wanted = readPublicKeys(file)
+  const container = await interviewContainer(await connectDocker(), interview)
+  const keys = await readKeys(container)
+  const added = wanted.filter((key) => !keys.some((k) => k.fingerprint === key.fingerprint))
+  if (added.length) await writeKeys(container, [...keys, ...added])
+  return added
+}
+
+export async function listKeys(interview: string): Promise<PublicKey[]> {
+  return readKeys(await interviewContainer(await connectDocker(), interview))
+}
+
+/** Removes the keys in a file, or the key with a given fingerprint or comment. */
+export async function removeKeys(interview: string, which: string): Promise<PublicKey[]> {
+  const byFile = /^SHA256:/.test(which) ? undefined : tryReadKeys(which)
+  const container = await interviewContainer(await connectDocker(), interview)
+  const keys = await readKeys(container)
+  const matches = (key: PublicKey) =>
+    byFile ? byFile.some((k) => k.fingerprint === key.fingerprint) : key.fingerprint === which || key.comment === which
+  const removed = keys.filter(matches)
+  if (!removed.length) {
+    throw new UserError(`interview "${interview}" has no key matching ${which}`, `see its keys: npx zx scripts/keys.mjs list ${interview}`)
+  }
+  await writeKeys(container, keys.filter((key) => !matches(key)))
+  return removed
+}
+
+function tryReadKeys(which: string): PublicKey[] | undefined {
+  try {
+    return readPublicKeys(which)
+  } catch (error) {
+    if (error instanceof UserError && /cannot read/.test(error.message)) return undefined
+    throw error
+  }
+}

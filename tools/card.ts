@@ -1,0 +1,62 @@
+// The connection card: everything an interviewer passes on to the candidate.
+import { hostname } from 'node:os'
+
+export interface InterviewDetails {
+  name: string
+  task: string
+  bind: string
+  port: number
+  user: string
+  password: string | null
+  hostKeyFingerprint: string
+  fullToolset: boolean
+  missingTools: string[]
+  limits: { memory: string; cpus: number; pids: number }
+}
+
+/** The host name to give the candidate: the bound address, or this machine's name when bound to all. */
+export function publicHost(bind: string): string {
+  return bind === '0.0.0.0' || bind === '::' ? hostname() : bind
+}
+
+/** The ssh command to join. HostKeyAlias keeps each interview's fresh host key apart in known_hosts. */
+export function sshCommand(details: Pick<InterviewDetails, 'name' | 'bind' | 'port' | 'user'>): string {
+  const port = details.port === 22 ? '' : `-p ${details.port} `
+  return `ssh ${port}-o HostKeyAlias=interview-${details.name} ${details.user}@${publicHost(details.bind)}`
+}
+
+export const stopCommand = (name: string) => `npx zx scripts/stop.mjs ${name}`
+
+export function connectionCard(details: InterviewDetails): string {
+  const lines = [
+    `Interview "${details.name}" is ready (task: ${details.task})`,
+    '',
+    `  join:      ${sshCommand(details)}`,
+    details.password ? `  password:  ${details.password}` : '  password:  none (key login only)',
+    `  host key:  ${details.hostKeyFingerprint}`,
+    '',
+    'Everyone who logs in shares ONE terminal: the candidate and the interviewers see and type on the same screen.',
+    `Limits: ${details.limits.memory} memory, ${details.limits.cpus} CPU, ${details.limits.pids} processes.`,
+  ]
+  if (!details.fullToolset) lines.push(`Not available on this Docker daemon: ${details.missingTools.join(', ')} (docs/security.md).`)
+  lines.push(`Stop it:   ${stopCommand(details.name)}`)
+  return lines.join('\n')
+}
+
+export function connectionJson(details: InterviewDetails): Record<string, unknown> {
+  return {
+    name: details.name,
+    task: details.task,
+    host: publicHost(details.bind),
+    bind: details.bind,
+    port: details.port,
+    user: details.user,
+    password: details.password,
+    ssh: sshCommand(details),
+    hostKeyFingerprint: details.hostKeyFingerprint,
+    fullToolset: details.fullToolset,
+    missingTools: details.missingTools,
+    limits: details.limits,
+    stop: stopCommand(details.name),
+  }
+}

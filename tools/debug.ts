@@ -1,0 +1,31 @@
+// A root shell for task authors (a throwaway container of an image) and interviewers (a running interview).
+import { $ } from 'zx'
+import { connectDocker } from './docker.ts'
+import { UserError } from './errors.ts'
+import { ensureImage, listImages } from './images.ts'
+import { listInterviews } from './interviews.ts'
+import { containerName, LABEL } from './names.ts'
+import { capabilityPlan, DEFAULT_LIMITS } from './security.ts'
+
+/** Runs `command` (default: a login shell) as root in the interview or image named `target`; returns its exit code. */
+export async function debugShell(target: string, command: string[] = []): Promise<number> {
+  const docker = await connectDocker()
+  const tty = process.stdin.isTTY ? ['-it'] : ['-i']
+  const argv = command.length ? command : ['bash', '-l']
+  const interviews = await listInterviews(docker)
+  if (interviews.some((interview) => interview.name === target && interview.state === 'running')) {
+    return (await $({ stdio: 'inherit', nothrow: true })`docker exec ${tty} -u root ${containerName(target)} ${argv}`).exitCode ?? 1
+  }
+  if (!listImages().some((image) => image.name === target)) {
+    throw new UserError(
+      `no running interview or image named "${target}"`,
+      `interviews: ${interviews.map((i) => i.name).join(', ') || 'none'}; images: ${listImages().map((i) => i.name).join(', ')}`,
+    )
+  }
+  const image = await ensureImage(docker, target)
+  const caps = capabilityPlan(await docker.info()).capAdd.flatMap((cap) => ['--cap-add', cap])
+  const limits = ['--memory', DEFAULT_LIMITS.memory, '--cpus', String(DEFAULT_LIMITS.cpus), '--pids-limit', String(DEFAULT_LIMITS.pids)]
+  const labels = ['--label', `${LABEL.managed}=true`, '--label', `${LABEL.role}=debug`]
+  const run = $({ stdio: 'inherit', nothrow: true })`docker run --rm ${tty} ${labels} ${caps} ${limits} --entrypoint= ${image.tag} ${argv}`
+  return (await run).exitCode ?? 1
+}

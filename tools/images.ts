@@ -1,0 +1,104 @@
+// The catalog of images (images/base, images/tasks/<task>) and building them in dependency order.
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { $ } from 'zx'
+import { ensureBaseOs } from './base-os.ts'
+import { connectDocker, imageExists, type Docker } from './docker.ts'
+import { CommandError, UserError } from './errors.ts'
+import { imageTag } from './names.ts'
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+export interface ImageDefinition {
+  name: string
+  dir: string
+  tag: string
+  /** Images this one is built FROM (the Nx project's implicitDependencies). */
+  dependsOn: string[]
+  kind: 'base' | 'task'
+}
+
+/** Every image the repository defines: the base, then each folder under images/tasks. */
+export function listImages(root = REPO_ROOT): ImageDefinition[] {
+  const images: ImageDefinition[] = []
+  const add = (name: string, dir: string, kind: ImageDefinition['kind']) => {
+    if (!existsSync(join(dir, 'Dockerfile'))) return
+    const project = join(dir, 'project.json')
+    const dependsOn: string[] = existsSync(project) ? (JSON.parse(readFileSync(project, 'utf8')).implicitDependencies ?? []) : []
+    images.push({ name, dir, tag: imageTag(name), dependsOn, kind })
+  }
+  add('base', join(root, 'images/base'), 'base')
+  const tasks = join(root, 'images/tasks')
+  if (existsSync(tasks)) {
+    for (const name of readdirSync(tasks).sort()) add(name, join(tasks, name), 'task')
+  }
+  return images
+}
+
+/** The named image, or an error that lists the known ones. */
+export function findImage(name: string, images = listImages()): ImageDefinition {
+  const image = images.find((candidate) => candidate.name === name)
+  if (!image) {
+    throw new UserError(`unknown image or task "${name}"`, `known: ${images.map((i) => i.name).join(', ')} (npx zx scripts/list.mjs --images)`)
+  }
+  return image
+}
+
+/** The named images and everything they are built from, dependencies first. */
+export function buildOrder(names: string[], images = listImages()): ImageDefinition[] {
+  const order: ImageDefinition[] = []
+  const visit = (name: string, path: string[]) => {
+    if (path.includes(name)) throw new UserError(`images depend on each other in a circle: ${[...path, name].join(' -> ')}`)
+    const image = findImage(name, images)
+    for (const dependency of image.dependsOn) visit(dependency, [...path, name])
+    if (!order.includes(image)) order.push(image)
+  }
+  for (const name of names) visit(name, [])
+  return order
+}
+
+export interface BuildOptions {
+  noCache?: boolean
+  mirror?: string
+  /** Rebuild the dependencies too, instead of only building those that are missing. */
+  withDependencies?: boolean
+  log?: (line: string) => void
+}
+
+/** Builds the named images, and any image they need that is missing, in dependency order. */
+export async function buildImages(names: string[], options: BuildOptions = {}): Promise<void> {
+  const docker = await connectDocker()
+  const wanted = new Set(names)
+  for (const image of buildOrder(names)) {
+    if (!wanted.has(image.name) && !options.withDependencies && (await imageExists(docker, image.tag))) continue
+    await buildImage(docker, image, options)
+  }
+}
+
+/** Builds one image with `docker build`, its output going to stderr; a failure shows the last lines. */
+export async function buildImage(docker: Docker, image: ImageDefinition, options: BuildOptions = {}): Promise<void> {
+  const log = options.log ?? ((line: string) => console.error(line))
+  if (image.kind === 'base') await ensureBaseOs(docker, { mirror: options.mirror, log })
+  log(`building ${image.tag} from ${image.dir}`)
+  const flags = options.noCache || process.env.INTERVIEW_ENV_NO_CACHE === '1' ? ['--no-cache'] : []
+  const build = $({ nothrow: true, quiet: true, cwd: image.dir })`docker build ${flags} --label interview-env.image=${image.name} -t ${image.tag} .`
+  let output = ''
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20000)
+    process.stderr.write(chunk)
+  }
+  build.stdout.on('data', keep)
+  build.stderr.on('data', keep)
+  const result = await build
+  if (result.exitCode !== 0) {
+    throw new CommandError(`building ${image.tag}`, result.exitCode, output, `fix ${join(image.dir, 'Dockerfile')} and run the build again`)
+  }
+}
+
+/** Builds the image of `name` if it does not exist yet. */
+export async function ensureImage(docker: Docker, name: string, options: BuildOptions = {}): Promise<ImageDefinition> {
+  const image = findImage(name)
+  if (!(await imageExists(docker, image.tag))) await buildImages([name], options)
+  return image
+}

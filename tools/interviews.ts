@@ -1,0 +1,239 @@
+// Interviews: start one, find them, list them, stop them. Each interview is one labelled container
+// on its own labelled network; nothing here touches a container this project did not start.
+import type Docker from 'dockerode'
+import { connectionCard, type InterviewDetails } from './card.ts'
+import { connectDocker, containerLogs, execIn } from './docker.ts'
+import { UserError, lastLines } from './errors.ts'
+import { ensureImage, findImage } from './images.ts'
+import { newKeyPair, readPublicKeys } from './keys.ts'
+import { checkInterviewName, containerName, interviewLabels, LABEL, networkName, newInterviewName } from './names.ts'
+import { newPassword } from './passwords.ts'
+import { checkBindAddress, checkPort, checkPortFree } from './ports.ts'
+import { capabilityPlan, DEFAULT_LIMITS, parseMemory, type Limits } from './security.ts'
+import { waitForLogin } from './ssh-login.ts'
+
+export interface RunOptions {
+  name?: string
+  port?: number
+  bind?: string
+  /** A password to use; `false` for key login only; by default a new random one. */
+  password?: string | false
+  /** Files of public keys that may log in. */
+  keys?: string[]
+  limits?: Partial<Limits>
+  mirror?: string
+  log?: (line: string) => void
+}
+
+/** Checks everything that needs no Docker: bad input fails here, before anything starts. */
+function checkRunOptions(task: string, options: RunOptions) {
+  const image = findImage(task)
+  const name = checkInterviewName(options.name ?? newInterviewName(task))
+  const bind = checkBindAddress(options.bind ?? '127.0.0.1')
+  if (options.port !== undefined) checkPort(options.port)
+  const keys = (options.keys ?? []).flatMap(readPublicKeys)
+  const password = options.password === false ? null : (options.password ?? newPassword())
+  if (password === null && keys.length === 0) {
+    throw new UserError('--no-password leaves nobody able to log in', 'add --key FILE with a public key, or drop --no-password')
+  }
+  if (password !== null && (password.length < 8 || /[\n\r]/.test(password))) {
+    throw new UserError('the password must be one line of at least 8 characters', 'give another --password, or leave it out to get a random one')
+  }
+  const limits = { ...DEFAULT_LIMITS, ...options.limits }
+  try {
+    parseMemory(limits.memory)
+  } catch {
+    throw new UserError(`--memory ${limits.memory} is not a size`, 'use a size like 512m or 2g')
+  }
+  if (!(limits.cpus > 0) || !(limits.pids >= 64)) {
+    throw new UserError('--cpus must be above 0 and --pids at least 64', 'e.g. --cpus 1 --pids 512')
+  }
+  return { image, name, bind, keys, password, limits }
+}
+
+/** Starts an interview of `task` and returns its details once a real SSH login succeeds. */
+export async function runInterview(task: string, options: RunOptions = {}): Promise<InterviewDetails> {
+  const log = options.log ?? ((line: string) => console.error(line))
+  const { image, name, bind, keys, password, limits } = checkRunOptions(task, options)
+  const docker = await connectDocker()
+  if (await interviewExists(docker, name)) {
+    throw new UserError(`an interview named "${name}" already exists`, `choose another --name, or stop it first: npx zx scripts/stop.mjs ${name}`)
+  }
+  if (options.port !== undefined) await checkPortFree(options.port, bind)
+  await ensureImage(docker, task, { mirror: options.mirror, log })
+  const plan = capabilityPlan(await docker.info())
+  if (plan.warning) log(`warning: ${plan.warning}`)
+
+  const probe = newKeyPair('interview-env readiness probe')
+  const labels = interviewLabels(name, task)
+  let container: Docker.Container | undefined
+  try {
+    await docker.createNetwork({ Name: networkName(name), Driver: 'bridge', Labels: labels, CheckDuplicate: true })
+    container = await docker.createContainer({
+      name: containerName(name),
+      Image: image.tag,
+      Hostname: name,
+      Labels: labels,
+      Env: [
+        `INTERVIEW_NAME=${name}`,
+        `INTERVIEW_TASK=${task}`,
+        `INTERVIEW_PASSWORD=${password ?? ''}`,
+        `INTERVIEW_AUTHORIZED_KEYS=${keys.map((key) => key.line).join('\n')}`,
+        `INTERVIEW_PROBE_KEY=${probe.publicKey}`,
+      ],
+      ExposedPorts: { '22/tcp': {} },
+      StopTimeout: 3,
+      HostConfig: {
+        NetworkMode: networkName(name),
+        PortBindings: { '22/tcp': [{ HostIp: bind, HostPort: options.port ? String(options.port) : '' }] },
+        CapAdd: plan.capAdd,
+        Memory: parseMemory(limits.memory),
+        MemorySwap: parseMemory(limits.memory),
+        NanoCpus: Math.round(limits.cpus * 1e9),
+        PidsLimit: limits.pids,
+        RestartPolicy: { Name: 'no' },
+      },
+    })
+    await container.start()
+    const port = await publishedPort(container)
+    const started = container
+    const hostKeyFingerprint = await waitForLogin(
+      { host: bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind, port, username: 'user', privateKey: probe.privateKey },
+      { stillStarting: async () => (await started.inspect()).State.Running },
+    )
+    return { name, task, bind, port, user: 'user', password, hostKeyFingerprint, ...plan, limits }
+  } catch (error) {
+    const logs = container ? await containerLogs(container) : ''
+    await removeInterview(docker, name)
+    throw explainStartFailure(error, name, bind, options.port, logs)
+  }
+}
+
+/** Turns what Docker or the login probe said into an error the user can act on. */
+function explainStartFailure(error: unknown, name: string, bind: string, port: number | undefined, logs: string): unknown {
+  const message = (error as Error)?.message ?? String(error)
+  if (/port is already allocated|address already in use/i.test(message)) {
+    return new UserError(`port ${port} on ${bind} is already in use`, 'pick another with --port, or leave --port out to get a free one')
+  }
+  if (/no SSH login succeeded/.test(message)) {
+    const last = lastLines(logs, 1)[0] ?? 'the container printed nothing'
+    return new UserError(`interview "${name}" did not accept an SSH login: ${last}`, 'nothing was left running; see `npx zx scripts/debug.mjs IMAGE` to look inside the image')
+  }
+  return error
+}
+
+async function publishedPort(container: Docker.Container): Promise<number> {
+  const info = await container.inspect()
+  const binding = info.NetworkSettings.Ports?.['22/tcp']?.[0]
+  if (!binding) throw new Error('Docker published no port for SSH')
+  return Number(binding.HostPort)
+}
+
+/** The containers, networks and volumes labelled with an interview's name. */
+async function interviewResources(docker: Docker, name: string) {
+  const filters = JSON.stringify({ label: [`${LABEL.managed}=true`, `${LABEL.interview}=${name}`] })
+  const [containers, networks, volumes] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+    docker.listVolumes({ filters }),
+  ])
+  return { containers, networks, volumes: volumes.Volumes ?? [] }
+}
+
+async function interviewExists(docker: Docker, name: string): Promise<boolean> {
+  const found = await interviewResources(docker, name)
+  if (found.containers.length || found.networks.length) return true
+  // A container or network of that name that this project did not start would collide too.
+  const byName = await docker.listContainers({ all: true, filters: JSON.stringify({ name: [`^/${containerName(name)}$`] }) })
+  return byName.length > 0
+}
+
+/** Removes everything an interview owns: containers (stopped first), networks, volumes. */
+async function removeInterview(docker: Docker, name: string): Promise<void> {
+  const found = await interviewResources(docker, name)
+  await Promise.all(
+    found.containers.map(async (info) => {
+      const container = docker.getContainer(info.Id)
+      if (info.State === 'running') await container.stop({ t: 3 }).catch(() => undefined)
+      await container.remove({ force: true, v: true }).catch(() => undefined)
+    }),
+  )
+  for (const network of found.networks) await docker.getNetwork(network.Id).remove().catch(() => undefined)
+  for (const volume of found.volumes) await docker.getVolume(volume.Name).remove().catch(() => undefined)
+}
+
+export interface InterviewSummary {
+  name: string
+  task: string
+  address: string
+  createdAt: Date
+  state: string
+  clients: number | null
+}
+
+/** Interviews this project started, newest first, with how many clients are attached to each. */
+export async function listInterviews(docker?: Docker): Promise<InterviewSummary[]> {
+  docker ??= await connectDocker()
+  const containers = await docker.listContainers({
+    all: true,
+    filters: JSON.stringify({ label: [`${LABEL.managed}=true`, `${LABEL.role}=interview`] }),
+  })
+  const client = docker
+  const summaries = await Promise.all(
+    containers.map(async (info): Promise<InterviewSummary> => {
+      const ssh = info.Ports.find((port) => port.PrivatePort === 22 && port.PublicPort)
+      return {
+        name: info.Labels[LABEL.interview] ?? '?',
+        task: info.Labels[LABEL.task] ?? '?',
+        address: ssh ? `${ssh.IP}:${ssh.PublicPort}` : '-',
+        createdAt: new Date(info.Created * 1000),
+        state: info.State,
+        clients: info.State === 'running' ? await countClients(client.getContainer(info.Id)) : null,
+      }
+    }),
+  )
+  return summaries.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+}
+
+/** Clients attached to the shared tmux session (0 when nobody has logged in yet). */
+async function countClients(container: Docker.Container): Promise<number | null> {
+  try {
+    const result = await execIn(container, ['tmux', 'list-clients', '-F', '#{client_tty}'], { user: 'user' })
+    return result.exitCode === 0 ? result.stdout.split('\n').filter(Boolean).length : 0
+  } catch {
+    return null
+  }
+}
+
+/** The running container of an interview, or an error that lists the interviews there are. */
+export async function interviewContainer(docker: Docker, name: string): Promise<Docker.Container> {
+  const found = await interviewResources(docker, name)
+  const running = found.containers.find((info) => info.State === 'running' && info.Labels[LABEL.role] === 'interview')
+  if (!running) throw await unknownInterview(docker, name)
+  return docker.getContainer(running.Id)
+}
+
+async function unknownInterview(docker: Docker, name: string): Promise<UserError> {
+  const names = (await listInterviews(docker)).map((interview) => interview.name)
+  return new UserError(`no interview named "${name}"`, names.length ? `running: ${names.join(', ')}` : 'no interview is running (npx zx scripts/run.mjs base starts one)')
+}
+
+/** Stops the named interviews (or all of them) and removes everything they made. */
+export async function stopInterviews(names: string[], options: { all?: boolean } = {}): Promise<string[]> {
+  const docker = await connectDocker()
+  if (options.all) {
+    const filters = JSON.stringify({ label: [`${LABEL.managed}=true`] })
+    const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })])
+    names = [...new Set([...containers, ...networks].map((item) => item.Labels?.[LABEL.interview]).filter((n): n is string => !!n))]
+  } else if (!names.length) {
+    throw new UserError('no interview named', 'give interview names (npx zx scripts/list.mjs), or --all')
+  }
+  for (const name of names) {
+    const found = await interviewResources(docker, name)
+    if (!found.containers.length && !found.networks.length) throw await unknownInterview(docker, name)
+  }
+  await Promise.all(names.map((name) => removeInterview(docker, name)))
+  return names
+}
+
+export { connectionCard }

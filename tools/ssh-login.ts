@@ -1,0 +1,63 @@
+// Proves that sshd really accepts a login. Docker's port proxy accepts TCP before sshd listens,
+// so only a completed authentication says an interview is ready.
+import ssh2 from 'ssh2'
+import { fingerprintOf } from './keys.ts'
+
+export interface LoginTarget {
+  host: string
+  port: number
+  username: string
+  privateKey: string
+}
+
+/** Logs in once (authentication only, no session) and returns the server's host key fingerprint. */
+export function tryLogin(target: LoginTarget, timeoutMs = 3000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const client = new ssh2.Client()
+    let fingerprint = ''
+    const timer = setTimeout(() => {
+      client.end()
+      reject(new Error('login timed out'))
+    }, timeoutMs)
+    client.on('ready', () => {
+      clearTimeout(timer)
+      client.end()
+      resolve(fingerprint)
+    })
+    client.on('error', (error) => {
+      clearTimeout(timer)
+      client.end()
+      reject(error)
+    })
+    client.connect({
+      host: target.host,
+      port: target.port,
+      username: target.username,
+      privateKey: target.privateKey,
+      readyTimeout: timeoutMs,
+      hostVerifier: (key: Buffer) => {
+        fingerprint = fingerprintOf(key.toString('base64'))
+        return true
+      },
+    })
+  })
+}
+
+/** Retries a login until it succeeds, `stillStarting` says to give up, or the deadline passes. */
+export async function waitForLogin(
+  target: LoginTarget,
+  options: { timeoutMs?: number; stillStarting?: () => Promise<boolean> } = {},
+): Promise<string> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000)
+  let lastError: unknown
+  while (Date.now() < deadline) {
+    try {
+      return await tryLogin(target, Math.min(3000, Math.max(500, deadline - Date.now())))
+    } catch (error) {
+      lastError = error
+    }
+    if (options.stillStarting && !(await options.stillStarting())) break
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`no SSH login succeeded on ${target.host}:${target.port}: ${(lastError as Error)?.message ?? 'timed out'}`)
+}
