@@ -13,9 +13,9 @@ await cli(
   (y) =>
     y
       .positional('target', { type: 'string', demandOption: true, describe: 'Interview name or image name' })
-      .positional('command', { type: 'string', array: true, default: [], describe: 'Command to run instead of a shell' })
-      .parserConfiguration({ 'halt-at-non-option': true }),
+      .positional('command', { type: 'string', array: true, default: [], describe: 'Command to run instead of a shell (after --)' }),
   async (argv) => {
-    process.exitCode = await debugShell(argv.target, argv.command.map(String))
+    const command = [...argv.command, ...argv._].map(String)
+    process.exitCode = await debugShell(argv.target, command)
   },
 )

@@ -107,3 +107,22 @@ interview_cgroup_value() {
   done
   return 1
 }
+
+# zx_script NAME [ARGS...]: runs scripts/NAME.mjs as a user would.
+zx_script() { "$ZX" "$REPO_ROOT/scripts/$1.mjs" "${@:2}"; }
+
+# assert_nothing_left NAME: no container, network or volume of the interview remains.
+assert_nothing_left() {
+  local label="label=interview-env.interview=$1"
+  assert_equal "$(docker ps -aq --filter "$label")" ''
+  assert_equal "$(docker network ls -q --filter "$label")" ''
+  assert_equal "$(docker volume ls -q --filter "$label")" ''
+}
+
+# assert_user_error: the last `run` failed with exit 1, an `error:` line and a `hint:` line, and no stack.
+assert_user_error() {
+  assert_failure 1
+  assert_line --regexp '^error: '
+  assert_line --regexp '^hint: '
+  refute_output --partial '    at '
+}

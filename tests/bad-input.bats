@@ -1,0 +1,104 @@
+# Every bad input gets an `error:` line and a `hint:` line, exit 1, and leaves nothing running.
+load helpers
+
+setup_file() { KEY=$(new_key good); export KEY; }
+teardown() { [ -n "${LISTENER:-}" ] && kill "$LISTENER" 2>/dev/null; rm -rf "${BROKEN_TASK:-/nonexistent}"; true; }
+
+@test "[bad input] an unknown task lists the known ones" {
+  name=$(new_interview_name unknown)
+  run zx_script run ngnix-502 --name "$name"
+  assert_user_error
+  assert_line 'error: unknown image or task "ngnix-502"'
+  assert_line --regexp '^hint: known: base'
+  assert_nothing_left "$name"
+}
+
+@test "[bad input] a Docker daemon that cannot be reached says how to start one" {
+  run env DOCKER_HOST=unix:///tmp/no-docker-here.sock "$ZX" "$REPO_ROOT/scripts/run.mjs" base
+  assert_user_error
+  assert_line --partial 'error: cannot reach the Docker daemon at unix:///tmp/no-docker-here.sock'
+  assert_line --partial 'dockerd'
+  run env DOCKER_HOST=unix:///tmp/no-docker-here.sock "$ZX" "$REPO_ROOT/scripts/list.mjs"
+  assert_user_error
+}
+
+@test "[bad input] a port already in use" {
+  port=$(( 20000 + RANDOM % 10000 ))
+  node -e "require('net').createServer().listen($port, '127.0.0.1')" &
+  LISTENER=$!
+  sleep 0.5
+  name=$(new_interview_name port)
+  run zx_script run base --name "$name" --port "$port"
+  assert_user_error
+  assert_line "error: port $port on 127.0.0.1 is already in use"
+  assert_nothing_left "$name"
+}
+
+@test "[bad input] a missing, invalid or private key file is refused before anything starts" {
+  name=$(new_interview_name keys)
+  run zx_script run base --name "$name" --key /nonexistent/key.pub
+  assert_user_error
+  assert_line --partial 'error: cannot read key file /nonexistent/key.pub'
+  echo 'ssh-ed25519 not-base64!!' > "$BATS_TEST_TMPDIR/bad.pub"
+  run zx_script run base --name "$name" --key "$BATS_TEST_TMPDIR/bad.pub"
+  assert_user_error
+  assert_line --partial 'is not an SSH public key'
+  run zx_script run base --name "$name" --key "$KEY"
+  assert_user_error
+  assert_line --partial 'is a private key'
+  assert_nothing_left "$name"
+}
+
+@test "[bad input] --no-password without a key" {
+  name=$(new_interview_name nokey)
+  run zx_script run base --name "$name" --no-password
+  assert_user_error
+  assert_line --partial 'nobody able to log in'
+  assert_nothing_left "$name"
+}
+
+@test "[bad input] a name already taken" {
+  name=$(new_interview_name taken)
+  zx_script run base --name "$name" >/dev/null
+  run zx_script run base --name "$name"
+  stop_interview "$name"
+  assert_user_error
+  assert_line "error: an interview named \"$name\" already exists"
+}
+
+@test "[bad input] a name that cannot name an interview" {
+  run zx_script run base --name 'Bad_Name!'
+  assert_user_error
+  assert_line --partial 'cannot name an interview'
+}
+
+@test "[bad input] stopping an unknown interview stops nothing" {
+  name=$(new_interview_name keep)
+  zx_script run base --name "$name" >/dev/null
+  run zx_script stop "$name" no-such-interview
+  assert_user_error
+  assert_line 'error: no interview named "no-such-interview"'
+  assert_line --partial "$name"
+  run docker ps -q --filter "label=interview-env.interview=$name"
+  refute_output ''
+  stop_interview "$name"
+}
+
+@test "[bad input] a build failure shows the last lines of the failing step" {
+  BROKEN_TASK="$REPO_ROOT/images/tasks/bats-broken-$RANDOM"
+  mkdir -p "$BROKEN_TASK"
+  printf 'ARG BASE=interview-env/base\nFROM ${BASE}\nRUN echo "about to fail: missing-package-xyz" && exit 3\n' > "$BROKEN_TASK/Dockerfile"
+  run zx_script build "$(basename "$BROKEN_TASK")"
+  assert_failure 1
+  assert_line --regexp "^error: building interview-env/bats-broken-[0-9]+ failed with exit code [0-9]+$"
+  assert_line --partial '| about to fail: missing-package-xyz'
+  assert_line --regexp '^hint: fix .*/Dockerfile and run the build again$'
+}
+
+@test "[bad input] an unknown option or a missing argument points to --help" {
+  run zx_script run
+  assert_user_error
+  run zx_script run base --colour blue
+  assert_user_error
+  assert_line --partial 'Unknown argument'
+}

@@ -1,0 +1,138 @@
+# The scripts over a whole interview: run, list, keys, debug, stop.
+load helpers
+
+setup_file() {
+  INTERVIEW=$(new_interview_name life)
+  KEYS_DIR="$BATS_FILE_TMPDIR"
+  export INTERVIEW KEYS_DIR
+}
+teardown_file() { close_terminals; stop_interview; }
+
+@test "[run] prints a connection card with an ssh command and a password that log in" {
+  run zx_script run base --name "$INTERVIEW"
+  assert_success
+  assert_line --partial "Interview \"$INTERVIEW\" is ready"
+  assert_line --regexp "join: +ssh -p [0-9]+ -o HostKeyAlias=interview-$INTERVIEW user@127.0.0.1"
+  assert_line --regexp 'host key: +SHA256:'
+  assert_line --partial "npx zx scripts/stop.mjs $INTERVIEW"
+  SSH_PORT=$(grep -oP 'ssh -p \K[0-9]+' <<<"$output")
+  password=$(grep -oP 'password: +\K\S+' <<<"$output")
+  assert [ ${#password} -ge 20 ]
+  run ssh_with_password "$password" user 'echo logged-in'
+  assert_output logged-in
+  echo "$SSH_PORT" > "$BATS_FILE_TMPDIR/port"
+}
+
+@test "[run] publishes SSH on 127.0.0.1 only" {
+  run docker port "$(interview_container)" 22
+  assert_output --regexp '^127\.0\.0\.1:[0-9]+$'
+}
+
+@test "[run] --json prints one JSON object with the same details" {
+  name=$(new_interview_name json)
+  run zx_script run base --name "$name" --json --password 'correct horse battery'
+  stop_interview "$name"
+  assert_success
+  assert_equal "$(jq -r .name <<<"$output")" "$name"
+  assert_equal "$(jq -r .password <<<"$output")" 'correct horse battery'
+  assert_equal "$(jq -r .user <<<"$output")" user
+  assert_equal "$(jq -r '.port | type' <<<"$output")" number
+  assert_equal "$(jq -r .ssh <<<"$output")" "ssh -p $(jq -r .port <<<"$output") -o HostKeyAlias=interview-$name user@127.0.0.1"
+  assert_equal "$(jq -r .fullToolset <<<"$output")" true
+}
+
+@test "[list] shows the interview with its task, address, age and connected clients" {
+  SSH_PORT=$(cat "$BATS_FILE_TMPDIR/port")
+  SSH_KEY=$(new_key interviewer)
+  zx_script keys add "$INTERVIEW" "$SSH_KEY.pub"
+  terminal_open watcher
+  run zx_script list
+  assert_success
+  assert_line --index 0 --regexp '^NAME +TASK +ADDRESS +AGE +CLIENTS +STATE$'
+  assert_line --regexp "^$INTERVIEW +base +127\.0\.0\.1:$SSH_PORT +[0-9]+s +1 +running$"
+  close_terminals
+}
+
+@test "[keys] add lets a new key log in without a restart; list shows it; remove locks it out" {
+  SSH_PORT=$(cat "$BATS_FILE_TMPDIR/port")
+  key=$(new_key late-joiner)
+  run ssh_with_key "$key" true
+  assert_failure
+  started=$(docker inspect -f '{{.State.StartedAt}}' "$(interview_container)")
+  run zx_script keys add "$INTERVIEW" "$key.pub"
+  assert_success
+  assert_output --partial 'added:'
+  run ssh_with_key "$key" whoami
+  assert_output user
+  run zx_script keys list "$INTERVIEW"
+  assert_output --partial "$(ssh-keygen -lf "$key.pub" | cut -d' ' -f2)"
+  assert_output --partial late-joiner
+  run zx_script keys add "$INTERVIEW" "$key.pub"
+  assert_output 'those keys were already allowed'
+  run zx_script keys remove "$INTERVIEW" "$key.pub"
+  assert_success
+  run ssh_with_key "$key" true
+  assert_failure
+  assert_equal "$(docker inspect -f '{{.State.StartedAt}}' "$(interview_container)")" "$started"
+}
+
+@test "[keys] new writes a keypair into the git-ignored keys folder and never overwrites one" {
+  name="bats-key-$RANDOM"
+  run zx_script keys new "$name"
+  assert_success
+  assert [ -f "$REPO_ROOT/keys/$name" ]
+  run ssh-keygen -lf "$REPO_ROOT/keys/$name.pub"
+  assert_success
+  assert_equal "$(stat -c %a "$REPO_ROOT/keys/$name")" 600
+  run git -C "$REPO_ROOT" check-ignore -q "keys/$name"
+  assert_success
+  run zx_script keys new "$name"
+  assert_user_error
+  rm -f "$REPO_ROOT/keys/$name" "$REPO_ROOT/keys/$name.pub"
+}
+
+@test "[run] --no-password allows keys only" {
+  name=$(new_interview_name keyonly)
+  key=$(new_key only)
+  json=$(zx_script run base --name "$name" --no-password --key "$key.pub" --json)
+  SSH_PORT=$(jq -r .port <<<"$json")
+  assert_equal "$(jq -r .password <<<"$json")" null
+  run ssh_with_key "$key" whoami
+  assert_output user
+  run ssh_with_password 'anything-at-all' user true
+  assert_failure
+  stop_interview "$name"
+}
+
+@test "[debug] runs a root command in a throwaway container of an image, and in a running interview" {
+  run zx_script debug base -- id -u
+  assert_success
+  assert_output 0
+  run zx_script debug "$INTERVIEW" -- cat /etc/interview/interview.env
+  assert_success
+  assert_line "INTERVIEW_NAME=$INTERVIEW"
+  assert_equal "$(docker ps -aq --filter label=interview-env.role=debug)" ''
+}
+
+@test "[build] builds base, saying where the base OS came from" {
+  run zx_script build base
+  assert_success
+  assert_output --regexp 'base OS debian:bookworm-slim: (found locally|pulled|imported from debootstrap)'
+}
+
+@test "[rebuild-all] rebuilds every image through nx run-many" {
+  run zx_script rebuild-all
+  assert_success
+  assert_output --partial 'building interview-env/base'
+  assert_output --regexp 'Successfully ran target build for (project base|[0-9]+ projects)'
+}
+
+@test "[stop] removes the interview's container and network" {
+  run zx_script stop "$INTERVIEW"
+  assert_success
+  assert_output "stopped: $INTERVIEW"
+  assert_nothing_left "$INTERVIEW"
+  run zx_script list
+  refute_output --partial "$INTERVIEW"
+  INTERVIEW=
+}

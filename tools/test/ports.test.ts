@@ -1,0 +1,34 @@
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { createServer } from 'node:net'
+import { checkBindAddress, checkPort, checkPortFree, portIsFree } from '../ports.ts'
+import { UserError } from '../errors.ts'
+
+test('port numbers', () => {
+  assert.is(checkPort(2222), 2222)
+  for (const bad of [0, -1, 65536, 22.5, NaN]) assert.throws(() => checkPort(bad), (e: unknown) => e instanceof UserError)
+})
+
+test('bind addresses', () => {
+  assert.is(checkBindAddress('127.0.0.1'), '127.0.0.1')
+  assert.is(checkBindAddress('::1'), '::1')
+  assert.throws(() => checkBindAddress('localhost:22'), /not an IP address/)
+})
+
+test('a port someone listens on is not free, and says so before anything starts', async () => {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as { port: number }).port
+  assert.is(await portIsFree(port, '127.0.0.1'), false)
+  try {
+    await checkPortFree(port, '127.0.0.1')
+    assert.unreachable()
+  } catch (error) {
+    assert.instance(error, UserError)
+    assert.is((error as UserError).message, `port ${port} on 127.0.0.1 is already in use`)
+  }
+  await new Promise((resolve) => server.close(resolve))
+  assert.is(await portIsFree(port, '127.0.0.1'), true)
+})
+
+test.run()
