@@ -7,6 +7,7 @@ import { ensureBaseOs } from './base-os.ts'
 import { connectDocker, imageExists, type Docker } from './docker.ts'
 import { CommandError, UserError } from './errors.ts'
 import { imageTag } from './names.ts'
+import { readTaskFolder } from './tasks.ts'
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -31,7 +32,7 @@ export function listImages(root = REPO_ROOT): ImageDefinition[] {
   add('base', join(root, 'images/base'), 'base')
   const tasks = join(root, 'images/tasks')
   if (existsSync(tasks)) {
-    for (const name of readdirSync(tasks).sort()) add(name, join(tasks, name), 'task')
+    for (const name of readdirSync(tasks).sort()) if (!name.startsWith('.')) add(name, join(tasks, name), 'task')
   }
   return images
 }
@@ -80,6 +81,7 @@ export async function buildImages(names: string[], options: BuildOptions = {}): 
 export async function buildImage(docker: Docker, image: ImageDefinition, options: BuildOptions = {}): Promise<void> {
   const log = options.log ?? ((line: string) => console.error(line))
   if (image.kind === 'base') await ensureBaseOs(docker, { mirror: options.mirror, log })
+  if (image.kind === 'task') readTaskFolder(image.dir)
   log(`building ${image.tag} from ${image.dir}`)
   const flags = options.noCache || process.env.INTERVIEW_ENV_NO_CACHE === '1' ? ['--no-cache'] : []
   const build = $({ nothrow: true, quiet: true, cwd: image.dir })`docker build ${flags} --label interview-env.image=${image.name} -t ${image.tag} .`

@@ -1,0 +1,19 @@
+#!/usr/bin/env zx
+// scripts/check.mjs: the interviewer's authoritative check of a running interview
+import { register } from 'tsx/esm/api'
+register()
+const { cli } = await import('../tools/cli.ts')
+const { checkInterview } = await import('../tools/checks.ts')
+
+await cli(
+  import.meta.url,
+  '<interview>',
+  'Run the task\'s check in the interview: prints OK, or NO and what is still wrong (exit 1).\n' +
+    'The check comes from this repository at check time, runs twice a few seconds apart, and is time-limited.',
+  (y) => y.positional('interview', { type: 'string', demandOption: true, describe: 'Interview name (see list.mjs)' }),
+  async (argv) => {
+    const result = await checkInterview(argv.interview)
+    console.log(result.message)
+    if (!result.ok) process.exitCode = 1
+  },
+)

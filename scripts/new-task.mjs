@@ -1,0 +1,17 @@
+#!/usr/bin/env zx
+// scripts/new-task.mjs: scaffold a task folder that builds and passes its tests at once
+import { register } from 'tsx/esm/api'
+register()
+const { cli } = await import('../tools/cli.ts')
+const { newTask } = await import('../tools/new-task.ts')
+
+await cli(
+  import.meta.url,
+  '<name>',
+  'Create images/tasks/<name> with a statement, setup, check, hints and reference solution that work as they are.\nThen edit them (docs/writing-tasks.md).',
+  (y) => y.positional('name', { type: 'string', demandOption: true, describe: 'Task name: lower-case letters, digits, dashes' }),
+  (argv) => {
+    const dir = newTask(argv.name)
+    console.log(`created ${dir}\nbuild and test it: npx nx run-many -t test -p ${argv.name}`)
+  },
+)

@@ -1,0 +1,51 @@
+// The interviewer's check: the task's check script, read from this repository and sent into the
+// interview at check time, so nothing the candidate changed inside can stand in for it.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { $ } from 'zx'
+import { connectDocker } from './docker.ts'
+import { UserError } from './errors.ts'
+import { findImage } from './images.ts'
+import { interviewContainer } from './interviews.ts'
+import { LABEL } from './names.ts'
+
+export interface CheckResult {
+  ok: boolean
+  /** `OK`, or `NO: what is still wrong`. */
+  message: string
+}
+
+export interface CheckOptions {
+  /** Pause between the two runs that must both say OK, so a passing moment does not pass. */
+  recheckDelayMs?: number
+  /** Time limit of one run. */
+  timeoutSeconds?: number
+}
+
+/** What one run of a check printed and returned, read as a verdict. */
+export function verdict(exitCode: number | null, output: string): CheckResult {
+  const first = output.split('\n').map((line) => line.trim()).find(Boolean) ?? ''
+  if (exitCode === 0 && first === 'OK') return { ok: true, message: 'OK' }
+  if (exitCode === 124 || exitCode === 137) return { ok: false, message: 'NO: the check ran out of time' }
+  if (/^NO\b/.test(first)) return { ok: false, message: first }
+  return { ok: false, message: `NO: the check failed (exit ${exitCode})` }
+}
+
+/** Runs the task's check in the interview twice, a few seconds apart; both runs must say OK. */
+export async function checkInterview(name: string, options: CheckOptions = {}): Promise<CheckResult> {
+  const docker = await connectDocker()
+  const container = await interviewContainer(docker, name)
+  const task = (await container.inspect()).Config.Labels[LABEL.task] ?? ''
+  const image = findImage(task)
+  if (image.kind !== 'task') throw new UserError(`interview "${name}" runs ${task}, which has no check`, 'checks come with task images: npx zx scripts/list.mjs --images')
+  const script = readFileSync(join(image.dir, 'check'), 'utf8')
+  const timeout = options.timeoutSeconds ?? 20
+  const runOnce = async () => {
+    const run = await $({ input: script, nothrow: true, quiet: true, timeout: `${timeout + 5}s` })`docker exec -i -u root ${container.id} timeout -s KILL ${timeout} bash -s`
+    return verdict(run.exitCode, run.stdout)
+  }
+  const first = await runOnce()
+  if (!first.ok) return first
+  await new Promise((resolve) => setTimeout(resolve, options.recheckDelayMs ?? 2000))
+  return runOnce()
+}
