@@ -2,7 +2,7 @@
 load helpers
 
 setup_file() { KEY=$(new_key good); export KEY; }
-teardown() { [ -n "${LISTENER:-}" ] && kill "$LISTENER" 2>/dev/null; rm -rf "${BROKEN_TASK:-/nonexistent}"; true; }
+teardown() { [ -n "${LISTENER:-}" ] && kill "$LISTENER" 2>/dev/null; rm -rf ${BROKEN_TASK:-/nonexistent}; true; }
 
 @test "[bad input] an unknown task lists the known ones" {
   name=$(new_interview_name unknown)
@@ -85,14 +85,32 @@ teardown() { [ -n "${LISTENER:-}" ] && kill "$LISTENER" 2>/dev/null; rm -rf "${B
 }
 
 @test "[bad input] a build failure shows the last lines of the failing step" {
-  BROKEN_TASK="$REPO_ROOT/images/tasks/bats-broken-$RANDOM"
-  mkdir -p "$BROKEN_TASK"
+  name="bats-broken-$RANDOM"
+  BROKEN_TASK="$REPO_ROOT/images/tasks/$name"
+  zx_script new-task "$name" >/dev/null
   printf 'ARG BASE=interview-env/base\nFROM ${BASE}\nRUN echo "about to fail: missing-package-xyz" && exit 3\n' > "$BROKEN_TASK/Dockerfile"
-  run zx_script build "$(basename "$BROKEN_TASK")"
+  run zx_script build "$name"
   assert_failure 1
-  assert_line --regexp "^error: building interview-env/bats-broken-[0-9]+ failed with exit code [0-9]+$"
+  assert_line --regexp "^error: building interview-env/$name failed with exit code [0-9]+$"
   assert_line --partial '| about to fail: missing-package-xyz'
   assert_line --regexp '^hint: fix .*/Dockerfile and run the build again$'
+}
+
+@test "[bad input] a malformed task folder fails the build, naming the file" {
+  name="bats-malformed-$RANDOM"
+  BROKEN_TASK="$REPO_ROOT/images/tasks/$name"
+  zx_script new-task "$name" >/dev/null
+  rm "$BROKEN_TASK/check"
+  run zx_script build "$name"
+  assert_user_error
+  assert_line "error: $BROKEN_TASK/check is missing"
+  zx_script new-task "$name-2" >/dev/null
+  BROKEN_TASK="$BROKEN_TASK $REPO_ROOT/images/tasks/$name-2"
+  sed -i 's/^difficulty: easy/difficulty: impossible/' "$REPO_ROOT/images/tasks/$name-2/task.md"
+  run zx_script run "$name-2"
+  assert_user_error
+  assert_line --partial "images/tasks/$name-2/task.md: \"difficulty\" must be one of easy, medium, hard"
+  assert_nothing_left "$name-2"
 }
 
 @test "[bad input] an unknown option or a missing argument points to --help" {

@@ -1,0 +1,65 @@
+# The task machinery from the interviewer's side: the scaffold, the authoritative check, the catalog.
+load helpers
+
+teardown() { rm -rf "${SCAFFOLD:-/nonexistent}"; [ -n "${INTERVIEW:-}" ] && stop_interview; true; }
+
+@test "[new-task] a scaffolded task builds and passes the generic task suite as it is" {
+  name="bats-scaffold-$RANDOM"
+  SCAFFOLD="$REPO_ROOT/images/tasks/$name"
+  run zx_script new-task "$name"
+  assert_success
+  assert_line "created $SCAFFOLD"
+  run zx_script build "$name"
+  assert_success
+  run env TASK="$name" bats "$REPO_ROOT/tests/task-suite"
+  echo "$output"
+  assert_success
+  run zx_script new-task "$name"
+  assert_user_error
+  docker rmi -f "interview-env/$name" >/dev/null
+}
+
+@test "[check] the interviewer's check ignores a check the candidate replaced inside" {
+  start_interview hello
+  ssh_as_candidate 'sudo sh -c "printf \"#!/bin/sh\necho OK\n\" > /usr/local/lib/interview/task/check"'
+  run ssh_as_candidate task check
+  assert_output OK
+  run zx_script check "$INTERVIEW"
+  assert_failure 1
+  assert_output --regexp '^NO: '
+}
+
+@test "[check] a fix that does not hold is not OK: the check runs twice" {
+  start_interview hello
+  # A secret.txt that is right now, and is gone a second later.
+  run ssh_as_candidate 'sudo cat /var/lib/interview/task/secret > ~/secret.txt; (sleep 1.8; rm ~/secret.txt) >/dev/null 2>&1 &'
+  run zx_script check "$INTERVIEW"
+  assert_failure 1
+  assert_output 'NO: /home/user/secret.txt is missing or empty'
+}
+
+@test "[check] an interview of the base image has no check; an unknown interview is named" {
+  start_interview base
+  run zx_script check "$INTERVIEW"
+  assert_user_error
+  assert_line --partial 'has no check'
+  run zx_script check no-such-interview
+  assert_user_error
+  assert_line 'error: no interview named "no-such-interview"'
+}
+
+@test "[list] --images lists every task" {
+  run zx_script list --images
+  for dir in "$REPO_ROOT"/images/tasks/*/; do
+    assert_line --regexp "^$(basename "$dir") +task +interview-env/$(basename "$dir")$"
+  done
+}
+
+@test "[status] the status line counts the hints used" {
+  start_interview hello
+  run ssh_as_candidate /usr/local/lib/interview/status clock
+  assert_output --partial '| hints 0'
+  ssh_as_candidate task hint >/dev/null
+  run ssh_as_candidate /usr/local/lib/interview/status clock
+  assert_output --partial '| hints 1'
+}
