@@ -61,13 +61,47 @@ async function debootstrapBaseOs(options: BaseOsOptions, log: (line: string) => 
     const run = await $({ nothrow: true, quiet: true })`debootstrap --variant=minbase ${BASE_OS.release} ${root} ${mirror}`
     if (run.exitCode !== 0) throw new CommandError('debootstrap', run.exitCode, run.stdout + run.stderr)
     writeAptSources(root, sources.length ? sources : [{ types: ['deb'], uris: [mirror], suites: [BASE_OS.release], components: ['main'] }])
-    await $({ quiet: true })`rm -rf ${root}/var/cache/apt/archives/*.deb ${root}/var/lib/apt/lists`
+    await slimLikeDockerHub(root)
     const load = await $({ nothrow: true, quiet: true })`tar -C ${root} -c . | docker import --change ${'CMD ["bash"]'} - ${BASE_OS.image}`
     if (load.exitCode !== 0) throw new CommandError('docker import', load.exitCode, load.stderr)
     log(`base OS ${BASE_OS.image}: imported from debootstrap`)
   } finally {
     rmSync(root, { recursive: true, force: true })
   }
+}
+
+/**
+ * Docker Hub's debian:*-slim images are configured to keep images small: apt deletes downloaded
+ * packages after installing them, and dpkg skips documentation, manual pages and translations.
+ * A base OS built here gets the same settings, so images built FROM it are as small as with a pull.
+ */
+const SLIM_CONFIG: Record<string, string> = {
+  'etc/apt/apt.conf.d/docker-clean': [
+    'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };',
+    'APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };',
+    'Dir::Cache::pkgcache "";',
+    'Dir::Cache::srcpkgcache "";',
+  ].join('\n'),
+  'etc/apt/apt.conf.d/docker-no-languages': 'Acquire::Languages "none";',
+  'etc/apt/apt.conf.d/docker-autoremove-suggests': 'Apt::AutoRemove::SuggestsImportant "false";',
+  'etc/dpkg/dpkg.cfg.d/docker': [
+    'path-exclude /usr/share/doc/*',
+    'path-include /usr/share/doc/*/copyright',
+    'path-exclude /usr/share/man/*',
+    'path-exclude /usr/share/groff/*',
+    'path-exclude /usr/share/info/*',
+    'path-exclude /usr/share/lintian/*',
+    'path-exclude /usr/share/linda/*',
+    'path-exclude /usr/share/locale/*',
+    'path-include /usr/share/locale/locale.alias',
+  ].join('\n'),
+}
+
+async function slimLikeDockerHub(root: string): Promise<void> {
+  for (const [file, text] of Object.entries(SLIM_CONFIG)) writeFileSync(join(root, file), text + '\n')
+  await $({ quiet: true })`rm -rf ${root}/var/cache/apt/archives/*.deb ${root}/var/cache/apt/*.bin ${root}/var/lib/apt/lists ${root}/usr/share/man ${root}/usr/share/info ${root}/usr/share/groff ${root}/usr/share/lintian`
+  await $({ quiet: true })`find ${root}/usr/share/doc -mindepth 1 -not -name copyright -not -type d -delete`
+  await $({ quiet: true })`find ${root}/usr/share/locale -mindepth 1 -maxdepth 1 -not -name locale.alias -exec rm -rf {} +`
 }
 
 /** The image gets the same Debian sources as this machine, so apt inside it works here too. */
