@@ -5,6 +5,7 @@ register()
 const { cli } = await import('../tools/cli.ts')
 const { runInterview } = await import('../tools/interviews.ts')
 const { connectionCard, connectionJson } = await import('../tools/card.ts')
+const { ensureGateway } = await import('../tools/web/daemon.ts')
 
 await cli(
   import.meta.url,
@@ -23,10 +24,14 @@ await cli(
       .option('cpus', { type: 'number', default: 1, describe: 'CPU limit' })
       .option('pids', { type: 'number', default: 512, describe: 'Process limit' })
       .option('mirror', { type: 'string', describe: 'Debian mirror for building the base OS when it cannot be pulled' })
+      .option('web', { type: 'boolean', describe: 'Also give browser links (candidate and observer) through the web gateway' })
+      .option('web-port', { type: 'number', default: 7681, describe: 'Port of the web gateway (started if none answers)' })
       .option('json', { type: 'boolean', describe: 'Print the details as one JSON object' }),
   async (argv) => {
     const password = /** @type {string | boolean | undefined} */ (argv.password)
+    const webGateway = argv.web ? await ensureGateway(argv.bind, argv.webPort, (line) => console.error(line)) : undefined
     const details = await runInterview(argv.task, {
+      webGateway,
       name: argv.name,
       port: argv.port,
       bind: argv.bind,

@@ -12,6 +12,8 @@ export interface InterviewDetails {
   fullToolset: boolean
   missingTools: string[]
   limits: { memory: string; cpus: number; pids: number }
+  /** Browser links, when the interview was started with --web. */
+  web?: { candidate: string; observer: string }
 }
 
 /** The host name to give the candidate: the bound address, or this machine's name when bound to all. */
@@ -34,6 +36,7 @@ export function connectionCard(details: InterviewDetails): string {
     `  join:      ${sshCommand(details)}`,
     details.password ? `  password:  ${details.password}` : '  password:  none (key login only)',
     `  host key:  ${details.hostKeyFingerprint}`,
+    ...(details.web ? [`  browser:   ${details.web.candidate}  (candidate: can type)`, `  watch:     ${details.web.observer}  (observer: read-only)`] : []),
     '',
     'Everyone who logs in shares ONE terminal: the candidate and the interviewers see and type on the same screen.',
     `Limits: ${details.limits.memory} memory, ${details.limits.cpus} CPU, ${details.limits.pids} processes.`,
@@ -57,6 +60,7 @@ export function connectionJson(details: InterviewDetails): Record<string, unknow
     fullToolset: details.fullToolset,
     missingTools: details.missingTools,
     limits: details.limits,
+    web: details.web ?? null,
     stop: stopCommand(details.name),
   }
 }

@@ -11,6 +11,7 @@ import { newPassword } from './passwords.ts'
 import { checkBindAddress, checkPort, checkPortFree } from './ports.ts'
 import { capabilityPlan, DEFAULT_LIMITS, parseMemory, type Limits } from './security.ts'
 import { waitForLogin } from './ssh-login.ts'
+import { newWebAccess } from './web/tokens.ts'
 
 export interface RunOptions {
   name?: string
@@ -22,6 +23,8 @@ export interface RunOptions {
   keys?: string[]
   limits?: Partial<Limits>
   mirror?: string
+  /** Browser links through the gateway at this URL (see tools/web). */
+  webGateway?: string
   log?: (line: string) => void
 }
 
@@ -65,6 +68,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
   if (plan.warning) log(`warning: ${plan.warning}`)
 
   const probe = newKeyPair('interview-env readiness probe')
+  const web = options.webGateway ? newWebAccess(options.webGateway) : undefined
   const labels = interviewLabels(name, task)
   let container: Docker.Container | undefined
   try {
@@ -73,7 +77,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       name: containerName(name),
       Image: image.tag,
       Hostname: name,
-      Labels: labels,
+      Labels: { ...labels, ...web?.labels },
       Env: [
         `INTERVIEW_NAME=${name}`,
         `INTERVIEW_TASK=${task}`,
@@ -101,7 +105,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       { host: bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind, port, username: 'user', privateKey: probe.privateKey },
       { stillStarting: async () => (await started.inspect()).State.Running },
     )
-    return { name, task, bind, port, user: 'user', password, hostKeyFingerprint, ...plan, limits }
+    return { name, task, bind, port, user: 'user', password, hostKeyFingerprint, ...plan, limits, web: web?.links }
   } catch (error) {
     const logs = container ? await containerLogs(container) : ''
     await removeInterview(docker, name)

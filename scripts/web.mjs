@@ -1,0 +1,21 @@
+#!/usr/bin/env zx
+// scripts/web.mjs: the web gateway, in the foreground: browsers join interviews through their links
+import { register } from 'tsx/esm/api'
+register()
+const { cli } = await import('../tools/cli.ts')
+const { serveGateway } = await import('../tools/web/serve.ts')
+
+await cli(
+  import.meta.url,
+  '',
+  'Serve the browser terminal of every interview started with `run --web`, until stopped (Ctrl-C).\n' +
+    'Candidate links can type, observer links only watch; links die with their interview.',
+  (y) =>
+    y
+      .option('bind', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
+      .option('port', { type: 'number', default: 7681, describe: 'Port to listen on' })
+      .option('origin', { type: 'string', array: true, describe: 'Also accept WebSockets from this origin (behind a reverse proxy)' })
+      .option('cert', { type: 'string', describe: 'TLS certificate (PEM) to serve HTTPS' })
+      .option('key', { type: 'string', describe: 'TLS private key (PEM)' }),
+  (argv) => serveGateway({ bind: argv.bind, port: argv.port, origins: argv.origin, cert: argv.cert, key: argv.key }),
+)

@@ -1,0 +1,37 @@
+// `run --web` needs a gateway: use the one answering on the port, or start one in the background.
+import { spawn } from 'node:child_process'
+import { openSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { UserError } from '../errors.ts'
+import { REPO_ROOT } from '../images.ts'
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok
+  } catch {
+    return false
+  }
+}
+
+/** The gateway's URL, started as a detached `scripts/web.mjs` if nothing answers there yet. */
+export async function ensureGateway(bind: string, port: number, log: (line: string) => void): Promise<string> {
+  const url = `http://${bind.includes(':') ? `[${bind}]` : bind}:${port}`
+  if (await answers(url)) return url
+  const logFile = join(tmpdir(), `interview-env-web-${port}.log`)
+  const out = openSync(logFile, 'a')
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules/zx/build/cli.js'), join(REPO_ROOT, 'scripts/web.mjs'), '--bind', bind, '--port', String(port)], {
+    detached: true,
+    stdio: ['ignore', out, out],
+    cwd: REPO_ROOT,
+  })
+  child.unref()
+  for (let i = 0; i < 100; i++) {
+    if (await answers(url)) {
+      log(`web gateway started on ${url} (pid ${child.pid}, log ${logFile})`)
+      return url
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new UserError(`the web gateway did not start on ${url}`, `see ${logFile}; is the port taken? choose another with --web-port`)
+}

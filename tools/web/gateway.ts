@@ -1,0 +1,205 @@
+// The web gateway: serves the terminal page for a link, and attaches each browser over a
+// WebSocket to the interview's ONE shared tmux session (docker exec, as `user`), as a read-write
+// client for a candidate link and a read-only tmux client for an observer link.
+import { readFileSync } from 'node:fs'
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { Duplex } from 'node:stream'
+import { join } from 'node:path'
+import type Docker from 'dockerode'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { REPO_ROOT } from '../images.ts'
+import { LABEL } from '../names.ts'
+import { terminalPage } from './page.ts'
+import { FailureLimiter } from './rate-limit.ts'
+import { hashToken, looksLikeToken, WEB_ROLES, webLabel, type WebRole } from './tokens.ts'
+
+export interface GatewayOptions {
+  docker: Docker
+  host?: string
+  port?: number
+  /** Origins allowed to open a WebSocket besides the gateway's own (e.g. behind a reverse proxy). */
+  allowedOrigins?: string[]
+  tls?: { cert: string; key: string }
+  limiter?: FailureLimiter
+  log?: (line: string) => void
+}
+
+export interface Gateway {
+  url: string
+  server: Server
+  /** Open browser connections, by interview. */
+  connections(): Map<string, number>
+  /** Drops every WebSocket (the pages reconnect): for tests of reconnection. */
+  dropConnections(): void
+  close(): Promise<void>
+}
+
+interface Attachment {
+  interview: string
+  role: WebRole
+  container: Docker.Container
+}
+
+const ASSETS: Record<string, [string, string]> = {
+  '/assets/xterm.js': ['node_modules/@xterm/xterm/lib/xterm.js', 'text/javascript'],
+  '/assets/xterm.css': ['node_modules/@xterm/xterm/css/xterm.css', 'text/css'],
+  '/assets/addon-fit.js': ['node_modules/@xterm/addon-fit/lib/addon-fit.js', 'text/javascript'],
+}
+
+/** The running interview a token opens, and in which role; undefined for any bad token. */
+async function findAttachment(docker: Docker, token: string): Promise<Attachment | undefined> {
+  if (!looksLikeToken(token)) return undefined
+  const hash = hashToken(token)
+  for (const role of WEB_ROLES) {
+    const found = await docker.listContainers({
+      filters: JSON.stringify({ label: [`${LABEL.managed}=true`, `${webLabel(role)}=${hash}`], status: ['running'] }),
+    })
+    const info = found[0]
+    if (info) return { interview: info.Labels[LABEL.interview] ?? '?', role, container: docker.getContainer(info.Id) }
+  }
+  return undefined
+}
+
+/** The command that attaches to the shared session: observers get a read-only tmux client. */
+export function attachCommand(role: WebRole): string[] {
+  return role === 'candidate'
+    ? ['tmux', '-u', 'new-session', '-A', '-s', 'interview']
+    : ['sh', '-c', 'tmux has-session -t interview 2>/dev/null || tmux new-session -d -s interview; exec tmux -u attach-session -r -t interview']
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { docker } = options
+  const log = options.log ?? (() => {})
+  const limiter = options.limiter ?? new FailureLimiter()
+  const assets = new Map(Object.entries(ASSETS).map(([path, [file, type]]) => [path, { body: readFileSync(join(REPO_ROOT, file)), type }]))
+  const page = terminalPage()
+  const open = new Set<{ interview: string; socket: WebSocket }>()
+
+  const refuse = (res: ServerResponse, code: number, text: string) => {
+    res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
+    res.end(text + '\n')
+  }
+  const address = (req: IncomingMessage) => req.socket.remoteAddress ?? '?'
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://gateway').pathname
+    const asset = assets.get(path)
+    if (req.method !== 'GET') return refuse(res, 405, 'method not allowed')
+    if (asset) {
+      res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' })
+      return res.end(asset.body)
+    }
+    if (path === '/healthz') return refuse(res, 200, 'ok')
+    const link = /^\/i\/([^/]+)$/.exec(path)
+    if (!link) return refuse(res, 404, 'not found')
+    if (limiter.blocked(address(req))) return refuse(res, 429, 'too many failed attempts: wait a minute')
+    if (!(await findAttachment(docker, link[1]!))) {
+      limiter.fail(address(req))
+      return refuse(res, 403, 'this link is not valid')
+    }
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; connect-src 'self'",
+    })
+    res.end(page)
+  }
+
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) }, (req, res) => void handle(req, res))
+    : createHttpServer((req, res) => void handle(req, res))
+  const wss = new WebSocketServer({ noServer: true })
+
+  const reject = (socket: Duplex, code: number, text: string) => {
+    socket.end(`HTTP/1.1 ${code} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+  }
+
+  server.on('upgrade', async (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://gateway').pathname
+    const origin = req.headers.origin
+    const own = [`http://${req.headers.host}`, `https://${req.headers.host}`]
+    if (!origin || ![...own, ...(options.allowedOrigins ?? [])].includes(origin)) return reject(socket, 403, 'Forbidden')
+    if (limiter.blocked(address(req))) return reject(socket, 429, 'Too Many Requests')
+    const token = /^\/ws\/([^/]+)$/.exec(path)?.[1] ?? ''
+    const attachment = await findAttachment(docker, token)
+    if (!attachment) {
+      limiter.fail(address(req))
+      return reject(socket, 403, 'Forbidden')
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => void attach(ws, attachment))
+  })
+
+  async function attach(ws: WebSocket, { interview, role, container }: Attachment) {
+    const entry = { interview, socket: ws }
+    open.add(entry)
+    log(`${interview}: ${role} joined from the browser`)
+    let exec: Docker.Exec
+    let stream: Duplex
+    try {
+      exec = await container.exec({
+        Cmd: attachCommand(role),
+        User: 'user',
+        Env: ['TERM=xterm-256color', 'LANG=C.UTF-8', 'HOME=/home/user'],
+        Tty: true,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+      })
+      stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as Duplex
+    } catch {
+      open.delete(entry)
+      return ws.close(4000, 'the interview has ended')
+    }
+    ws.send(JSON.stringify({ type: 'hello', role, interview }))
+    stream.on('data', (chunk: Buffer) => ws.readyState === ws.OPEN && ws.send(chunk, { binary: true }))
+    stream.on('end', () => ws.close(4000, 'the interview has ended'))
+    stream.on('error', () => ws.close(4000, 'the interview has ended'))
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        // Observers are read-only twice over: a read-only tmux client, and no input forwarded.
+        if (role === 'candidate') stream.write(data as Buffer)
+        return
+      }
+      try {
+        const message = JSON.parse(String(data))
+        if (message.type === 'resize' && message.cols > 0 && message.rows > 0) {
+          void exec.resize({ w: Math.min(500, message.cols | 0), h: Math.min(200, message.rows | 0) }).catch(() => undefined)
+        }
+      } catch {
+        /* not a control message: ignored */
+      }
+    })
+    ws.on('close', () => {
+      open.delete(entry)
+      stream.destroy()
+      log(`${interview}: ${role} left the browser`)
+    })
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 7681, options.host ?? '127.0.0.1', () => resolve())
+  })
+  const bound = server.address() as { address: string; port: number }
+  const host = bound.address.includes(':') ? `[${bound.address}]` : bound.address
+  return {
+    url: `${options.tls ? 'https' : 'http'}://${host}:${bound.port}`,
+    server,
+    connections: () => {
+      const counts = new Map<string, number>()
+      for (const { interview } of open) counts.set(interview, (counts.get(interview) ?? 0) + 1)
+      return counts
+    },
+    dropConnections: () => {
+      for (const { socket } of open) socket.terminate()
+    },
+    close: async () => {
+      for (const { socket } of open) socket.terminate()
+      wss.close()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
