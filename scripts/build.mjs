@@ -19,7 +19,7 @@ await cli(
       .option('mirror', { type: 'string', describe: 'Debian mirror for debootstrap (default: from /etc/apt)' }),
   async (argv) => {
     const names = argv.all ? listImages().map((image) => image.name) : argv.images
-    if (!names.length) throw new UserError('no image named', 'give image names (npx zx scripts/list.mjs --images), or --all')
+    if (!names.length) throw new UserError('build needs image names, or --all', 'see the images there are: npx zx scripts/list.mjs --images')
     await buildImages(names, { noCache: argv.noCache, mirror: argv.mirror })
   },
 )

@@ -1,7 +1,7 @@
 // Interviews: start one, find them, list them, stop them. Each interview is one labelled container
 // on its own labelled network; nothing here touches a container this project did not start.
 import type Docker from 'dockerode'
-import { connectionCard, type InterviewDetails } from './card.ts'
+import type { InterviewDetails } from './card.ts'
 import { connectDocker, containerLogs, execIn } from './docker.ts'
 import { UserError, lastLines } from './errors.ts'
 import { ensureImage, findImage } from './images.ts'
@@ -230,7 +230,7 @@ export async function stopInterviews(names: string[], options: { all?: boolean }
     const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })])
     names = [...new Set([...containers, ...networks].map((item) => item.Labels?.[LABEL.interview]).filter((n): n is string => !!n))]
   } else if (!names.length) {
-    throw new UserError('no interview named', 'give interview names (npx zx scripts/list.mjs), or --all')
+    throw new UserError('stop needs interview names, or --all', 'see the running interviews: npx zx scripts/list.mjs')
   }
   for (const name of names) {
     const found = await interviewResources(docker, name)
@@ -240,4 +240,3 @@ export async function stopInterviews(names: string[], options: { all?: boolean }
   return names
 }
 
-export { connectionCard }

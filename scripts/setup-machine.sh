@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up a Debian 12 machine for interview-env, as root: the Debian packages it and its tests use,
+# a Docker engine with user-namespace remapping (docs/security.md), and the Node dependencies.
+# Safe to run again: what is there already is kept.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" != 0 ]; then
+  echo "setup-machine: run it as root (sudo bash scripts/setup-machine.sh): it installs Debian packages and starts dockerd" >&2
+  exit 1
+fi
+
+echo "--- Debian packages"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends \
+  docker.io debootstrap openssh-client tmux jq iptables ca-certificates curl \
+  bats bats-assert bats-support sshpass chromium fonts-dejavu-core docker-registry >/dev/null
+
+echo "--- Docker engine"
+bash scripts/start-docker.sh
+
+echo "--- Node dependencies"
+npm ci --no-audit --no-fund
