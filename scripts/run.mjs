@@ -29,7 +29,7 @@ await cli(
       .option('json', { type: 'boolean', describe: 'Print the details as one JSON object' }),
   async (argv) => {
     const password = /** @type {string | boolean | undefined} */ (argv.password)
-    const webGateway = argv.web ? await ensureGateway(argv.bind, argv.webPort, (line) => console.error(line)) : undefined
+    const webGateway = argv.web ? (await ensureGateway(argv.bind, argv.webPort, (line) => console.error(line))).url : undefined
     const details = await runInterview(argv.task, {
       webGateway,
       name: argv.name,

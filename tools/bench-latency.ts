@@ -1,7 +1,6 @@
 // The latency benchmark (bench/latency.mjs): how long one keystroke takes to echo back, over SSH
 // with the shared tmux session, through the web gateway, and over plain SSH without tmux (the
 // floor); and the web gateway's memory per connected browser.
-import { spawn } from 'node:child_process'
 import { connect as tcpConnect } from 'node:net'
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -9,9 +8,9 @@ import { join } from 'node:path'
 import ssh2 from 'ssh2'
 import WebSocket from 'ws'
 import { formatMiB, formatMs, median, percentile, recordBenchmark } from './bench.ts'
-import { REPO_ROOT } from './images.ts'
 import { runInterview, stopInterviews } from './interviews.ts'
 import { newKeyPair } from './keys.ts'
+import { ensureGateway } from './web/daemon.ts'
 
 /** Something keys can be typed into, whose output can be watched. */
 interface Terminal {
@@ -96,12 +95,12 @@ export async function benchmarkLatency(options: { keystrokes: number; browsers: 
   const dir = mkdtempSync(join(tmpdir(), 'latency-'))
   const pair = newKeyPair('latency')
   writeFileSync(join(dir, 'id.pub'), pair.publicKey)
-  const port = 7790 + Math.floor(Math.random() * 100)
-  const gatewayUrl = `http://127.0.0.1:${port}`
-  const gateway = spawn(process.execPath, [join(REPO_ROOT, 'node_modules/zx/build/cli.js'), join(REPO_ROOT, 'scripts/web.mjs'), '--port', String(port)], { stdio: 'ignore', cwd: REPO_ROOT })
+  // A gateway of its own, in its own process, so that its memory can be read.
+  const gateway = await ensureGateway('127.0.0.1', 7790 + Math.floor(Math.random() * 100), () => {})
+  if (!gateway.pid) throw new Error(`a gateway already answers on ${gateway.url}: run the benchmark again`)
+  const gatewayUrl = gateway.url
   const name = `bench-latency-${process.pid}`
   try {
-    await sleep(2500)
     const interview = await runInterview('base', { name, keys: [join(dir, 'id.pub')], webGateway: gatewayUrl, log: () => {} })
     const paths: [string, () => Promise<Terminal>][] = [
       ['plain SSH, no tmux (floor)', () => sshTerminal(interview.port, pair.privateKey, 'bash --norc --noprofile -i')],
@@ -117,10 +116,10 @@ export async function benchmarkLatency(options: { keystrokes: number; browsers: 
       await sleep(500)
     }
     // Memory: the gateway's resident size before and after N more browsers attach.
-    const before = rssOf(gateway.pid!)
+    const before = rssOf(gateway.pid)
     const browsers = await Promise.all(Array.from({ length: options.browsers }, () => webTerminal(interview.web!.observer, gatewayUrl)))
     await sleep(3000)
-    const after = rssOf(gateway.pid!)
+    const after = rssOf(gateway.pid)
     browsers.forEach((b) => b.close())
 
     const tmuxP95 = percentile(results[1]![1], 95)
@@ -136,6 +135,6 @@ export async function benchmarkLatency(options: { keystrokes: number; browsers: 
     return recordBenchmark(`Keystroke echo latency (${options.keystrokes} keystrokes per path, loopback)`, 'one interview', ['path', 'median', 'p95', 'p99', 'max', 'note'], rows, options.write)
   } finally {
     await stopInterviews([name]).catch(() => undefined)
-    gateway.kill()
+    process.kill(gateway.pid)
   }
 }

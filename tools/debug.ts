@@ -3,8 +3,8 @@ import { $ } from 'zx'
 import { connectDocker } from './docker.ts'
 import { UserError } from './errors.ts'
 import { ensureImage, listImages } from './images.ts'
-import { listInterviews } from './interviews.ts'
-import { containerName, LABEL } from './names.ts'
+import { findRunningInterview, runningInterviewNames } from './interviews.ts'
+import { LABEL } from './names.ts'
 import { capabilityPlan, DEFAULT_LIMITS } from './security.ts'
 
 /** Runs `command` (default: a login shell) as root in the interview or image named `target`; returns its exit code. */
@@ -12,14 +12,15 @@ export async function debugShell(target: string, command: string[] = []): Promis
   const docker = await connectDocker()
   const tty = process.stdin.isTTY ? ['-it'] : ['-i']
   const argv = command.length ? command : ['bash', '-l']
-  const interviews = await listInterviews(docker)
-  if (interviews.some((interview) => interview.name === target && interview.state === 'running')) {
-    return (await $({ stdio: 'inherit', nothrow: true })`docker exec ${tty} -u root ${containerName(target)} ${argv}`).exitCode ?? 1
+  const interview = await findRunningInterview(docker, target)
+  if (interview) {
+    return (await $({ stdio: 'inherit', nothrow: true })`docker exec ${tty} -u root ${interview.id} ${argv}`).exitCode ?? 1
   }
-  if (!listImages().some((image) => image.name === target)) {
+  const images = listImages()
+  if (!images.some((image) => image.name === target)) {
     throw new UserError(
       `no running interview or image named "${target}"`,
-      `interviews: ${interviews.map((i) => i.name).join(', ') || 'none'}; images: ${listImages().map((i) => i.name).join(', ')}`,
+      `interviews: ${(await runningInterviewNames(docker)).join(', ') || 'none'}; images: ${images.map((i) => i.name).join(', ')}`,
     )
   }
   const image = await ensureImage(docker, target)

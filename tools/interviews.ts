@@ -108,7 +108,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
     return { name, task, bind, port, user: 'user', password, hostKeyFingerprint, ...plan, limits, web: web?.links }
   } catch (error) {
     const logs = container ? await containerLogs(container) : ''
-    await removeInterview(docker, name)
+    await removeInterview(docker, await interviewResources(docker, name))
     throw explainStartFailure(error, name, bind, options.port, logs)
   }
 }
@@ -153,8 +153,7 @@ async function interviewExists(docker: Docker, name: string): Promise<boolean> {
 }
 
 /** Removes everything an interview owns: containers (stopped first), networks, volumes. */
-async function removeInterview(docker: Docker, name: string): Promise<void> {
-  const found = await interviewResources(docker, name)
+async function removeInterview(docker: Docker, found: Awaited<ReturnType<typeof interviewResources>>): Promise<void> {
   await Promise.all(
     found.containers.map(async (info) => {
       const container = docker.getContainer(info.Id)
@@ -175,13 +174,20 @@ export interface InterviewSummary {
   clients: number | null
 }
 
+/** The containers of the interviews this project started, running or not. */
+function interviewContainers(docker: Docker) {
+  return docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABEL.managed}=true`, `${LABEL.role}=interview`] }) })
+}
+
+/** Names of the running interviews (no exec into any of them). */
+export async function runningInterviewNames(docker: Docker): Promise<string[]> {
+  return (await interviewContainers(docker)).filter((info) => info.State === 'running').map((info) => info.Labels[LABEL.interview] ?? '?')
+}
+
 /** Interviews this project started, newest first, with how many clients are attached to each. */
 export async function listInterviews(docker?: Docker): Promise<InterviewSummary[]> {
   docker ??= await connectDocker()
-  const containers = await docker.listContainers({
-    all: true,
-    filters: JSON.stringify({ label: [`${LABEL.managed}=true`, `${LABEL.role}=interview`] }),
-  })
+  const containers = await interviewContainers(docker)
   const client = docker
   const summaries = await Promise.all(
     containers.map(async (info): Promise<InterviewSummary> => {
@@ -209,16 +215,22 @@ async function countClients(container: Docker.Container): Promise<number | null>
   }
 }
 
-/** The running container of an interview, or an error that lists the interviews there are. */
-export async function interviewContainer(docker: Docker, name: string): Promise<Docker.Container> {
+/** The running container of an interview, if there is one. */
+export async function findRunningInterview(docker: Docker, name: string): Promise<Docker.Container | undefined> {
   const found = await interviewResources(docker, name)
   const running = found.containers.find((info) => info.State === 'running' && info.Labels[LABEL.role] === 'interview')
-  if (!running) throw await unknownInterview(docker, name)
-  return docker.getContainer(running.Id)
+  return running && docker.getContainer(running.Id)
+}
+
+/** The running container of an interview, or an error that lists the interviews there are. */
+export async function interviewContainer(docker: Docker, name: string): Promise<Docker.Container> {
+  const container = await findRunningInterview(docker, name)
+  if (!container) throw await unknownInterview(docker, name)
+  return container
 }
 
 async function unknownInterview(docker: Docker, name: string): Promise<UserError> {
-  const names = (await listInterviews(docker)).map((interview) => interview.name)
+  const names = await runningInterviewNames(docker)
   return new UserError(`no interview named "${name}"`, names.length ? `running: ${names.join(', ')}` : 'no interview is running (npx zx scripts/run.mjs base starts one)')
 }
 
@@ -232,11 +244,10 @@ export async function stopInterviews(names: string[], options: { all?: boolean }
   } else if (!names.length) {
     throw new UserError('stop needs interview names, or --all', 'see the running interviews: npx zx scripts/list.mjs')
   }
-  for (const name of names) {
-    const found = await interviewResources(docker, name)
-    if (!found.containers.length && !found.networks.length) throw await unknownInterview(docker, name)
-  }
-  await Promise.all(names.map((name) => removeInterview(docker, name)))
+  const resources = await Promise.all(names.map((name) => interviewResources(docker, name)))
+  const unknown = names.find((_, i) => !resources[i]!.containers.length && !resources[i]!.networks.length)
+  if (unknown !== undefined) throw await unknownInterview(docker, unknown)
+  await Promise.all(resources.map((found) => removeInterview(docker, found)))
   return names
 }
 

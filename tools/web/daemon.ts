@@ -14,10 +14,13 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** The gateway's URL, started as a detached `scripts/web.mjs` if nothing answers there yet. */
-export async function ensureGateway(bind: string, port: number, log: (line: string) => void): Promise<string> {
+/**
+ * The gateway's URL, started as a detached `scripts/web.mjs` if nothing answers there yet;
+ * `pid` is set when this call started it.
+ */
+export async function ensureGateway(bind: string, port: number, log: (line: string) => void): Promise<{ url: string; pid?: number }> {
   const url = `http://${bind.includes(':') ? `[${bind}]` : bind}:${port}`
-  if (await answers(url)) return url
+  if (await answers(url)) return { url }
   const logFile = join(tmpdir(), `interview-env-web-${port}.log`)
   const out = openSync(logFile, 'a')
   const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules/zx/build/cli.js'), join(REPO_ROOT, 'scripts/web.mjs'), '--bind', bind, '--port', String(port)], {
@@ -29,7 +32,7 @@ export async function ensureGateway(bind: string, port: number, log: (line: stri
   for (let i = 0; i < 100; i++) {
     if (await answers(url)) {
       log(`web gateway started on ${url} (pid ${child.pid}, log ${logFile})`)
-      return url
+      return { url, pid: child.pid }
     }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
