@@ -10,8 +10,9 @@ const { ensureGateway } = await import('../tools/web/daemon.ts')
 await cli(
   import.meta.url,
   '<task>',
-  'Start an interview of <task> (base, or a folder of images/tasks), building its image if needed.\n' +
-    'Prints the ssh command and password to give the candidate; everyone who logs in shares one terminal.',
+  'Start an interview of <task> (base, desktop, or a folder of images/tasks), building its image if needed.\n' +
+    'Prints the ssh command and password to give the candidate; everyone who logs in shares one terminal.\n' +
+    'A desktop task (built on images/desktop) also gets a shared desktop in the browser, with its own passwords.',
   (y) =>
     y
       .positional('task', { type: 'string', demandOption: true, describe: 'Image to run: base or a task name' })
@@ -20,18 +21,19 @@ await cli(
       .option('bind', { type: 'string', default: '127.0.0.1', describe: 'Host address to publish SSH on' })
       .option('password', { type: 'string', describe: 'Password for `user` (default: a strong random one); --no-password for keys only' })
       .option('key', { type: 'string', array: true, describe: 'Public key file allowed to log in (repeatable)' })
-      .option('memory', { type: 'string', default: '1g', describe: 'Memory limit' })
-      .option('cpus', { type: 'number', default: 1, describe: 'CPU limit' })
-      .option('pids', { type: 'number', default: 512, describe: 'Process limit' })
+      .option('memory', { type: 'string', describe: 'Memory limit (default 1g; 4g for a desktop)' })
+      .option('cpus', { type: 'number', describe: 'CPU limit (default 1; 2 for a desktop)' })
+      .option('pids', { type: 'number', describe: 'Process and thread limit (default 512; 4096 for a desktop)' })
       .option('mirror', { type: 'string', describe: 'Debian mirror for building the base OS when it cannot be pulled' })
       .option('web', { type: 'boolean', describe: 'Also give browser links (candidate and observer) through the web gateway' })
       .option('web-port', { type: 'number', default: 7681, describe: 'Port of the web gateway (started if none answers)' })
       .option('json', { type: 'boolean', describe: 'Print the details as one JSON object' }),
   async (argv) => {
     const password = /** @type {string | boolean | undefined} */ (argv.password)
-    const webGateway = argv.web ? (await ensureGateway(argv.bind, argv.webPort, (line) => console.error(line))).url : undefined
+    const gateway = async () => (await ensureGateway(argv.bind, argv.webPort, (line) => console.error(line))).url
     const details = await runInterview(argv.task, {
-      webGateway,
+      webGateway: argv.web ? await gateway() : undefined,
+      gateway,
       name: argv.name,
       port: argv.port,
       bind: argv.bind,

@@ -1,5 +1,6 @@
 // The connection card: everything an interviewer passes on to the candidate.
 import { hostname } from 'node:os'
+import type { DesktopLinks } from './web/desktop-access.ts'
 
 export interface InterviewDetails {
   name: string
@@ -14,6 +15,8 @@ export interface InterviewDetails {
   limits: { memory: string; cpus: number; pids: number }
   /** Browser links, when the interview was started with --web. */
   web?: { candidate: string; observer: string }
+  /** The shared desktop, for an image built on images/desktop. */
+  desktop?: DesktopLinks
 }
 
 /** The host name to give the candidate: the bound address, or this machine's name when bound to all. */
@@ -36,6 +39,13 @@ export function connectionCard(details: InterviewDetails): string {
     `  join:      ${sshCommand(details)}`,
     details.password ? `  password:  ${details.password}` : '  password:  none (key login only)',
     `  host key:  ${details.hostKeyFingerprint}`,
+    ...(details.desktop
+      ? [
+          `  desktop:   ${details.desktop.url}`,
+          `  password:  ${details.desktop.password}  (candidate: can type; one click: ${details.desktop.link})`,
+          `  observer:  ${details.desktop.observerPassword}  (view only; one click: ${details.desktop.observerLink})`,
+        ]
+      : []),
     ...(details.web ? [`  browser:   ${details.web.candidate}  (candidate: can type)`, `  watch:     ${details.web.observer}  (observer: read-only)`] : []),
     '',
     'Everyone who logs in shares ONE terminal: the candidate and the interviewers see and type on the same screen.',
@@ -61,6 +71,7 @@ export function connectionJson(details: InterviewDetails): Record<string, unknow
     missingTools: details.missingTools,
     limits: details.limits,
     web: details.web ?? null,
+    desktop: details.desktop ?? null,
     stop: stopCommand(details.name),
   }
 }

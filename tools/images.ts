@@ -1,5 +1,5 @@
 // The catalog of images (images/base, images/tasks/<task>) and building them in dependency order.
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { $ } from 'zx'
@@ -17,10 +17,11 @@ export interface ImageDefinition {
   tag: string
   /** Images this one is built FROM (the Nx project's implicitDependencies). */
   dependsOn: string[]
-  kind: 'base' | 'task'
+  /** base: built from the OS; image: another image under images/ (e.g. desktop); task: images/tasks. */
+  kind: 'base' | 'image' | 'task'
 }
 
-/** Every image the repository defines: the base, then each folder under images/tasks. */
+/** Every image the repository defines: the base, the other images/<name>, then each images/tasks/<name>. */
 export function listImages(root = REPO_ROOT): ImageDefinition[] {
   const images: ImageDefinition[] = []
   const add = (name: string, dir: string, kind: ImageDefinition['kind']) => {
@@ -30,6 +31,9 @@ export function listImages(root = REPO_ROOT): ImageDefinition[] {
     images.push({ name, dir, tag: imageTag(name), dependsOn, kind })
   }
   add('base', join(root, 'images/base'), 'base')
+  for (const name of readdirSync(join(root, 'images')).sort()) {
+    if (name !== 'base' && name !== 'tasks' && !name.startsWith('.')) add(name, join(root, 'images', name), 'image')
+  }
   const tasks = join(root, 'images/tasks')
   if (existsSync(tasks)) {
     for (const name of readdirSync(tasks).sort()) if (!name.startsWith('.')) add(name, join(tasks, name), 'task')
@@ -59,6 +63,11 @@ export function buildOrder(names: string[], images = listImages()): ImageDefinit
   return order
 }
 
+/** Whether `image` is `ancestor` or is built from it, directly or not. */
+export function isBuiltFrom(image: ImageDefinition, ancestor: string, images = listImages()): boolean {
+  return buildOrder([image.name], images).some((step) => step.name === ancestor)
+}
+
 export interface BuildOptions {
   noCache?: boolean
   mirror?: string
@@ -82,6 +91,7 @@ export async function buildImage(docker: Docker, image: ImageDefinition, options
   const log = options.log ?? ((line: string) => console.error(line))
   if (image.kind === 'base') await ensureBaseOs(docker, { mirror: options.mirror, log })
   if (image.kind === 'task') readTaskFolder(image.dir)
+  copyHostCertificates(image.dir)
   log(`building ${image.tag} from ${image.dir}`)
   const flags = options.noCache || process.env.INTERVIEW_ENV_NO_CACHE === '1' ? ['--no-cache'] : []
   const build = $({ nothrow: true, quiet: true, cwd: image.dir })`docker build ${flags} --label interview-env.image=${image.name} -t ${image.tag} .`
@@ -96,6 +106,17 @@ export async function buildImage(docker: Docker, image: ImageDefinition, options
   if (result.exitCode !== 0) {
     throw new CommandError(`building ${image.tag}`, result.exitCode, output, `fix ${join(image.dir, 'Dockerfile')} and run the build again`)
   }
+}
+
+/**
+ * An image with a `host-ca/` folder fetches from a package registry while it builds: give it the
+ * extra CA certificates this host's Node trusts (a TLS-inspecting proxy), or none.
+ */
+export function copyHostCertificates(dir: string, env: NodeJS.ProcessEnv = process.env): void {
+  const folder = join(dir, 'host-ca')
+  if (!existsSync(folder)) return
+  const sources = [env.NODE_EXTRA_CA_CERTS, env.npm_config_cafile].filter((file): file is string => !!file && existsSync(file))
+  writeFileSync(join(folder, 'extra.pem'), sources.map((file) => readFileSync(file, 'utf8')).join('\n'))
 }
 
 /** Builds the image of `name` if it does not exist yet. */

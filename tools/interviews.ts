@@ -4,13 +4,15 @@ import type Docker from 'dockerode'
 import type { InterviewDetails } from './card.ts'
 import { connectDocker, containerLogs, execIn } from './docker.ts'
 import { UserError, lastLines } from './errors.ts'
-import { ensureImage, findImage } from './images.ts'
+import { waitForDesktop } from './desktop.ts'
+import { ensureImage, findImage, isBuiltFrom } from './images.ts'
 import { newKeyPair, readPublicKeys } from './keys.ts'
 import { checkInterviewName, containerName, interviewLabels, LABEL, networkName, newInterviewName } from './names.ts'
 import { newPassword } from './passwords.ts'
 import { checkBindAddress, checkPort, checkPortFree } from './ports.ts'
-import { capabilityPlan, DEFAULT_LIMITS, parseMemory, type Limits } from './security.ts'
+import { capabilityPlan, DEFAULT_LIMITS, DESKTOP_LIMITS, parseMemory, type Limits } from './security.ts'
 import { waitForLogin } from './ssh-login.ts'
+import { newDesktopAccess } from './web/desktop-access.ts'
 import { newWebAccess } from './web/tokens.ts'
 
 export interface RunOptions {
@@ -25,6 +27,8 @@ export interface RunOptions {
   mirror?: string
   /** Browser links through the gateway at this URL (see tools/web). */
   webGateway?: string
+  /** The web gateway's URL, started if need be: a desktop interview always needs one. */
+  gateway?: () => Promise<string>
   log?: (line: string) => void
 }
 
@@ -42,7 +46,8 @@ function checkRunOptions(task: string, options: RunOptions) {
   if (password !== null && (password.length < 8 || /[\n\r]/.test(password))) {
     throw new UserError('the password must be one line of at least 8 characters', 'give another --password, or leave it out to get a random one')
   }
-  const limits = { ...DEFAULT_LIMITS, ...options.limits }
+  const desktop = isBuiltFrom(image, 'desktop')
+  const limits = { ...(desktop ? DESKTOP_LIMITS : DEFAULT_LIMITS), ...definedOnly(options.limits ?? {}) }
   try {
     parseMemory(limits.memory)
   } catch {
@@ -51,13 +56,16 @@ function checkRunOptions(task: string, options: RunOptions) {
   if (!(limits.cpus > 0) || !(limits.pids >= 64)) {
     throw new UserError('--cpus must be above 0 and --pids at least 64', 'e.g. --cpus 1 --pids 512')
   }
-  return { image, name, bind, keys, password, limits }
+  return { image, name, bind, keys, password, limits, desktop }
 }
+
+const definedOnly = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
 
 /** Starts an interview of `task` and returns its details once a real SSH login succeeds. */
 export async function runInterview(task: string, options: RunOptions = {}): Promise<InterviewDetails> {
   const log = options.log ?? ((line: string) => console.error(line))
-  const { image, name, bind, keys, password, limits } = checkRunOptions(task, options)
+  const { image, name, bind, keys, password, limits, desktop } = checkRunOptions(task, options)
   const docker = await connectDocker()
   if (await interviewExists(docker, name)) {
     throw new UserError(`an interview named "${name}" already exists`, `choose another --name, or stop it first: npx zx scripts/stop.mjs ${name}`)
@@ -69,6 +77,9 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
 
   const probe = newKeyPair('interview-env readiness probe')
   const web = options.webGateway ? newWebAccess(options.webGateway) : undefined
+  const gatewayUrl = desktop ? (options.webGateway ?? (await options.gateway?.())) : undefined
+  if (desktop && !gatewayUrl) throw new Error(`${task} is a desktop: runInterview needs options.gateway`)
+  const screen = gatewayUrl ? newDesktopAccess(gatewayUrl) : undefined
   const labels = interviewLabels(name, task)
   let container: Docker.Container | undefined
   try {
@@ -77,13 +88,14 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       name: containerName(name),
       Image: image.tag,
       Hostname: name,
-      Labels: { ...labels, ...web?.labels },
+      Labels: { ...labels, ...web?.labels, ...screen?.labels },
       Env: [
         `INTERVIEW_NAME=${name}`,
         `INTERVIEW_TASK=${task}`,
         `INTERVIEW_PASSWORD=${password ?? ''}`,
         `INTERVIEW_AUTHORIZED_KEYS=${keys.map((key) => key.line).join('\n')}`,
         `INTERVIEW_PROBE_KEY=${probe.publicKey}`,
+        ...(screen?.env ?? []),
       ],
       ExposedPorts: { '22/tcp': {} },
       StopTimeout: 3,
@@ -95,6 +107,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
         MemorySwap: parseMemory(limits.memory),
         NanoCpus: Math.round(limits.cpus * 1e9),
         PidsLimit: limits.pids,
+        ...(desktop ? { ShmSize: 512 * 1024 * 1024 } : {}),
         RestartPolicy: { Name: 'no' },
       },
     })
@@ -105,7 +118,8 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       { host: bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind, port, username: 'user', privateKey: probe.privateKey },
       { stillStarting: async () => (await started.inspect()).State.Running },
     )
-    return { name, task, bind, port, user: 'user', password, hostKeyFingerprint, ...plan, limits, web: web?.links }
+    if (screen) await waitForDesktop(started)
+    return { name, task, bind, port, user: 'user', password, hostKeyFingerprint, ...plan, limits, web: web?.links, desktop: screen?.links }
   } catch (error) {
     const logs = container ? await containerLogs(container) : ''
     await removeInterview(docker, await interviewResources(docker, name))
@@ -119,6 +133,7 @@ function explainStartFailure(error: unknown, name: string, bind: string, port: n
   if (/port is already allocated|address already in use/i.test(message)) {
     return new UserError(`port ${port} on ${bind} is already in use`, 'pick another with --port, or leave --port out to get a free one')
   }
+  if (error instanceof UserError) return error
   if (/no SSH login succeeded/.test(message)) {
     const last = lastLines(logs, 1)[0] ?? 'the container printed nothing'
     return new UserError(`interview "${name}" did not accept an SSH login: ${last}`, 'nothing was left running; see `npx zx scripts/debug.mjs IMAGE` to look inside the image')

@@ -50,8 +50,19 @@ export function readPublicKeys(file: string): PublicKey[] {
 
 /** A fresh ed25519 keypair, in OpenSSH formats. */
 export function newKeyPair(comment: string): { privateKey: string; publicKey: string } {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment })
-  return { privateKey: pair.private, publicKey: pair.public }
+  // ssh2 drops a leading zero byte of an ed25519 key (about 1 key in 128), which gives a 31-byte
+  // key that OpenSSH rejects: draw again until the key has its 32 bytes.
+  for (;;) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment })
+    if (ed25519KeyLength(pair.public) === 32) return { privateKey: pair.private, publicKey: pair.public }
+  }
+}
+
+/** The length field of the key in an `ssh-ed25519 BASE64 comment` line (32 when well formed). */
+export function ed25519KeyLength(publicKey: string): number {
+  const blob = Buffer.from(publicKey.split(' ')[1] ?? '', 'base64')
+  const typeLength = blob.readUInt32BE(0)
+  return blob.length >= 8 + typeLength ? blob.readUInt32BE(4 + typeLength) : -1
 }
 
 /** Writes a keypair for a candidate into `dir` (git-ignored `keys/` by default). */

@@ -48,6 +48,9 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { memory: '1g', cpus: 1, pids: 512 }
 
+/** A desktop runs a browser, an editor and Jupyter: more memory, and threads count as pids. */
+export const DESKTOP_LIMITS: Limits = { memory: '4g', cpus: 2, pids: 4096 }
+
 /** `512m`, `1g`, `1.5g` → bytes. */
 export function parseMemory(text: string): number {
   const match = /^(\d+(?:\.\d+)?)([kmg]?)b?$/i.exec(text.trim())

@@ -5,10 +5,14 @@ load ../helpers
 setup_file() {
   [ -n "${TASK:-}" ] || { echo "set TASK to a folder of images/tasks" >&2; return 1; }
   TASK_DIR="$REPO_ROOT/images/tasks/$TASK"
-  export TASK_DIR
-  start_interview "$TASK"
+  WEB_PORT=$(( 18000 + RANDOM % 1000 ))   # a desktop task starts the web gateway here
+  export TASK_DIR WEB_PORT
+  start_interview "$TASK" --web-port "$WEB_PORT"
 }
-teardown_file() { stop_interview; }
+teardown_file() {
+  stop_interview
+  pkill -f "scripts/web.mjs --bind 127.0.0.1 --port $WEB_PORT" || true
+}
 
 @test "[$TASK] the check says NO on a fresh interview" {
   run zx_script check "$INTERVIEW"

@@ -1,7 +1,8 @@
 // The web gateway: serves the terminal page for a link, and attaches each browser over a
 // WebSocket to the interview's ONE shared tmux session (docker exec, as `user`), as a read-write
-// client for a candidate link and a read-only tmux client for an observer link.
-import { readFileSync } from 'node:fs'
+// client for a candidate link and a read-only tmux client for an observer link. For a desktop
+// interview it serves noVNC at /desktop and joins it to the interview's shared VNC display.
+import { readdirSync, readFileSync } from 'node:fs'
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { Duplex } from 'node:stream'
@@ -10,6 +11,8 @@ import type Docker from 'dockerode'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { REPO_ROOT } from '../images.ts'
 import { LABEL } from '../names.ts'
+import { attachDesktop, findDesktop } from './desktop-connection.ts'
+import { desktopPage } from './desktop-page.ts'
 import { terminalPage } from './page.ts'
 import { FailureLimiter } from './rate-limit.ts'
 import { hashToken, looksLikeToken, WEB_ROLES, webLabel, type WebRole } from './tokens.ts'
@@ -47,6 +50,26 @@ const ASSETS: Record<string, [string, string]> = {
   '/assets/addon-fit.js': ['node_modules/@xterm/addon-fit/lib/addon-fit.js', 'text/javascript'],
 }
 
+/** noVNC's ES modules, served as /novnc/core/... and /novnc/vendor/... */
+function novncAssets(): Record<string, [string, string]> {
+  const root = 'node_modules/@novnc/novnc'
+  const assets: Record<string, [string, string]> = {}
+  for (const top of ['core', 'vendor']) {
+    for (const file of readdirSync(join(REPO_ROOT, root, top), { recursive: true }) as string[]) {
+      if (file.endsWith('.js')) assets[`/novnc/${top}/${file}`] = [`${root}/${top}/${file}`, 'text/javascript']
+    }
+  }
+  return assets
+}
+
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'",
+}
+
 /** The running interview a token opens, and in which role; undefined for any bad token. */
 async function findAttachment(docker: Docker, token: string): Promise<Attachment | undefined> {
   if (!looksLikeToken(token)) return undefined
@@ -72,8 +95,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { docker } = options
   const log = options.log ?? (() => {})
   const limiter = options.limiter ?? new FailureLimiter()
-  const assets = new Map(Object.entries(ASSETS).map(([path, [file, type]]) => [path, { body: readFileSync(join(REPO_ROOT, file)), type }]))
+  const assets = new Map(Object.entries({ ...ASSETS, ...novncAssets() }).map(([path, [file, type]]) => [path, { body: readFileSync(join(REPO_ROOT, file)), type }]))
   const page = terminalPage()
+  const desktop = desktopPage()
   const open = new Set<{ interview: string; socket: WebSocket }>()
 
   const refuse = (res: ServerResponse, code: number, text: string) => {
@@ -91,6 +115,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return res.end(asset.body)
     }
     if (path === '/healthz') return refuse(res, 200, 'ok')
+    if (path === '/favicon.ico') return res.writeHead(204).end()
+    if (path === '/desktop') {
+      res.writeHead(200, PAGE_HEADERS)
+      return res.end(desktop)
+    }
     const link = /^\/i\/([^/]+)$/.exec(path)
     if (!link) return refuse(res, 404, 'not found')
     if (limiter.blocked(address(req))) return refuse(res, 429, 'too many failed attempts: wait a minute')
@@ -98,13 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       limiter.fail(address(req))
       return refuse(res, 403, 'this link is not valid')
     }
-    res.writeHead(200, {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'x-frame-options': 'DENY',
-      'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; connect-src 'self'",
-    })
+    res.writeHead(200, PAGE_HEADERS)
     res.end(page)
   }
 
@@ -122,6 +145,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const origin = req.headers.origin
     const own = [`http://${req.headers.host}`, `https://${req.headers.host}`]
     if (!origin || ![...own, ...(options.allowedOrigins ?? [])].includes(origin)) return reject(socket, 403, 'Forbidden')
+    if (path === '/ws/desktop') return wss.handleUpgrade(req, socket, head, (ws) => joinDesktop(ws, address(req)))
     if (limiter.blocked(address(req))) return reject(socket, 429, 'Too Many Requests')
     const token = /^\/ws\/([^/]+)$/.exec(path)?.[1] ?? ''
     const attachment = await findAttachment(docker, token)
@@ -131,6 +155,34 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => void attach(ws, attachment))
   })
+
+  /** A desktop WebSocket: the first message carries the interview password, then it is VNC. */
+  function joinDesktop(ws: WebSocket, from: string) {
+    if (limiter.blocked(from)) return ws.close(4029, 'too many failed attempts')
+    const timeout = setTimeout(() => ws.close(4003, 'no password'), 10_000)
+    ws.once('message', async (data) => {
+      clearTimeout(timeout)
+      let password: unknown
+      try {
+        password = JSON.parse(String(data)).password
+      } catch {
+        /* not JSON: a wrong password */
+      }
+      const attachment = await findDesktop(docker, password)
+      if (!attachment) {
+        limiter.fail(from)
+        return ws.close(4003, 'wrong password')
+      }
+      const entry = { interview: attachment.interview, socket: ws }
+      open.add(entry)
+      log(`${attachment.interview}: ${attachment.role} joined the desktop`)
+      ws.on('close', () => {
+        open.delete(entry)
+        log(`${attachment.interview}: ${attachment.role} left the desktop`)
+      })
+      await attachDesktop(docker, ws, attachment)
+    })
+  }
 
   async function attach(ws: WebSocket, { interview, role, container }: Attachment) {
     const entry = { interview, socket: ws }

@@ -1,0 +1,239 @@
+// The shared desktop in a real browser (Debian's chromium driven by playwright-core) against a real
+// desktop interview: TigerVNC in the container, noVNC through the web gateway.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import WebSocket from 'ws'
+import { connectDocker, execIn } from '../../../tools/docker.ts'
+import { REPO_ROOT } from '../../../tools/images.ts'
+import { runInterview, stopInterviews, interviewContainer } from '../../../tools/interviews.ts'
+import type { InterviewDetails } from '../../../tools/card.ts'
+import { startGateway, type Gateway } from '../../../tools/web/gateway.ts'
+import { FailureLimiter } from '../../../tools/web/rate-limit.ts'
+import { newPassword } from '../../../tools/passwords.ts'
+import type Docker from 'dockerode'
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const VIEWPORT = { width: 1280, height: 760 }
+/** The image to test: the desktop itself, or a task built on it (DESKTOP_IMAGE=python-pairing). */
+const image = process.env.DESKTOP_IMAGE ?? 'desktop'
+const name = `${image}-${process.pid}`
+let gateway: Gateway
+let interview: InterviewDetails
+let container: Docker.Container
+let browser: Browser
+let candidate: Page
+let second: Page
+
+const marker = (what: string) => `${what}-${Math.random().toString(36).slice(2, 8)}`
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs
+  let last: unknown
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe()
+      if (value) return value as NonNullable<T>
+    } catch (error) {
+      last = error
+    }
+    await sleep(150)
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`)
+}
+
+type DesktopState = { role: string | null; status: string; error: string | null }
+const desktopState = (page: Page) => page.evaluate(() => (window as unknown as { __desktop: DesktopState }).__desktop)
+
+/** Opens the desktop page and logs in by typing the password into its form. */
+async function logIn(password: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: VIEWPORT })
+  await page.goto(`${gateway.url}/desktop`)
+  await page.fill('#password', password)
+  await page.click('button[type=submit]')
+  return page
+}
+
+async function connected(page: Page): Promise<Page> {
+  await waitFor('the desktop to connect', async () => (await desktopState(page)).status === 'connected')
+  return page
+}
+
+/** The framebuffer as the browser received it (the canvas holds it unscaled), as a small summary. */
+async function frame(page: Page): Promise<{ colors: number; hash: string; pixels: number[] }> {
+  const data = await page.evaluate(() => {
+    const canvas = document.querySelector('#screen canvas') as HTMLCanvasElement
+    const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+    // Every 4th pixel of every 4th row: enough to tell screens apart, small to carry.
+    const sample: number[] = []
+    for (let y = 0; y < canvas.height; y += 4) for (let x = 0; x < canvas.width; x += 4) sample.push(pixels[(y * canvas.width + x) * 4]! << 16 | pixels[(y * canvas.width + x) * 4 + 1]! << 8 | pixels[(y * canvas.width + x) * 4 + 2]!)
+    return sample
+  })
+  return { colors: new Set(data).size, hash: createHash('sha256').update(Buffer.from(new Int32Array(data).buffer)).digest('hex'), pixels: data }
+}
+/** Sampled pixels that differ by more than lossy (JPEG) encoding does: each client gets its own encoding. */
+const differing = (a: number[], b: number[]) =>
+  a.reduce((count, value, i) => {
+    const other = b[i] ?? -1
+    const distance = Math.abs((value >> 16) - (other >> 16)) + Math.abs(((value >> 8) & 255) - ((other >> 8) & 255)) + Math.abs((value & 255) - (other & 255))
+    return count + (distance > 60 ? 1 : 0)
+  }, 0)
+
+/** Clicks the desktop at framebuffer coordinates (the canvas is scaled to the window). */
+async function clickAt(page: Page, x: number, y: number) {
+  const box = (await page.locator('#screen canvas').boundingBox())!
+  await page.mouse.click(box.x + (x / 1600) * box.width, box.y + (y / 900) * box.height)
+}
+
+async function typeLine(page: Page, text: string) {
+  await page.keyboard.type(text, { delay: 15 })
+  await page.keyboard.press('Enter')
+}
+
+const inContainer = async (command: string) => (await execIn(container, ['bash', '-c', command], { user: 'user' })).stdout
+
+function wsClose(password: unknown): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(`${gateway.url.replace(/^http/, 'ws')}/ws/desktop`, { headers: { origin: gateway.url } })
+    socket.on('open', () => socket.send(JSON.stringify({ password })))
+    socket.on('message', () => socket.close(1000))
+    socket.on('close', (code) => resolve(code))
+    socket.on('error', () => resolve(-1))
+  })
+}
+
+test.before(async () => {
+  const docker = await connectDocker()
+  gateway = await startGateway({ docker, port: 0 })
+  interview = await runInterview(image, { name, gateway: async () => gateway.url, log: () => {} })
+  container = await interviewContainer(docker, name)
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+})
+
+test.after(async () => {
+  await browser?.close()
+  await stopInterviews([name]).catch(() => undefined)
+  await gateway?.close()
+})
+
+test('the card gives the desktop URL, a candidate password and a separate observer password', () => {
+  const desktop = interview.desktop!
+  assert.ok(desktop, 'a desktop interview has desktop details')
+  assert.is(desktop.url, `${gateway.url}/desktop`)
+  assert.match(desktop.password, /^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}$/)
+  assert.is.not(desktop.password, desktop.observerPassword)
+  assert.is(desktop.link, `${desktop.url}#${desktop.password}`)
+  assert.is(interview.limits.memory, '4g', 'a desktop gets the desktop limits')
+})
+
+test('VNC, Jupyter and the editor listen only inside the container; only SSH is published', async () => {
+  const listening = await inContainer("ss -Hltn | awk '{print $4}'")
+  for (const port of ['5901', '8888', '8080']) {
+    const lines = listening.split('\n').filter((line) => line.endsWith(`:${port}`))
+    assert.ok(lines.length > 0, `something listens on ${port}: ${listening}`)
+    for (const line of lines) assert.match(line, /^(127\.0\.0\.1|\[::1\]):/, `${port} is bound to loopback only: ${line}`)
+  }
+  const published = Object.keys((await container.inspect()).NetworkSettings.Ports ?? {})
+  assert.equal(published, ['22/tcp'])
+})
+
+test('logging in with the password shows the desktop (panel, editor), and a screenshot is kept', async () => {
+  candidate = await connected(await logIn(interview.desktop!.password))
+  await sleep(4000) // the editor finishes drawing
+  assert.is((await desktopState(candidate)).role, 'candidate')
+  assert.not.match(candidate.url(), /#/, 'the password does not stay in the address bar')
+  // A drawn desktop, not a black or empty frame: many colours.
+  const shown = await waitFor('a drawn desktop', async () => ((await frame(candidate)).colors > 50 ? frame(candidate) : undefined), 30_000)
+  assert.ok(shown.colors > 50, `the desktop has ${shown.colors} colours`)
+  assert.match(await inContainer('DISPLAY=:1 xprop -root _NET_ACTIVE_WINDOW'), /window id/)
+  const shot = await candidate.screenshot()
+  if (process.env.UPDATE_SCREENSHOTS === '1') writeFileSync(join(REPO_ROOT, `docs/${image}.png`), shot)
+})
+
+test('what one browser types on the desktop, a second browser sees', async () => {
+  // A terminal over the whole screen, in front of the editor: clicks anywhere land in it.
+  await inContainer('DISPLAY=:1 setsid xfce4-terminal --disable-server --maximize --title=pairing >/dev/null 2>&1 &')
+  await waitFor('the terminal window', async () => (await inContainer('DISPLAY=:1 xwininfo -name pairing 2>/dev/null')).includes('Map State: IsViewable'))
+  second = await connected(await logIn(interview.desktop!.password))
+  await sleep(1500)
+  const before = await frame(second)
+  const typed = marker('typed-in-browser-one')
+  await clickAt(candidate, 400, 300)
+  await typeLine(candidate, `echo ${typed} | tee /tmp/typed; seq 100000 100030`)
+  // The keystrokes reached the desktop's terminal...
+  await waitFor('the typed command to run', async () => (await inContainer('cat /tmp/typed 2>/dev/null')).includes(typed))
+  // ...and the second browser's picture changed to show the same screen as the first one.
+  const seen = await waitFor('the second browser to show the first one\'s screen', async () => {
+    const [one, two] = [await frame(candidate), await frame(second)]
+    return differing(one.pixels, two.pixels) < one.pixels.length * 0.002 ? two : undefined
+  })
+  assert.ok(differing(before.pixels, seen.pixels) > 500, 'the second browser\'s screen changed')
+  writeFileSync(join(process.env.TMPDIR ?? '/tmp', `${name}-second-browser.png`), await second.screenshot())
+  // And the second browser can type too: both control the one desktop.
+  const typedToo = marker('typed-in-browser-two')
+  await clickAt(second, 400, 300)
+  await typeLine(second, `echo ${typedToo} | tee /tmp/typed-too`)
+  await waitFor('the second browser\'s command to run', async () => (await inContainer('cat /tmp/typed-too 2>/dev/null')).includes(typedToo))
+  await second.close()
+})
+
+test('an observer sees the desktop but cannot type, even with noVNC\'s view-only switch turned off', async () => {
+  const observer = await connected(await logIn(interview.desktop!.observerPassword))
+  assert.is((await desktopState(observer)).role, 'observer')
+  assert.ok((await frame(observer)).colors > 50, 'the observer sees the desktop')
+  const typed = marker('typed-by-observer')
+  await clickAt(observer, 400, 300)
+  await typeLine(observer, `echo ${typed} > /tmp/observer`)
+  // Turn the page's own guard off: the VNC server still takes no input on the view-only password.
+  await observer.evaluate(() => { (window as unknown as { __desktop: { rfb: { viewOnly: boolean } } }).__desktop.rfb.viewOnly = false })
+  await clickAt(observer, 400, 300)
+  await typeLine(observer, `echo ${typed} > /tmp/observer`)
+  await sleep(1500)
+  assert.is(await inContainer('cat /tmp/observer 2>/dev/null'), '', 'nothing the observer typed arrived')
+  // The candidate, at the same time, still can.
+  const control = marker('typed-by-candidate')
+  await clickAt(candidate, 400, 300)
+  await typeLine(candidate, `echo ${control} > /tmp/control`)
+  await waitFor('the candidate\'s command to run', async () => (await inContainer('cat /tmp/control 2>/dev/null')).includes(control))
+  await observer.close()
+})
+
+test('a wrong password is refused: the page asks again, and the socket is closed with 4003', async () => {
+  const page = await logIn(newPassword())
+  await waitFor('the refusal', async () => (await desktopState(page)).error === 'wrong password, or the interview has ended')
+  assert.is(await page.locator('#screen canvas').count(), 0, 'no desktop is shown')
+  await page.close()
+  assert.is(await wsClose('not-even-a-password'), 4003)
+  assert.is(await wsClose(42), 4003)
+  assert.is(await wsClose(interview.desktop!.password.toLowerCase()), 4003)
+})
+
+test('repeated wrong passwords from one address are locked out (4029), even the right one', async () => {
+  const strict = await startGateway({ docker: await connectDocker(), port: 0, limiter: new FailureLimiter(3) })
+  const close = (password: string) =>
+    new Promise<number>((resolve) => {
+      const socket = new WebSocket(`${strict.url.replace(/^http/, 'ws')}/ws/desktop`, { headers: { origin: strict.url } })
+      socket.on('open', () => socket.send(JSON.stringify({ password })))
+      socket.on('message', () => socket.close(1000))
+      socket.on('close', (code) => resolve(code))
+    })
+  try {
+    for (let i = 0; i < 3; i++) assert.is(await close(newPassword()), 4003)
+    assert.is(await close(interview.desktop!.password), 4029)
+  } finally {
+    await strict.close()
+  }
+})
+
+test('stop ends the desktop: the password no longer opens anything', async () => {
+  await stopInterviews([name])
+  assert.is(await wsClose(interview.desktop!.password), 4003)
+  assert.is(execFileSync('docker', ['ps', '-aq', '--filter', `label=interview-env.interview=${name}`], { encoding: 'utf8' }).trim(), '')
+})
+
+test.run()
