@@ -12,7 +12,8 @@ const { join } = await import('node:path')
 await cli(
   import.meta.url,
   '<action> [target] [file]',
-  'add <interview> FILE          allow the public keys in FILE to log in (no restart)\n' +
+  'add <interview> FILE [--role R]  allow the public keys in FILE to log in (no restart);\n' +
+    '                              --role interviewer|observer: an observer joins read-only\n' +
     'list <interview>              show the keys allowed to log in\n' +
     'remove <interview> FILE|FP    remove keys by file, fingerprint or comment\n' +
     'new NAME                      write a keypair for a candidate to keys/NAME (git-ignored)',
@@ -20,7 +21,8 @@ await cli(
     y
       .positional('action', { choices: ['add', 'list', 'remove', 'new'], demandOption: true })
       .positional('target', { type: 'string', describe: 'Interview name (or NAME for `new`)' })
-      .positional('file', { type: 'string', describe: 'Public key file, or a fingerprint for remove' }),
+      .positional('file', { type: 'string', describe: 'Public key file, or a fingerprint for remove' })
+      .option('role', { choices: ['candidate', 'interviewer', 'observer'], default: 'candidate', describe: 'For add: who the key belongs to' }),
   async (argv) => {
     /** @type {(value: string | undefined, what: string) => string} */
     const need = (value, what) => {
@@ -31,7 +33,7 @@ await cli(
     const show = (keys) => keys.map((key) => `${key.fingerprint}  ${key.type}  ${key.comment}`).join('\n')
     switch (argv.action) {
       case 'add': {
-        const added = await addKeys(need(argv.target, 'an interview name'), need(argv.file, 'a public key file'))
+        const added = await addKeys(need(argv.target, 'an interview name'), need(argv.file, 'a public key file'), /** @type {any} */ (argv.role))
         console.log(added.length ? `added:\n${show(added)}` : 'those keys were already allowed')
         break
       }

@@ -24,7 +24,9 @@ await cli(
     const interviews = await listInterviews()
     if (argv.json) return console.log(JSON.stringify(interviews))
     if (!interviews.length) return console.log('no interviews (start one: npx zx scripts/run.mjs base)')
-    const rows = interviews.map((i) => [i.name, i.task, i.address, formatAge(Date.now() - i.createdAt.getTime()), i.clients === null ? '-' : String(i.clients), i.state])
-    console.log(formatTable(['NAME', 'TASK', 'ADDRESS', 'AGE', 'CLIENTS', 'STATE'], rows))
+    /** @type {(p: { who: string; role: string; readonly: boolean }) => string} */
+    const person = (p) => `${p.who} (${p.role}${p.readonly ? ', read-only' : ''})`
+    const rows = interviews.map((i) => [i.name, i.task, i.address, formatAge(Date.now() - i.createdAt.getTime()), i.clients === null ? '-' : String(i.clients), i.state, i.people.map(person).join(', ') || '-'])
+    console.log(formatTable(['NAME', 'TASK', 'ADDRESS', 'AGE', 'CLIENTS', 'STATE', 'WHO'], rows))
   },
 )

@@ -6,6 +6,7 @@ const { cli } = await import('../tools/cli.ts')
 const { runInterview } = await import('../tools/interviews.ts')
 const { connectionCard, connectionJson } = await import('../tools/card.ts')
 const { ensureGateway } = await import('../tools/web/daemon.ts')
+const { parseDuration } = await import('../tools/recording/purge.ts')
 
 await cli(
   import.meta.url,
@@ -21,6 +22,10 @@ await cli(
       .option('bind', { type: 'string', default: '127.0.0.1', describe: 'Host address to publish SSH on' })
       .option('password', { type: 'string', describe: 'Password for `user` (default: a strong random one); --no-password for keys only' })
       .option('key', { type: 'string', array: true, describe: 'Public key file allowed to log in (repeatable)' })
+      .option('interviewer', { type: 'string', array: true, describe: 'Public key file of an interviewer: can type, known by its key (repeatable)' })
+      .option('observer', { type: 'string', array: true, describe: 'Public key file of an observer: read-only (repeatable)' })
+      .option('record', { type: 'boolean', default: true, describe: 'Record the shared terminal to recordings/<name>/ (--no-record: do not)' })
+      .option('ttl', { type: 'string', describe: 'Time limit, e.g. 90m or 1h30m: warnings at 10 and 2 minutes, then the interview stops' })
       .option('memory', { type: 'string', describe: 'Memory limit (default 1g; 4g for a desktop)' })
       .option('cpus', { type: 'number', describe: 'CPU limit (default 1; 2 for a desktop)' })
       .option('pids', { type: 'number', describe: 'Process and thread limit (default 512; 4096 for a desktop)' })
@@ -39,6 +44,10 @@ await cli(
       bind: argv.bind,
       password: password === false ? false : password === undefined ? undefined : String(password),
       keys: argv.key,
+      interviewers: argv.interviewer,
+      observers: argv.observer,
+      record: argv.record,
+      ttlMs: argv.ttl === undefined ? undefined : parseDuration(argv.ttl),
       limits: { memory: argv.memory, cpus: argv.cpus, pids: argv.pids },
       mirror: argv.mirror,
     })

@@ -8,6 +8,9 @@ BATS_LIB="${BATS_LIB:-/usr/lib/bats}"
 load "$BATS_LIB/bats-support/load"
 load "$BATS_LIB/bats-assert/load"
 
+# Recordings of test interviews go to the run's temporary folder, not the repository's recordings/.
+export INTERVIEW_ENV_RECORDINGS="${INTERVIEW_ENV_RECORDINGS:-${BATS_RUN_TMPDIR:-/tmp}/recordings}"
+
 # Every interview a test starts is named bats-..., so strays are easy to find and remove.
 new_interview_name() { echo "bats-$1-$RANDOM$RANDOM"; }
 
@@ -65,9 +68,10 @@ ssh_with_key() {
 # Terminals: an interactive SSH client in a host-side tmux pane, as a person would have.
 _tmux() { tmux -L "bats-$INTERVIEW" "$@"; }
 
-# terminal_open ID: logs in interactively (joining the shared session) in terminal ID.
+# terminal_open ID [KEY]: logs in interactively (joining the shared session) in terminal ID, with KEY
+# (default: the candidate's key).
 terminal_open() {
-  local ssh_cmd="ssh ${_ssh_options[*]} -o BatchMode=yes -o IdentitiesOnly=yes -i $SSH_KEY -p $SSH_PORT -tt user@127.0.0.1"
+  local ssh_cmd="ssh ${_ssh_options[*]} -o BatchMode=yes -o IdentitiesOnly=yes -i ${2:-$SSH_KEY} -p $SSH_PORT -tt user@127.0.0.1"
   _tmux new-session -d -s "$1" -x 120 -y 40 "$ssh_cmd"
   wait_for_screen "$1" 'connected'
 }
@@ -119,9 +123,11 @@ assert_nothing_left() {
   assert_equal "$(docker volume ls -q --filter "$label")" ''
 }
 
-# assert_user_error: the last `run` failed with exit 1, an `error:` line and a `hint:` line, and no stack.
+# assert_user_error [TEXT]: the last `run` failed with exit 1, an `error:` line (with TEXT) and a
+# `hint:` line, and no stack.
 assert_user_error() {
   assert_failure 1
+  [ -z "${1:-}" ] || assert_output --partial "$1"
   assert_line --regexp '^error: '
   assert_line --regexp '^hint: '
   refute_output --partial '    at '

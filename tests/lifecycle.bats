@@ -41,15 +41,15 @@ teardown_file() { close_terminals; stop_interview; }
   assert_equal "$(jq -r .fullToolset <<<"$output")" true
 }
 
-@test "[list] shows the interview with its task, address, age and connected clients" {
+@test "[list] shows the interview with its task, address, age, and who is connected in which role" {
   SSH_PORT=$(cat "$BATS_FILE_TMPDIR/port")
   SSH_KEY=$(new_key interviewer)
   zx_script keys add "$INTERVIEW" "$SSH_KEY.pub"
   terminal_open watcher
   run zx_script list
   assert_success
-  assert_line --index 0 --regexp '^NAME +TASK +ADDRESS +AGE +CLIENTS +STATE$'
-  assert_line --regexp "^$INTERVIEW +base +127\.0\.0\.1:$SSH_PORT +[0-9]+s +1 +running$"
+  assert_line --index 0 --regexp '^NAME +TASK +ADDRESS +AGE +CLIENTS +STATE +WHO$'
+  assert_line --regexp "^$INTERVIEW +base +127\.0\.0\.1:$SSH_PORT +[0-9]+s +1 +running +interviewer \(candidate\)$"
   close_terminals
 }
 

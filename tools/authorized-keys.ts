@@ -19,14 +19,31 @@ async function writeKeys(container: Docker.Container, keys: PublicKey[]): Promis
   if (result.exitCode !== 0) throw new UserError(`could not write the interview's authorized keys: ${result.stderr.trim()}`, 'is the interview still running? (npx zx scripts/list.mjs)')
 }
 
-/** Adds the keys in `file` (checked before anything changes); returns those that were new. */
-export async function addKeys(interview: string, file: string): Promise<PublicKey[]> {
+export type KeyRole = 'candidate' | 'interviewer' | 'observer'
+export const KEY_ROLES: KeyRole[] = ['candidate', 'interviewer', 'observer']
+const PARTICIPANTS = '/etc/interview/participants'
+
+/**
+ * Adds the keys in `file` (checked before anything changes); returns those that were new. An
+ * interviewer's or observer's key is also listed with its role, which its next login takes.
+ */
+export async function addKeys(interview: string, file: string, role: KeyRole = 'candidate'): Promise<PublicKey[]> {
+  if (!KEY_ROLES.includes(role)) throw new UserError(`--role ${role} is not a role`, `use one of: ${KEY_ROLES.join(', ')}`)
   const wanted = readPublicKeys(file)
   const container = await interviewContainer(await connectDocker(), interview)
   const keys = await readKeys(container)
   const added = wanted.filter((key) => !keys.some((k) => k.fingerprint === key.fingerprint))
   if (added.length) await writeKeys(container, [...keys, ...added])
+  await forgetRoles(container, wanted)
+  if (role !== 'candidate') {
+    const lines = wanted.map((key) => `${key.fingerprint} ${role} ${key.comment || key.fingerprint}\n`).join('')
+    await execIn(container, ['sh', '-c', `printf '%s' "$1" >> ${PARTICIPANTS}`, 'sh', lines])
+  }
   return added
+}
+
+async function forgetRoles(container: Docker.Container, keys: PublicKey[]): Promise<void> {
+  for (const key of keys) await execIn(container, ['sed', '-i', `/^${key.fingerprint.replace(/[/+]/g, '\\$&')} /d`, PARTICIPANTS])
 }
 
 export async function listKeys(interview: string): Promise<PublicKey[]> {
@@ -45,6 +62,7 @@ export async function removeKeys(interview: string, which: string): Promise<Publ
     throw new UserError(`interview "${interview}" has no key matching ${which}`, `see its keys: npx zx scripts/keys.mjs list ${interview}`)
   }
   await writeKeys(container, keys.filter((key) => !matches(key)))
+  await forgetRoles(container, removed)
   return removed
 }
 

@@ -17,6 +17,12 @@ export interface InterviewDetails {
   web?: { candidate: string; observer: string }
   /** The shared desktop, for an image built on images/desktop. */
   desktop?: DesktopLinks
+  /** The folder of the recording, when recorded. */
+  recording?: string
+  /** When a time limit ends the interview (ISO date). */
+  endsAt?: string
+  /** How many interviewer and observer keys were given. */
+  participants?: number
 }
 
 /** The host name to give the candidate: the bound address, or this machine's name when bound to all. */
@@ -47,6 +53,8 @@ export function connectionCard(details: InterviewDetails): string {
         ]
       : []),
     ...(details.web ? [`  browser:   ${details.web.candidate}  (candidate: can type)`, `  watch:     ${details.web.observer}  (observer: read-only)`] : []),
+    ...(details.recording ? [`  recorded:  ${details.recording}  (replay: npx zx scripts/replay.mjs ${details.name})`] : []),
+    ...(details.endsAt ? [`  ends at:   ${details.endsAt}  (time limit; warnings at 10 and 2 minutes)`] : []),
     '',
     'Everyone who logs in shares ONE terminal: the candidate and the interviewers see and type on the same screen.',
     `Limits: ${details.limits.memory} memory, ${details.limits.cpus} CPU, ${details.limits.pids} processes.`,
@@ -72,6 +80,8 @@ export function connectionJson(details: InterviewDetails): Record<string, unknow
     limits: details.limits,
     web: details.web ?? null,
     desktop: details.desktop ?? null,
+    recording: details.recording ?? null,
+    endsAt: details.endsAt ?? null,
     stop: stopCommand(details.name),
   }
 }

@@ -12,6 +12,7 @@ import { newPassword } from './passwords.ts'
 import { checkBindAddress, checkPort, checkPortFree } from './ports.ts'
 import { capabilityPlan, DEFAULT_LIMITS, DESKTOP_LIMITS, parseMemory, type Limits } from './security.ts'
 import { waitForLogin } from './ssh-login.ts'
+import { startRecorder, waitForRecorder } from './recording/daemon.ts'
 import { newDesktopAccess } from './web/desktop-access.ts'
 import { newWebAccess } from './web/tokens.ts'
 
@@ -29,6 +30,13 @@ export interface RunOptions {
   webGateway?: string
   /** The web gateway's URL, started if need be: a desktop interview always needs one. */
   gateway?: () => Promise<string>
+  /** Record the shared terminal to recordings/<name>/ (a background recorder per interview). */
+  record?: boolean
+  /** Stop the interview this long after it starts (needs `record`: the recorder keeps the time). */
+  ttlMs?: number
+  /** Public key files of interviewers (can type) and observers (read-only), each known by its key. */
+  interviewers?: string[]
+  observers?: string[]
   log?: (line: string) => void
 }
 
@@ -39,6 +47,13 @@ function checkRunOptions(task: string, options: RunOptions) {
   const bind = checkBindAddress(options.bind ?? '127.0.0.1')
   if (options.port !== undefined) checkPort(options.port)
   const keys = (options.keys ?? []).flatMap(readPublicKeys)
+  const participants = [
+    ...(options.interviewers ?? []).flatMap(readPublicKeys).map((key) => `interviewer ${key.line}`),
+    ...(options.observers ?? []).flatMap(readPublicKeys).map((key) => `observer ${key.line}`),
+  ]
+  if (options.ttlMs !== undefined && !options.record) {
+    throw new UserError('a time limit needs the recorder, which keeps the time', 'drop --no-record, or drop --ttl')
+  }
   const password = options.password === false ? null : (options.password ?? newPassword())
   if (password === null && keys.length === 0) {
     throw new UserError('--no-password leaves nobody able to log in', 'add --key FILE with a public key, or drop --no-password')
@@ -56,7 +71,7 @@ function checkRunOptions(task: string, options: RunOptions) {
   if (!(limits.cpus > 0) || !(limits.pids >= 64)) {
     throw new UserError('--cpus must be above 0 and --pids at least 64', 'e.g. --cpus 1 --pids 512')
   }
-  return { image, name, bind, keys, password, limits, desktop }
+  return { image, name, bind, keys, password, limits, desktop, participants }
 }
 
 const definedOnly = <T extends object>(value: T): Partial<T> =>
@@ -65,7 +80,7 @@ const definedOnly = <T extends object>(value: T): Partial<T> =>
 /** Starts an interview of `task` and returns its details once a real SSH login succeeds. */
 export async function runInterview(task: string, options: RunOptions = {}): Promise<InterviewDetails> {
   const log = options.log ?? ((line: string) => console.error(line))
-  const { image, name, bind, keys, password, limits, desktop } = checkRunOptions(task, options)
+  const { image, name, bind, keys, password, limits, desktop, participants } = checkRunOptions(task, options)
   const docker = await connectDocker()
   if (await interviewExists(docker, name)) {
     throw new UserError(`an interview named "${name}" already exists`, `choose another --name, or stop it first: npx zx scripts/stop.mjs ${name}`)
@@ -81,6 +96,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
   if (desktop && !gatewayUrl) throw new Error(`${task} is a desktop: runInterview needs options.gateway`)
   const screen = gatewayUrl ? newDesktopAccess(gatewayUrl) : undefined
   const labels = interviewLabels(name, task)
+  const endsAt = options.ttlMs !== undefined ? Date.now() + options.ttlMs : undefined
   let container: Docker.Container | undefined
   try {
     await docker.createNetwork({ Name: networkName(name), Driver: 'bridge', Labels: labels, CheckDuplicate: true })
@@ -88,7 +104,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       name: containerName(name),
       Image: image.tag,
       Hostname: name,
-      Labels: { ...labels, ...web?.labels, ...screen?.labels },
+      Labels: { ...labels, ...web?.labels, ...screen?.labels, ...(endsAt ? { [LABEL.endsAt]: new Date(endsAt).toISOString() } : {}) },
       Env: [
         `INTERVIEW_NAME=${name}`,
         `INTERVIEW_TASK=${task}`,
@@ -96,6 +112,8 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
         `INTERVIEW_AUTHORIZED_KEYS=${keys.map((key) => key.line).join('\n')}`,
         `INTERVIEW_PROBE_KEY=${probe.publicKey}`,
         ...(screen?.env ?? []),
+        ...(endsAt ? [`INTERVIEW_ENDS_AT=${Math.floor(endsAt / 1000)}`] : []),
+        `INTERVIEW_PARTICIPANTS=${participants.join('\n')}`,
       ],
       ExposedPorts: { '22/tcp': {} },
       StopTimeout: 3,
@@ -119,7 +137,11 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       { stillStarting: async () => (await started.inspect()).State.Running },
     )
     if (screen) await waitForDesktop(started)
-    return { name, task, bind, port, user: 'user', password, hostKeyFingerprint, ...plan, limits, web: web?.links, desktop: screen?.links }
+    const recording = options.record ? await startRecorder(name, endsAt) : undefined
+    return {
+      name, task, bind, port, user: 'user', password, hostKeyFingerprint, ...plan, limits, web: web?.links, desktop: screen?.links,
+      recording, endsAt: endsAt ? new Date(endsAt).toISOString() : undefined, participants: participants.length,
+    }
   } catch (error) {
     const logs = container ? await containerLogs(container) : ''
     await removeInterview(docker, await interviewResources(docker, name))
@@ -187,6 +209,8 @@ export interface InterviewSummary {
   createdAt: Date
   state: string
   clients: number | null
+  /** Who is attached, in which role, and whether read-only. */
+  people: { who: string; role: string; readonly: boolean }[]
 }
 
 /** The containers of the interviews this project started, running or not. */
@@ -213,20 +237,22 @@ export async function listInterviews(docker?: Docker): Promise<InterviewSummary[
         address: ssh ? `${ssh.IP}:${ssh.PublicPort}` : '-',
         createdAt: new Date(info.Created * 1000),
         state: info.State,
-        clients: info.State === 'running' ? await countClients(client.getContainer(info.Id)) : null,
+        ...(info.State === 'running' ? await attached(client.getContainer(info.Id)) : { clients: null, people: [] }),
       }
     }),
   )
   return summaries.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
 }
 
-/** Clients attached to the shared tmux session (0 when nobody has logged in yet). */
-async function countClients(container: Docker.Container): Promise<number | null> {
+/** People attached to the shared tmux session (the host's recorder is not counted). */
+async function attached(container: Docker.Container): Promise<Pick<InterviewSummary, 'clients' | 'people'>> {
   try {
-    const result = await execIn(container, ['tmux', 'list-clients', '-F', '#{client_tty}'], { user: 'user' })
-    return result.exitCode === 0 ? result.stdout.split('\n').filter(Boolean).length : 0
+    const result = await execIn(container, ['/usr/local/lib/interview/recorder-state'])
+    if (result.exitCode !== 0) return { clients: 0, people: [] }
+    const people = (JSON.parse(result.stdout) as { clients: InterviewSummary['people'] }).clients.map(({ who, role, readonly }) => ({ who, role, readonly }))
+    return { clients: people.length, people }
   } catch {
-    return null
+    return { clients: null, people: [] }
   }
 }
 
@@ -250,7 +276,7 @@ async function unknownInterview(docker: Docker, name: string): Promise<UserError
 }
 
 /** Stops the named interviews (or all of them) and removes everything they made. */
-export async function stopInterviews(names: string[], options: { all?: boolean } = {}): Promise<string[]> {
+export async function stopInterviews(names: string[], options: { all?: boolean; waitForRecorder?: boolean } = {}): Promise<string[]> {
   const docker = await connectDocker()
   if (options.all) {
     const filters = JSON.stringify({ label: [`${LABEL.managed}=true`] })
@@ -263,6 +289,8 @@ export async function stopInterviews(names: string[], options: { all?: boolean }
   const unknown = names.find((_, i) => !resources[i]!.containers.length && !resources[i]!.networks.length)
   if (unknown !== undefined) throw await unknownInterview(docker, unknown)
   await Promise.all(resources.map((found) => removeInterview(docker, found)))
+  // Each recorder sees its interview end and completes its files (and the summary).
+  if (options.waitForRecorder !== false) await Promise.all(names.map((name) => waitForRecorder(name)))
   return names
 }
 

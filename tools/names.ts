@@ -7,6 +7,7 @@ export const LABEL = {
   interview: 'interview-env.interview',
   task: 'interview-env.task',
   role: 'interview-env.role',
+  endsAt: 'interview-env.ends-at',
 } as const
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/

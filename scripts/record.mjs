@@ -1,0 +1,29 @@
+#!/usr/bin/env zx
+// scripts/record.mjs: the recorder of one interview (run starts it in the background; there is
+// rarely a reason to start it by hand). Ends by itself when the interview ends.
+import { register } from 'tsx/esm/api'
+register()
+const { cli } = await import('../tools/cli.ts')
+const { connectDocker } = await import('../tools/docker.ts')
+const { interviewContainer, stopInterviews } = await import('../tools/interviews.ts')
+const { recordInterview } = await import('../tools/recording/recorder.ts')
+const { recordingDir } = await import('../tools/recording/paths.ts')
+
+await cli(
+  import.meta.url,
+  '<interview>',
+  'Record the shared terminal of <interview> to recordings/<interview>/ until it ends, and enforce its time limit.',
+  (y) =>
+    y
+      .positional('interview', { type: 'string', demandOption: true, describe: 'Interview name' })
+      .option('ends-at', { type: 'number', describe: 'End of the time limit, in ms since the epoch' }),
+  async (argv) => {
+    const docker = await connectDocker()
+    const container = await interviewContainer(docker, argv.interview)
+    await recordInterview(docker, container, recordingDir(argv.interview), {
+      endsAt: argv.endsAt,
+      expire: async (name) => void (await stopInterviews([name], { waitForRecorder: false })),
+      log: (line) => console.log(`${new Date().toISOString()} ${line}`),
+    })
+  },
+)

@@ -1,0 +1,154 @@
+# Recordings, who typed what, roles and time limits, through the real scripts and real SSH clients.
+load helpers
+
+setup() {
+  ALICE=$(new_key alice@laptop)   # the candidate
+  BOB=$(new_key bob@desk)         # an interviewer
+  CAROL=$(new_key carol)          # an observer
+}
+teardown() {
+  close_terminals
+  stop_interview
+}
+
+recording() { echo "$INTERVIEW_ENV_RECORDINGS/$INTERVIEW"; }
+
+# wait_for_file_line FILE PATTERN [SECONDS]
+wait_for_line() {
+  local deadline=$((SECONDS + ${3:-10}))
+  until grep -qE -- "$2" "$1" 2>/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || { echo "$1 never had a line matching $2; it has:" >&2; cat "$1" >&2; return 1; }
+    sleep 0.2
+  done
+}
+
+@test "[record] the recording is asciicast v2, holds the last output, and stays whole after docker kill" {
+  start_interview hello
+  SSH_KEY=$ALICE
+  zx_script keys add "$INTERVIEW" "$ALICE.pub"
+  terminal_open alice "$ALICE"
+  marker="last-words-$RANDOM$RANDOM"
+  terminal_type alice "echo $marker"
+  wait_for_screen alice "$marker"
+  sleep 1.2   # lines reach the file within a second
+  docker kill "$(interview_container)"
+  cast="$(recording)/session.cast"
+  run jq -e 'select(.version == 2) | .width > 0 and .height > 0' <(head -n1 "$cast")
+  assert_success
+  # Every line is JSON, and the output events hold the marker (as command and as output).
+  run jq -c . "$cast"
+  assert_success
+  run bash -c "jq -r 'select(type == \"array\" and .[1] == \"o\") | .[2]' '$cast' | grep -c -- '$marker'"
+  assert_output --regexp '^[2-9]'
+  # The recorder saw the end, and wrote the timeline's end and the summary.
+  wait_for_line "$(recording)/events.jsonl" '"type":"end"'
+  run cat "$(recording)/summary.md"
+  assert_output --partial "**Task:** hello"
+  assert_output --partial "| alice@laptop | candidate |"
+  # The replay plays it back.
+  run zx_script replay "$INTERVIEW" --speed 1000
+  assert_success
+  assert_output --partial "$marker"
+}
+
+@test "[record] the input of two SSH users with different keys is attributed to each" {
+  start_interview base --interviewer "$BOB.pub"
+  SSH_KEY=$ALICE
+  zx_script keys add "$INTERVIEW" "$ALICE.pub"
+  terminal_open alice "$ALICE"
+  terminal_open bob "$BOB"
+  terminal_type alice "echo from-the-candidate"
+  wait_for_screen bob "from-the-candidate"
+  terminal_type bob "echo from-the-interviewer"
+  wait_for_screen alice "from-the-interviewer"
+  wait_for_line "$(recording)/events.jsonl" '"type":"input".*from-the-interviewer'
+  run zx_script replay "$INTERVIEW" --typed
+  assert_success
+  assert_line --regexp '^ +0:[0-9]{2}  alice@laptop \(candidate\) +echo from-the-candidate⏎$'
+  assert_line --regexp '^ +0:[0-9]{2}  bob@desk \(interviewer\) +echo from-the-interviewer⏎$'
+  refute_line --regexp 'alice@laptop.*from-the-interviewer'
+  refute_line --regexp 'bob@desk.*from-the-candidate'
+  run zx_script list
+  assert_output --regexp "$INTERVIEW .* (alice@laptop \(candidate\), bob@desk \(interviewer\)|bob@desk \(interviewer\), alice@laptop \(candidate\))"
+}
+
+@test "[roles] an observer cannot type; switching a role takes effect at once, and is recorded" {
+  start_interview base --observer "$CAROL.pub"
+  terminal_open alice
+  terminal_open carol "$CAROL"
+  run zx_script list
+  assert_output --partial "carol (observer, read-only)"
+  terminal_type carol "touch /tmp/observer-typed"
+  sleep 1
+  run ssh_as_candidate test -e /tmp/observer-typed
+  assert_failure
+  run zx_script role "$INTERVIEW" carol --read-write
+  assert_success
+  assert_output "carol is now read-write (1 client)"
+  terminal_type carol "touch /tmp/observer-may-type"
+  run ssh_as_candidate 'for i in $(seq 20); do test -e /tmp/observer-may-type && exit 0; sleep 0.1; done; exit 1'
+  assert_success
+  run zx_script role "$INTERVIEW" carol --read-only
+  assert_success
+  terminal_type carol "touch /tmp/observer-again"
+  sleep 1
+  run ssh_as_candidate test -e /tmp/observer-again
+  assert_failure
+  wait_for_line "$(recording)/events.jsonl" '"type":"role".*"readonly":true'
+  run jq -c 'select(.type == "role") | [.who, .readonly]' "$(recording)/events.jsonl"
+  assert_output $'["carol",false]\n["carol",true]'
+  run zx_script replay "$INTERVIEW" --typed
+  assert_line --regexp 'carol \(observer\) +touch /tmp/observer-typed⏎   \[not sent: read-only\]$'
+  run zx_script role "$INTERVIEW" nobody-here --read-only
+  assert_user_error 'nobody called "nobody-here" is attached'
+}
+
+@test "[ttl] a time limit warns in the status line, then ends the interview and keeps the recording" {
+  start_interview base --ttl 20s
+  terminal_open alice
+  wait_for_screen alice "ENDS IN 0:"
+  wait_for_line "$(recording)/events.jsonl" '"type":"warning"'
+  # Time is up: the interview is gone, and everything it made with it; the recording stays.
+  local deadline=$((SECONDS + 30))
+  while docker inspect "$(interview_container)" >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "the interview outlived its time limit"
+    sleep 0.5
+  done
+  wait_for_line "$(recording)/events.jsonl" '"type":"end"'
+  assert_nothing_left "$INTERVIEW"
+  run jq -r .type "$(recording)/events.jsonl"
+  assert_line expired
+  run cat "$(recording)/summary.md"
+  assert_output --partial "(stopped by its time limit)"
+  run jq -c . "$(recording)/session.cast"
+  assert_success
+  INTERVIEW=
+}
+
+@test "[record] checks and hints go into the timeline and the summary; stop keeps the recording" {
+  start_interview hello
+  run ssh_as_candidate task hint
+  run ssh_as_candidate task check
+  run zx_script check "$INTERVIEW"
+  wait_for_line "$(recording)/events.jsonl" '"type":"check","by":"interviewer"'
+  zx_script stop "$INTERVIEW"
+  run cat "$(recording)/summary.md"
+  assert_output --partial "**Hints used:** 1"
+  assert_output --regexp '\| 0:[0-9]{2} \| candidate \| NO: '
+  assert_output --regexp '\| 0:[0-9]{2} \| interviewer \| NO: '
+  [ -s "$(recording)/session.cast" ]
+  INTERVIEW=
+}
+
+@test "[record] bad input: a time limit without the recorder, bad durations and ages, unknown recordings" {
+  run zx_script run base --ttl 90m --no-record
+  assert_user_error 'a time limit needs the recorder'
+  run zx_script run base --ttl soon
+  assert_user_error '"soon" is not a duration'
+  run zx_script purge --older-than 30
+  assert_user_error '"30" is not an age'
+  run zx_script replay no-such-interview
+  assert_user_error 'no recording of "no-such-interview"'
+  run zx_script role no-such-interview someone --read-only
+  assert_user_error 'no interview named "no-such-interview"'
+}

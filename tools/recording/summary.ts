@@ -1,0 +1,48 @@
+// summary.md beside the recording: task, duration, check results over time, hints used, who
+// joined. Written by the recorder when the interview ends (stop, kill, time limit).
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { readEvents } from './events.ts'
+import { FILES } from './paths.ts'
+
+const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`
+
+export function summaryMarkdown(dir: string): string {
+  const events = readEvents(dir)
+  const start = events.find((e) => e.type === 'start')
+  const end = [...events].reverse().find((e) => e.type === 'end')
+  const duration = end ? end.t : (events.at(-1)?.t ?? 0)
+  const checks = events.filter((e) => e.type === 'check')
+  const hints = events.filter((e) => e.type === 'hint').length
+  const people = new Map<string, { role: string; joins: number; first: number }>()
+  for (const e of events.filter((e) => e.type === 'join')) {
+    const who = String(e.who)
+    const known = people.get(who)
+    if (known) known.joins++
+    else people.set(who, { role: String(e.role), joins: 1, first: e.t })
+  }
+  const lines = [
+    `# Interview ${start?.interview ?? '?'}`,
+    '',
+    `- **Task:** ${start?.task ?? '?'}`,
+    `- **Started:** ${start?.time ?? '?'}`,
+    `- **Duration:** ${clock(duration)}${events.some((e) => e.type === 'expired') ? ' (stopped by its time limit)' : ''}`,
+    `- **Hints used:** ${hints}`,
+    `- **Final check:** ${checks.at(-1)?.result ?? 'never run'}`,
+    `- **Recording:** \`${FILES.cast}\` (replay: \`npx zx scripts/replay.mjs ${start?.interview ?? '<interview>'}\`), timeline: \`${FILES.events}\``,
+    '',
+    '## Checks over time',
+    '',
+    ...(checks.length ? ['| at | by | result |', '|---|---|---|', ...checks.map((c) => `| ${clock(c.t)} | ${c.by} | ${String(c.result).replace(/\|/g, '\\|')} |`)] : ['No check was run.']),
+    '',
+    '## Who joined',
+    '',
+    ...(people.size ? ['| who | role | first joined | joins |', '|---|---|---|---|', ...[...people].map(([who, p]) => `| ${who} | ${p.role} | ${clock(p.first)} | ${p.joins} |`)] : ['Nobody joined.']),
+    '',
+  ]
+  return lines.join('\n')
+}
+
+export function writeSummary(dir: string): void {
+  writeFileSync(join(dir, FILES.summary), summaryMarkdown(dir))
+}

@@ -1,0 +1,38 @@
+// Who is attached to an interview's shared terminal, in which role, and switching a participant
+// between read-only and read-write while the session goes on (tmux's read-only clients).
+import type Docker from 'dockerode'
+import { connectDocker, execIn } from './docker.ts'
+import { UserError } from './errors.ts'
+import { interviewContainer } from './interviews.ts'
+
+export interface Participant {
+  tty: string
+  who: string
+  role: string
+  readonly: boolean
+}
+
+/** The people attached (the host's recorder is not one of them). */
+export async function participants(container: Docker.Container): Promise<Participant[]> {
+  const result = await execIn(container, ['/usr/local/lib/interview/recorder-state'])
+  if (result.exitCode !== 0) return []
+  return (JSON.parse(result.stdout) as { clients: Participant[] }).clients
+}
+
+/** Makes every client of `who` (a name, or a tty) read-only or read-write; returns those changed. */
+export async function setReadOnly(interview: string, who: string, readonly: boolean): Promise<Participant[]> {
+  const container = await interviewContainer(await connectDocker(), interview)
+  const people = await participants(container)
+  const matching = people.filter((person) => person.who === who || person.tty === who)
+  if (!matching.length) {
+    const names = people.map((person) => `${person.who} (${person.tty})`).join(', ')
+    throw new UserError(`nobody called "${who}" is attached to "${interview}"`, names ? `attached: ${names}` : 'nobody is attached right now')
+  }
+  const changing = matching.filter((person) => person.readonly !== readonly)
+  for (const person of changing) {
+    // `switch-client -r` toggles the flag: only clients whose flag differs are switched.
+    const result = await execIn(container, ['tmux', 'switch-client', '-c', person.tty, '-r'], { user: 'user' })
+    if (result.exitCode !== 0) throw new UserError(`could not switch ${person.who}: ${result.stderr.trim()}`, 'did they just leave? see npx zx scripts/list.mjs')
+  }
+  return changing
+}
