@@ -101,6 +101,12 @@ wait_for_line() {
   assert_line --regexp 'carol \(observer\) +touch /tmp/observer-typed⏎   \[not sent: read-only\]$'
   run zx_script role "$INTERVIEW" nobody-here --read-only
   assert_user_error 'nobody called "nobody-here" is attached'
+  # A key added during the interview with a role: its next login takes that role.
+  dave=$(new_key dave)
+  zx_script keys add "$INTERVIEW" "$dave.pub" --role observer
+  terminal_open dave "$dave"
+  run zx_script list
+  assert_output --partial "dave (observer, read-only)"
 }
 
 @test "[ttl] a time limit warns in the status line, then ends the interview and keeps the recording" {

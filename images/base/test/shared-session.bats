@@ -57,12 +57,13 @@ teardown_file() { close_terminals; stop_interview; }
   wait_for_screen late "$marker"
 }
 
-@test "[base] the rules card says how to become root, that the terminal is shared, and how to read the task" {
+@test "[base] the rules card says how to become root, that the terminal is shared and recorded, and how to read the task" {
   terminal_open reader
   terminal_type reader 'clear; cat /etc/interview/rules-card.txt'
   wait_for_screen reader 'sudo -i'
   run terminal_screen reader
   assert_output --partial 'SHARED'
+  assert_output --partial 'This session is RECORDED'
   assert_output --partial 'task'
 }
 
