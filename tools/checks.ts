@@ -1,9 +1,8 @@
 // The interviewer's check: the task's check script, read from this repository and sent into the
 // interview at check time, so nothing the candidate changed inside can stand in for it.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { $ } from 'zx'
 import { connectDocker, execIn } from './docker.ts'
+import { appliedFaults, listFaults, runScriptIn } from './faults.ts'
 import { UserError } from './errors.ts'
 import { findImage } from './images.ts'
 import { interviewContainer } from './interviews.ts'
@@ -38,11 +37,18 @@ export async function checkInterview(name: string, options: CheckOptions = {}): 
   const task = (await container.inspect()).Config.Labels[LABEL.task] ?? ''
   const image = findImage(task)
   if (image.kind !== 'task') throw new UserError(`interview "${name}" runs ${task}, which has no check`, 'checks come with task images: npx zx scripts/list.mjs --images')
-  const script = readFileSync(join(image.dir, 'check'), 'utf8')
   const timeout = options.timeoutSeconds ?? 20
-  const runOnce = async () => {
-    const run = await $({ input: script, nothrow: true, quiet: true, timeout: `${timeout + 5}s` })`docker exec -i -u root ${container.id} timeout -s KILL ${timeout} bash -s`
-    return verdict(run.exitCode, run.stdout)
+  // The task's check, then the check of each fault applied live (scripts/break.mjs): all must say OK.
+  const faults = listFaults(image)
+  const applied = (await appliedFaults(container)).flatMap((name) => faults.filter((fault) => fault.name === name))
+  const checks = [{ file: join(image.dir, 'check'), label: '' }, ...applied.map((fault) => ({ file: join(fault.dir, 'check'), label: `(fault ${fault.name}) ` }))]
+  const runOnce = async (): Promise<CheckResult> => {
+    for (const { file, label } of checks) {
+      const run = await runScriptIn(container, file, timeout)
+      const result = verdict(run.exitCode, run.stdout)
+      if (!result.ok) return { ...result, message: result.message.replace(/^NO: /, `NO: ${label}`) }
+    }
+    return verdict(0, 'OK')
   }
   const first = await runOnce()
   const result = first.ok ? (await new Promise((resolve) => setTimeout(resolve, options.recheckDelayMs ?? 2000)), await runOnce()) : first

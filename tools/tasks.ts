@@ -56,6 +56,9 @@ export function readTaskFolder(dir: string): TaskFolder {
   if (!(statSync(file('check')).mode & 0o100)) throw new UserError(`${file('check')} is not executable`, `chmod +x ${file('check')}`)
   const ignored = existsSync(file('.dockerignore')) ? readFileSync(file('.dockerignore'), 'utf8').split('\n').map((l) => l.trim()) : []
   if (!ignored.includes('solution')) throw new UserError(`${file('.dockerignore')} does not list "solution"`, 'add a line `solution` so the reference solution never enters the image')
+  if (existsSync(file('faults')) && !ignored.includes('faults')) {
+    throw new UserError(`${file('.dockerignore')} does not list "faults"`, 'add a line `faults` so the library of faults (and their checks) never enters the image')
+  }
   const hintsDir = file('hints')
   const hints = existsSync(hintsDir) ? readdirSync(hintsDir).filter((n) => n.endsWith('.md')).sort((a, b) => parseInt(a) - parseInt(b)) : []
   hints.forEach((name, i) => {

@@ -1,6 +1,6 @@
 // The interview's timeline beside the cast: one JSON object a line, with `t` on the cast's clock
 // (seconds since the recording started) and `time` as an ISO date. Kinds: start, join, leave,
-// role, input (who typed what), hint, check, warning, expired, end.
+// role, input (who typed what), hint, check, fault (applied live), warning, expired, end.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { FILES } from './paths.ts'
@@ -8,7 +8,7 @@ import { FILES } from './paths.ts'
 export interface InterviewEvent {
   t: number
   time: string
-  type: 'start' | 'join' | 'leave' | 'role' | 'input' | 'hint' | 'check' | 'warning' | 'expired' | 'end'
+  type: 'start' | 'join' | 'leave' | 'role' | 'input' | 'hint' | 'check' | 'fault' | 'warning' | 'expired' | 'end'
   [field: string]: unknown
 }
 
@@ -31,12 +31,8 @@ export function readEvents(dir: string): InterviewEvent[] {
     })
 }
 
-/** Seconds since the recording started, for writers other than the recorder (e.g. check.mjs). */
+/** Seconds since the recording started, for writers other than the recorder (e.g. break.mjs). */
 export function castClock(dir: string, now = Date.now()): number {
-  try {
-    const header = JSON.parse(readFileSync(join(dir, FILES.cast), 'utf8').split('\n', 1)[0]!) as { timestamp: number }
-    return Math.max(0, Math.round(now / 10 - header.timestamp * 100) / 100)
-  } catch {
-    return 0
-  }
+  const started = Number(readEvents(dir).find((e) => e.type === 'start')?.startedMs)
+  return started > 0 ? Math.max(0, Math.round(now - started) / 1000) : 0
 }

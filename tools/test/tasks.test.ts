@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { chmodSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseTaskMarkdown, readTaskFolder } from '../tasks.ts'
@@ -58,6 +58,9 @@ test('a malformed folder fails with the file named', () => {
   dir = scaffold()
   writeFileSync(join(dir, '.dockerignore'), 'project.json\n')
   assert.throws(() => readTaskFolder(dir), /\.dockerignore does not list "solution"/)
+  dir = scaffold()
+  mkdirSync(join(dir, 'faults/firewall'), { recursive: true })
+  assert.throws(() => readTaskFolder(dir), /\.dockerignore does not list "faults"/)
   dir = scaffold()
   renameSync(join(dir, 'hints/2.md'), join(dir, 'hints/3.md'))
   assert.throws(() => readTaskFolder(dir), /hints\/3\.md is out of order/)

@@ -1,0 +1,27 @@
+#!/usr/bin/env zx
+// scripts/break.mjs: apply an extra fault from the task's library to a running interview
+import { register } from 'tsx/esm/api'
+register()
+const { cli } = await import('../tools/cli.ts')
+const { applyFault, faultsOf } = await import('../tools/faults.ts')
+const { formatTable } = await import('../tools/format.ts')
+
+await cli(
+  import.meta.url,
+  '<interview> [fault]',
+  'Raise the difficulty live: apply <fault> from the task\'s library (images/tasks/<task>/faults/) to a running interview.\n' +
+    'Without <fault>, lists the faults there are. The interviewer\'s check (check.mjs) then checks the fault too.',
+  (y) =>
+    y
+      .positional('interview', { type: 'string', demandOption: true, describe: 'Interview name' })
+      .positional('fault', { type: 'string', describe: 'Fault to apply' }),
+  async (argv) => {
+    if (!argv.fault) {
+      const faults = await faultsOf(argv.interview)
+      console.log(faults.length ? formatTable(['FAULT', 'WHAT IT DOES'], faults.map((f) => [f.name, f.description])) : 'this task has no library of faults')
+      return
+    }
+    const fault = await applyFault(argv.interview, argv.fault)
+    console.log(`applied ${fault.name} to ${argv.interview}: ${fault.description}`)
+  },
+)

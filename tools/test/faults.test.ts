@@ -1,0 +1,13 @@
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { findImage } from '../images.ts'
+import { listFaults } from '../faults.ts'
+
+test('a task\'s library of faults: each with a description, an apply and a check', () => {
+  const faults = listFaults(findImage('nginx-502'))
+  assert.equal(faults.map((f) => f.name), ['broken-include', 'firewall'])
+  for (const fault of faults) assert.ok(fault.description.length > 10, fault.name)
+  assert.equal(listFaults(findImage('hello')), [])
+})
+
+test.run()
