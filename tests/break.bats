@@ -44,7 +44,7 @@ setup() {
   run zx_script check "$INTERVIEW"
   assert_failure
   assert_output --partial 'NO: '
-  ssh_as_candidate 'sudo iptables -D INPUT $(sudo iptables -S INPUT | grep -- "--dport 80" | head -n1 | cut -d" " -f3-)'
+  ssh_as_candidate 'sudo iptables -D INPUT "$(sudo iptables -L INPUT -n --line-numbers | awk "/dpt:80/ { print \$1; exit }")"'
   run zx_script check "$INTERVIEW"
   assert_success
   assert_output OK

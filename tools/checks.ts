@@ -38,10 +38,11 @@ export async function checkInterview(name: string, options: CheckOptions = {}): 
   const image = findImage(task)
   if (image.kind !== 'task') throw new UserError(`interview "${name}" runs ${task}, which has no check`, 'checks come with task images: npx zx scripts/list.mjs --images')
   const timeout = options.timeoutSeconds ?? 20
-  // The task's check, then the check of each fault applied live (scripts/break.mjs): all must say OK.
+  // The check of each fault applied live (scripts/break.mjs), then the task's own: all must say OK.
+  // A fault's check goes first, as its NO says exactly what that fault left broken.
   const faults = listFaults(image)
   const applied = (await appliedFaults(container)).flatMap((name) => faults.filter((fault) => fault.name === name))
-  const checks = [{ file: join(image.dir, 'check'), label: '' }, ...applied.map((fault) => ({ file: join(fault.dir, 'check'), label: `(fault ${fault.name}) ` }))]
+  const checks = [...applied.map((fault) => ({ file: join(fault.dir, 'check'), label: `(fault ${fault.name}) ` })), { file: join(image.dir, 'check'), label: '' }]
   const runOnce = async (): Promise<CheckResult> => {
     for (const { file, label } of checks) {
       const run = await runScriptIn(container, file, timeout)

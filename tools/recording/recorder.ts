@@ -38,12 +38,11 @@ export interface RecorderOptions {
 }
 
 /**
- * What a person typed, without what their terminal sent by itself: script(1)'s header and footer,
- * and answers to tmux's queries (device attributes, version, colours, cursor position, focus).
+ * What a person typed, without what their terminal sent by itself: answers to tmux's queries
+ * (device attributes, version, colours, cursor position, focus).
  */
 export function typedOnly(data: string): string {
   return data
-    .replace(/^Script (started|done) on [^\n]*\n?/gm, '')
     .replace(/\x1bP[\s\S]*?(\x1b\\|\x07)/g, '')
     .replace(/\x1b\][\s\S]*?(\x1b\\|\x07)/g, '')
     .replace(/\x1b\[[?>=][0-9;]*c/g, '')

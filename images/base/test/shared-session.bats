@@ -44,8 +44,24 @@ teardown_file() { close_terminals; stop_interview; }
   marker="shared-$RANDOM$RANDOM"
   terminal_type alice "echo $marker | tr a-z A-Z"
   wait_for_screen bob "${marker^^}"
-  run ssh_as_candidate "tmux list-sessions -F '#{session_name} #{session_attached}'"
-  assert_output 'interview 2'
+  run ssh_as_candidate "tmux list-sessions -F '#{session_name}'; /usr/local/lib/interview/status people"
+  assert_output $'interview\n2'   # two people; the host's recorder is a client too, and is not counted
+}
+
+@test "[base] a client that drops off abruptly leaves the shared shell running for the others" {
+  terminal_open stays
+  terminal_open drops
+  terminal_type stays 'cat'   # a program that an end-of-file (Ctrl-D) would end
+  sleep 0.5
+  kill -KILL "$(_tmux list-panes -t drops -F '#{pane_pid}')"
+  sleep 1
+  marker="still-here-$RANDOM"
+  terminal_type stays "$marker"
+  wait_for_screen stays "$marker"
+  # cat is still running (it echoes the line back), so no end-of-file reached the shared session.
+  run ssh_as_candidate 'pgrep -x cat'
+  assert_success
+  close_terminals
 }
 
 @test "[base] a client that joins later sees the earlier output" {

@@ -47,7 +47,7 @@ teardown_file() { stop_interview; }
 }
 
 @test "[base] nsenter joins another process's namespaces" {
-  run ssh_as_candidate 'sudo unshare --uts sh -c "hostname inner; sleep 30" & sleep 1; pid=$(pgrep -n sleep); sudo nsenter -t "$pid" -u hostname'
+  run ssh_as_candidate 'sudo unshare --uts sh -c "hostname inner; sleep 30" & sleep 1; pid=$(pgrep -n -f "sleep 30"); sudo nsenter -t "$pid" -u hostname'
   assert_success
   assert_output inner
 }
