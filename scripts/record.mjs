@@ -16,11 +16,12 @@ await cli(
   (y) =>
     y
       .positional('interview', { type: 'string', demandOption: true, describe: 'Interview name' })
+      .option('dir', { type: 'string', describe: 'Folder of the recording (default: recordings/<interview>)' })
       .option('ends-at', { type: 'number', describe: 'End of the time limit, in ms since the epoch' }),
   async (argv) => {
     const docker = await connectDocker()
     const container = await interviewContainer(docker, argv.interview)
-    await recordInterview(docker, container, recordingDir(argv.interview), {
+    await recordInterview(docker, container, argv.dir ?? recordingDir(argv.interview), {
       endsAt: argv.endsAt,
       expire: async (name) => void (await stopInterviews([name], { waitForRecorder: false })),
       log: (line) => console.log(`${new Date().toISOString()} ${line}`),

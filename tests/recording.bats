@@ -146,6 +146,16 @@ wait_for_line() {
   INTERVIEW=
 }
 
+@test "[record] a name used again records beside the earlier recording, never over it" {
+  start_interview base
+  zx_script stop "$INTERVIEW"
+  run zx_script run base --name "$INTERVIEW" --key "$SSH_KEY.pub" --json
+  assert_success
+  assert_equal "$(jq -r .recording <<<"$output")" "$(recording)-2"
+  [ -s "$(recording)/summary.md" ]
+  wait_for_line "$(recording)-2/events.jsonl" '"type":"start"'
+}
+
 @test "[record] bad input: a time limit without the recorder, bad durations and ages, unknown recordings" {
   run zx_script run base --ttl 90m --no-record
   assert_user_error 'a time limit needs the recorder'

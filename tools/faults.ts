@@ -12,7 +12,6 @@ import { findImage, type ImageDefinition } from './images.ts'
 import { interviewContainer } from './interviews.ts'
 import { LABEL } from './names.ts'
 import { appendEvent, castClock } from './recording/events.ts'
-import { recordingDir } from './recording/paths.ts'
 
 export const APPLIED = '/var/lib/interview/faults-applied'
 
@@ -68,7 +67,7 @@ export async function applyFault(interview: string, faultName: string): Promise<
   const result = await runScriptIn(container, join(fault.dir, 'apply'))
   if (result.exitCode !== 0) throw new UserError(`applying "${fault.name}" failed: ${(result.stderr || result.stdout).trim().split('\n').pop()}`, `fix ${join(fault.dir, 'apply')}`)
   await execIn(container, ['sh', '-c', `umask 077; echo "$1" >> ${APPLIED}`, 'sh', fault.name])
-  const dir = recordingDir(interview)
-  if (existsSync(dir)) appendEvent(dir, { t: castClock(dir), type: 'fault', fault: fault.name, description: fault.description })
+  const dir = (await container.inspect()).Config.Labels[LABEL.recording]
+  if (dir && existsSync(dir)) appendEvent(dir, { t: castClock(dir), type: 'fault', fault: fault.name, description: fault.description })
   return fault
 }

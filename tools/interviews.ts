@@ -13,6 +13,7 @@ import { checkBindAddress, checkPort, checkPortFree } from './ports.ts'
 import { capabilityPlan, DEFAULT_LIMITS, DESKTOP_LIMITS, parseMemory, type Limits } from './security.ts'
 import { waitForLogin } from './ssh-login.ts'
 import { startRecorder, waitForRecorder } from './recording/daemon.ts'
+import { freeRecordingDir } from './recording/paths.ts'
 import { newDesktopAccess } from './web/desktop-access.ts'
 import { newWebAccess } from './web/tokens.ts'
 
@@ -97,6 +98,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
   const screen = gatewayUrl ? newDesktopAccess(gatewayUrl) : undefined
   const labels = interviewLabels(name, task)
   const endsAt = options.ttlMs !== undefined ? Date.now() + options.ttlMs : undefined
+  const recordingDir = options.record ? freeRecordingDir(name) : undefined
   let container: Docker.Container | undefined
   try {
     await docker.createNetwork({ Name: networkName(name), Driver: 'bridge', Labels: labels, CheckDuplicate: true })
@@ -104,7 +106,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       name: containerName(name),
       Image: image.tag,
       Hostname: name,
-      Labels: { ...labels, ...web?.labels, ...screen?.labels, ...(endsAt ? { [LABEL.endsAt]: new Date(endsAt).toISOString() } : {}) },
+      Labels: { ...labels, ...web?.labels, ...screen?.labels, ...(endsAt ? { [LABEL.endsAt]: new Date(endsAt).toISOString() } : {}), ...(recordingDir ? { [LABEL.recording]: recordingDir } : {}) },
       Env: [
         `INTERVIEW_NAME=${name}`,
         `INTERVIEW_TASK=${task}`,
@@ -137,7 +139,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       { stillStarting: async () => (await started.inspect()).State.Running },
     )
     if (screen) await waitForDesktop(started)
-    const recording = options.record ? await startRecorder(name, endsAt) : undefined
+    const recording = recordingDir ? await startRecorder(name, recordingDir, endsAt) : undefined
     return {
       name, task, bind, port, user: 'user', password, hostKeyFingerprint, ...plan, limits, web: web?.links, desktop: screen?.links,
       recording, endsAt: endsAt ? new Date(endsAt).toISOString() : undefined, participants: participants.length,
@@ -247,7 +249,7 @@ export async function listInterviews(docker?: Docker): Promise<InterviewSummary[
 /** People attached to the shared tmux session (the host's recorder is not counted). */
 async function attached(container: Docker.Container): Promise<Pick<InterviewSummary, 'clients' | 'people'>> {
   try {
-    const result = await execIn(container, ['/usr/local/lib/interview/recorder-state'])
+    const result = await execIn(container, ['/usr/local/lib/interview/recorder-state'], { user: 'user' })
     if (result.exitCode !== 0) return { clients: 0, people: [] }
     const people = (JSON.parse(result.stdout) as { clients: InterviewSummary['people'] }).clients.map(({ who, role, readonly }) => ({ who, role, readonly }))
     return { clients: people.length, people }
@@ -288,9 +290,10 @@ export async function stopInterviews(names: string[], options: { all?: boolean; 
   const resources = await Promise.all(names.map((name) => interviewResources(docker, name)))
   const unknown = names.find((_, i) => !resources[i]!.containers.length && !resources[i]!.networks.length)
   if (unknown !== undefined) throw await unknownInterview(docker, unknown)
+  const recordings = resources.flatMap((found) => found.containers.map((info) => info.Labels[LABEL.recording]).filter((dir): dir is string => !!dir))
   await Promise.all(resources.map((found) => removeInterview(docker, found)))
   // Each recorder sees its interview end and completes its files (and the summary).
-  if (options.waitForRecorder !== false) await Promise.all(names.map((name) => waitForRecorder(name)))
+  if (options.waitForRecorder !== false) await Promise.all(recordings.map((dir) => waitForRecorder(dir)))
   return names
 }
 

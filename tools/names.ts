@@ -8,6 +8,7 @@ export const LABEL = {
   task: 'interview-env.task',
   role: 'interview-env.role',
   endsAt: 'interview-env.ends-at',
+  recording: 'interview-env.recording',
 } as const
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/

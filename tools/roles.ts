@@ -14,7 +14,7 @@ export interface Participant {
 
 /** The people attached (the host's recorder is not one of them). */
 export async function participants(container: Docker.Container): Promise<Participant[]> {
-  const result = await execIn(container, ['/usr/local/lib/interview/recorder-state'])
+  const result = await execIn(container, ['/usr/local/lib/interview/recorder-state'], { user: 'user' })
   if (result.exitCode !== 0) return []
   return (JSON.parse(result.stdout) as { clients: Participant[] }).clients
 }

@@ -5,18 +5,14 @@ import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../errors.ts'
 import { REPO_ROOT } from '../images.ts'
-import { FILES, recordingDir } from './paths.ts'
+import { FILES } from './paths.ts'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-export async function startRecorder(interview: string, endsAt?: number): Promise<string> {
-  const dir = recordingDir(interview)
-  if (existsSync(join(dir, FILES.cast))) {
-    throw new UserError(`a recording of an interview named "${interview}" already exists in ${dir}`, 'choose another --name, or move that recording away (scripts/purge.mjs deletes old ones)')
-  }
+export async function startRecorder(interview: string, dir: string, endsAt?: number): Promise<string> {
   mkdirSync(dir, { recursive: true, mode: 0o750 })
   const out = openSync(join(dir, FILES.log), 'a')
-  const args = [join(REPO_ROOT, 'node_modules/zx/build/cli.js'), join(REPO_ROOT, 'scripts/record.mjs'), interview, ...(endsAt ? ['--ends-at', String(endsAt)] : [])]
+  const args = [join(REPO_ROOT, 'node_modules/zx/build/cli.js'), join(REPO_ROOT, 'scripts/record.mjs'), interview, '--dir', dir, ...(endsAt ? ['--ends-at', String(endsAt)] : [])]
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], cwd: REPO_ROOT, env: process.env })
   child.unref()
   for (let i = 0; i < 150; i++) {
@@ -27,9 +23,9 @@ export async function startRecorder(interview: string, endsAt?: number): Promise
   throw new UserError(`the recorder of "${interview}" did not start`, `see ${join(dir, FILES.log)}`)
 }
 
-/** Waits (up to `timeoutMs`) until the recorder of an interview has written its last lines. */
-export async function waitForRecorder(interview: string, timeoutMs = 5000): Promise<void> {
-  const pidFile = join(recordingDir(interview), FILES.pid)
+/** Waits (up to `timeoutMs`) until the recorder writing to `dir` has written its last lines. */
+export async function waitForRecorder(dir: string, timeoutMs = 5000): Promise<void> {
+  const pidFile = join(dir, FILES.pid)
   const deadline = Date.now() + timeoutMs
   while (existsSync(pidFile) && Date.now() < deadline) {
     const pid = Number(readFileSync(pidFile, 'utf8'))

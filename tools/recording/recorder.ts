@@ -1,6 +1,6 @@
 // The recorder: a host process per interview (started by `run`, see daemon.ts). It attaches to the
 // shared tmux session as a read-only client through `docker exec` and writes what that client is
-// sent as an asciicast; once a second it asks the container who is attached, in which role, and
+// sent as an asciicast; every 2 s it asks the container who is attached, in which role, and
 // which hints and checks happened, and writes those to events.jsonl on the same clock. It also
 // enforces a time limit: warnings at 10 and 2 minutes, then the interview is stopped. The files
 // are on the host, where the candidate cannot reach them, and stay after the interview ends.
@@ -100,7 +100,7 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   let expiring = false
 
   const poll = async () => {
-    const result = await execIn(container, ['/usr/local/lib/interview/recorder-state'])
+    const result = await execIn(container, ['/usr/local/lib/interview/recorder-state'], { user: 'user' })
     if (result.exitCode !== 0) return
     const state = JSON.parse(result.stdout) as ContainerState
     if (state.width > 0 && state.height > 0 && (state.width !== width || state.height + STATUS_LINES !== height)) {
@@ -169,7 +169,7 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
       clearInterval(timer)
       resolve()
     }
-    const timer = setInterval(() => void poll().catch(() => undefined), options.pollMs ?? 1000)
+    const timer = setInterval(() => void poll().catch(() => undefined), options.pollMs ?? 2000)
     void poll().catch(() => undefined)
     stream.on('end', finish)
     stream.on('close', finish)

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CastWriter, readCast } from '../recording/cast.ts'
 import { appendEvent, readEvents } from '../recording/events.ts'
-import { FILES } from '../recording/paths.ts'
+import { FILES, freeRecordingDir } from '../recording/paths.ts'
 import { parseAge, parseDuration, purgeRecordings } from '../recording/purge.ts'
 import { replay } from '../recording/replay.ts'
 import { typedOnly } from '../recording/recorder.ts'
@@ -134,6 +134,14 @@ test('who typed what: keystrokes per login, joined into lines, with keys shown b
 test('what a terminal answers by itself is not counted as typed', () => {
   assert.is(typedOnly(`\x1b[>84;0;0c\x1bP>|tmux 3.3a\x1b\\\x1b]11;rgb:0000/0000/0000\x07\x1b[12;40R\x1b[Ils\r`), 'ls\r')
   assert.is(typedOnly('\x1b[A\x1b[D'), '\x1b[A\x1b[D', 'arrow keys stay')
+})
+
+test('a reused interview name records into <name>-2, -3...', () => {
+  const root = fresh()
+  assert.is(freeRecordingDir('alice', root), join(root, 'alice'))
+  mkdirSync(join(root, 'alice'))
+  mkdirSync(join(root, 'alice-2'))
+  assert.is(freeRecordingDir('alice', root), join(root, 'alice-3'))
 })
 
 test.run()
