@@ -1,7 +1,8 @@
 // The recorder: a host process per interview (started by `run`, see daemon.ts). It attaches to the
 // shared tmux session as a read-only client through `docker exec` and writes what that client is
-// sent as an asciicast; every 2 s it asks the container who is attached, in which role, and
-// which hints and checks happened, and writes those to events.jsonl on the same clock. It also
+// sent as an asciicast; a second exec that stays open (recorder-feed) reports who is attached, in
+// which role, which hints and checks happened, and who typed what; those go to events.jsonl on the
+// same clock. It also
 // enforces a time limit: warnings at 10 and 2 minutes, then the interview is stopped. The files
 // are on the host, where the candidate cannot reach them, and stay after the interview ends.
 import { existsSync, rmSync, writeFileSync } from 'node:fs'
@@ -33,7 +34,6 @@ export interface RecorderOptions {
   endsAt?: number
   /** Stops the interview when its time is up. */
   expire: (name: string) => Promise<void>
-  pollMs?: number
   log?: (line: string) => void
 }
 
@@ -78,14 +78,17 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   await exec.resize({ w: width, h: height }).catch(() => undefined)
   stream.on('data', (chunk: Buffer) => cast.output(chunk))
 
-  // Who typed what: each login's keystrokes, as the container's input feed reports them.
-  const feed = await container.exec({ Cmd: ['/usr/local/lib/interview/input-feed'], AttachStdout: true, AttachStderr: true })
+  // One exec that stays open reports who is attached (on change) and who typed what (as it comes).
+  const feed = await container.exec({ Cmd: ['/usr/local/lib/interview/recorder-feed'], User: 'user', AttachStdout: true, AttachStderr: true })
   const feedStream = (await feed.start({ hijack: true, stdin: false })) as unknown as Duplex
   const feedLines = new PassThrough()
   docker.modem.demuxStream(feedStream, feedLines, new PassThrough().resume())
   createInterface({ input: feedLines }).on('line', (line) => {
     try {
-      const input = JSON.parse(line) as { login: string; role: string; who: string; data: string; readonly: boolean }
+      const message = JSON.parse(line) as { state?: ContainerState; input?: { login: string; role: string; who: string; data: string; readonly: boolean } }
+      if (message.state) void applyState(message.state).catch(() => undefined)
+      const input = message.input
+      if (!input) return
       const data = typedOnly(Buffer.from(input.data, 'base64').toString('utf8'))
       if (data) event('input', { who: input.who, role: input.role, login: input.login, data, ...(input.readonly ? { ignored: 'read-only' } : {}) })
     } catch {
@@ -99,10 +102,7 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   const warned = new Set<number>()
   let expiring = false
 
-  const poll = async () => {
-    const result = await execIn(container, ['/usr/local/lib/interview/recorder-state'], { user: 'user' })
-    if (result.exitCode !== 0) return
-    const state = JSON.parse(result.stdout) as ContainerState
+  const applyState = async (state: ContainerState) => {
     if (state.width > 0 && state.height > 0 && (state.width !== width || state.height + STATUS_LINES !== height)) {
       ;[width, height] = [state.width, state.height + STATUS_LINES]
       await exec.resize({ w: width, h: height }).catch(() => undefined)
@@ -136,7 +136,6 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
       event('check', { by, result: result.join(' ') })
       cast.marker(`check by ${by}: ${result.join(' ')}`)
     }
-    if (options.endsAt) await enforceTimeLimit(options.endsAt)
   }
 
   const enforceTimeLimit = async (endsAt: number) => {
@@ -169,8 +168,9 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
       clearInterval(timer)
       resolve()
     }
-    const timer = setInterval(() => void poll().catch(() => undefined), options.pollMs ?? 2000)
-    void poll().catch(() => undefined)
+    const endsAt = options.endsAt
+    const timer = setInterval(() => endsAt && void enforceTimeLimit(endsAt).catch(() => undefined), 1000)
+    if (endsAt) void enforceTimeLimit(endsAt).catch(() => undefined)
     stream.on('end', finish)
     stream.on('close', finish)
     stream.on('error', finish)
