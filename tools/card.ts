@@ -48,8 +48,8 @@ export function connectionCard(details: InterviewDetails): string {
     ...(details.desktop
       ? [
           `  desktop:   ${details.desktop.url}`,
-          `  password:  ${details.desktop.password}  (candidate: can type; one click: ${details.desktop.link})`,
-          `  observer:  ${details.desktop.observerPassword}  (view only; one click: ${details.desktop.observerLink})`,
+          `    candidate's desktop password: ${details.desktop.password}  (can type; one click: ${details.desktop.link})`,
+          `    observer's desktop password:  ${details.desktop.observerPassword}  (view only; one click: ${details.desktop.observerLink})`,
         ]
       : []),
     ...(details.web ? [`  browser:   ${details.web.candidate}  (candidate: can type)`, `  watch:     ${details.web.observer}  (observer: read-only)`] : []),

@@ -37,8 +37,8 @@ test('the card and the JSON carry the desktop URL and both passwords', () => {
   }
   const card = connectionCard(details)
   assert.match(card, `desktop:   ${links.url}`)
-  assert.match(card, `password:  ${links.password}  (candidate: can type`)
-  assert.match(card, `observer:  ${links.observerPassword}  (view only`)
+  assert.match(card, `candidate's desktop password: ${links.password}  (can type`)
+  assert.match(card, `observer's desktop password:  ${links.observerPassword}  (view only`)
   assert.equal(connectionJson(details).desktop, links)
   assert.is(connectionJson({ ...details, desktop: undefined }).desktop, null)
 })
