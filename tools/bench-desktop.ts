@@ -2,7 +2,7 @@
 // memory, image size and build times, against the write-up's ~7 minutes of install on a VM.
 import { $ } from 'zx'
 import { chromium } from 'playwright-core'
-import { formatMiB, formatMs, median, recordBenchmark } from './bench.ts'
+import { formatMiB, formatMs, idleMemory, median, recordBenchmark } from './bench.ts'
 import { connectDocker } from './docker.ts'
 import { findImage } from './images.ts'
 import { runInterview, stopInterviews } from './interviews.ts'
@@ -39,8 +39,7 @@ export async function benchmarkDesktop(options: { task: string; runs: number; co
       drawn.push(performance.now() - start)
       await page.close()
       await new Promise((resolve) => setTimeout(resolve, 20_000))
-      const memory = (await docker.getContainer(containerName(name)).stats({ stream: false })).memory_stats
-      idle.push(memory.usage - (memory.stats?.total_inactive_file ?? memory.stats?.inactive_file ?? 0))
+      idle.push(idleMemory(await docker.getContainer(containerName(name)).stats({ stream: false })))
       await stopInterviews([name])
     }
   } finally {

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { $ } from 'zx'
-import { formatMiB, formatMs, median, recordBenchmark } from './bench.ts'
+import { formatMiB, formatMs, idleMemory, median, recordBenchmark } from './bench.ts'
 import type { InterviewDetails } from './card.ts'
 import { connectDocker } from './docker.ts'
 import { REPO_ROOT } from './images.ts'
@@ -73,9 +73,7 @@ export async function benchmarkInterviews(options: { runs: number; max: number; 
   }
   await new Promise((resolve) => setTimeout(resolve, 5000))
   for (const details of running) {
-    const stats = await docker.getContainer(containerName(details.name)).stats({ stream: false })
-    const memory = stats.memory_stats
-    idle.push(memory.usage - (memory.stats?.total_inactive_file ?? memory.stats?.inactive_file ?? 0))
+    idle.push(idleMemory(await docker.getContainer(containerName(details.name)).stats({ stream: false })))
   }
   await stopInterviews([], { all: true })
 

@@ -10,6 +10,12 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
+/** A container's memory as Docker counts it, less the file cache it can drop at once. */
+export function idleMemory(stats: { memory_stats: { usage: number; stats?: Record<string, number> } }): number {
+  const memory = stats.memory_stats
+  return memory.usage - (memory.stats?.total_inactive_file ?? memory.stats?.inactive_file ?? 0)
+}
+
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!

@@ -12,6 +12,7 @@ import { newPassword } from './passwords.ts'
 import { checkBindAddress, checkPort, checkPortFree } from './ports.ts'
 import { capabilityPlan, DEFAULT_LIMITS, DESKTOP_LIMITS, parseMemory, type Limits } from './security.ts'
 import { waitForLogin } from './ssh-login.ts'
+import { participants } from './participants.ts'
 import { startRecorder, waitForRecorder } from './recording/daemon.ts'
 import { freeRecordingDir } from './recording/paths.ts'
 import { newDesktopAccess } from './web/desktop-access.ts'
@@ -249,9 +250,7 @@ export async function listInterviews(docker?: Docker): Promise<InterviewSummary[
 /** People attached to the shared tmux session (the host's recorder is not counted). */
 async function attached(container: Docker.Container): Promise<Pick<InterviewSummary, 'clients' | 'people'>> {
   try {
-    const result = await execIn(container, ['/usr/local/lib/interview/recorder-state'], { user: 'user' })
-    if (result.exitCode !== 0) return { clients: 0, people: [] }
-    const people = (JSON.parse(result.stdout) as { clients: InterviewSummary['people'] }).clients.map(({ who, role, readonly }) => ({ who, role, readonly }))
+    const people = (await participants(container)).map(({ who, role, readonly }) => ({ who, role, readonly }))
     return { clients: people.length, people }
   } catch {
     return { clients: null, people: [] }

@@ -1,23 +1,9 @@
-// Who is attached to an interview's shared terminal, in which role, and switching a participant
-// between read-only and read-write while the session goes on (tmux's read-only clients).
-import type Docker from 'dockerode'
+// Switching a participant between read-only and read-write while the session goes on (tmux's
+// read-only clients).
 import { connectDocker, execIn } from './docker.ts'
 import { UserError } from './errors.ts'
 import { interviewContainer } from './interviews.ts'
-
-export interface Participant {
-  tty: string
-  who: string
-  role: string
-  readonly: boolean
-}
-
-/** The people attached (the host's recorder is not one of them). */
-export async function participants(container: Docker.Container): Promise<Participant[]> {
-  const result = await execIn(container, ['/usr/local/lib/interview/recorder-state'], { user: 'user' })
-  if (result.exitCode !== 0) return []
-  return (JSON.parse(result.stdout) as { clients: Participant[] }).clients
-}
+import { participants, type Participant } from './participants.ts'
 
 /** Makes every client of `who` (a name, or a tty) read-only or read-write; returns those changed. */
 export async function setReadOnly(interview: string, who: string, readonly: boolean): Promise<Participant[]> {

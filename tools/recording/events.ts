@@ -31,6 +31,9 @@ export function readEvents(dir: string): InterviewEvent[] {
     })
 }
 
+/** `m:ss` on the timeline's clock. */
+export const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`
+
 /** Seconds since the recording started, for writers other than the recorder (e.g. break.mjs). */
 export function castClock(dir: string, now = Date.now()): number {
   const started = Number(readEvents(dir).find((e) => e.type === 'start')?.startedMs)

@@ -2,10 +2,9 @@
 // joined. Written by the recorder when the interview ends (stop, kill, time limit).
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { readEvents } from './events.ts'
+import { clock, readEvents } from './events.ts'
 import { FILES } from './paths.ts'
 
-const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`
 
 export function summaryMarkdown(dir: string): string {
   const events = readEvents(dir)

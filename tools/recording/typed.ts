@@ -1,7 +1,7 @@
 // Who typed what, for a reviewer: the keystrokes of each login from the timeline, joined into
 // lines (a line ends at Enter), with the time, the person and their role. Keys that print nothing
 // are shown by name: ⏎ Enter, ⌫ Backspace, ⇥ Tab, ^C, ←↑→↓, ⎋ for other escape sequences.
-import { readEvents } from './events.ts'
+import { clock, readEvents } from './events.ts'
 
 const KEYS: [RegExp, string][] = [
   [/\x1b\[A|\x1bOA/g, '↑'],
@@ -44,7 +44,6 @@ export function typedLines(dir: string): TypedLine[] {
   return lines
 }
 
-const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`
 
 export const formatTyped = (lines: TypedLine[]) =>
   lines.map((line) => `${clock(line.t).padStart(6)}  ${`${line.who} (${line.role})`.padEnd(32)} ${line.text}${line.ignored ? `   [not sent: ${line.ignored}]` : ''}`).join('\n')

@@ -3,7 +3,6 @@
 // As with web tokens, only the passwords' hashes are kept, as container labels. Behind the gateway
 // TigerVNC has its own two passwords (full and view only), which the gateway hands to a browser
 // only after the interview password checks out; VNC itself listens only inside the container.
-import { randomInt } from 'node:crypto'
 import { newPassword } from '../passwords.ts'
 import { hashToken, WEB_ROLES, type WebRole } from './tokens.ts'
 
@@ -22,7 +21,7 @@ export interface DesktopLinks {
 }
 
 /** VNC authentication compares 8 characters; the gateway's password is what guards the door. */
-const vncPassword = () => Array.from({ length: 8 }, () => 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'[randomInt(56)]).join('')
+const vncPassword = () => newPassword(1, 8)
 
 /** Whether a string has the shape of a desktop password (checked before any lookup). */
 export const looksLikeDesktopPassword = (password: string) => /^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}$/.test(password)
