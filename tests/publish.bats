@@ -46,11 +46,24 @@ teardown_file() {
   assert_line pulled
 }
 
-@test "[publish] an unreachable registry, a missing image and a bad namespace are explained" {
+@test "[publish] a multi-service task goes with its services, each as ssh-interview-<task>-<service>" {
+  run zx_script publish shop-outage --registry "$REGISTRY" --namespace "$NAMESPACE" --tag test
+  assert_success
+  for name in ssh-interview ssh-interview-shop-outage ssh-interview-shop-outage-db ssh-interview-shop-outage-web; do
+    assert_line "$REGISTRY/$NAMESPACE/$name:test"
+    run curl -s "http://$REGISTRY/v2/$NAMESPACE/$name/tags/list"
+    assert_output --partial '"test"'
+  done
+  docker rmi "$REGISTRY/$NAMESPACE/ssh-interview-shop-outage:test" "$REGISTRY/$NAMESPACE/ssh-interview-shop-outage-db:test" "$REGISTRY/$NAMESPACE/ssh-interview-shop-outage-web:test" >/dev/null
+}
+
+@test "[publish] an unreachable registry (leaving no tag behind), a missing image and a bad namespace are explained" {
   run zx_script publish base --registry 127.0.0.1:1 --namespace "$NAMESPACE"
   assert_failure 1
   assert_line --regexp '^error: docker push 127\.0\.0\.1:1/.* failed'
   assert_line --regexp '^hint: '
+  run docker image inspect "127.0.0.1:1/$NAMESPACE/ssh-interview:latest"
+  assert_failure
   run zx_script publish no-such-task --namespace acme
   assert_user_error
   assert_line 'error: unknown image or task "no-such-task"'

@@ -2,7 +2,7 @@
 import { $ } from 'zx'
 import { connectDocker, imageExists } from './docker.ts'
 import { CommandError, UserError } from './errors.ts'
-import { buildOrder, listImages, type ImageDefinition } from './images.ts'
+import { buildOrder, composeTaskOf, listImages, type ImageDefinition } from './images.ts'
 
 export interface PublishOptions {
   registry?: string
@@ -35,22 +35,37 @@ export function checkPublishOptions(options: PublishOptions): void {
   }
 }
 
-/** Tags and pushes the named images (all by default), base first; returns the references pushed. */
+/** What to push for each image: the image itself and, for a multi-service task, its built services. */
+function publishable(image: ImageDefinition): { tag: string; as: Pick<ImageDefinition, 'name' | 'kind'>; build: string }[] {
+  const services = (composeTaskOf(image)?.services ?? []).filter((service) => service.built)
+  return [
+    { tag: image.tag, as: image, build: image.name },
+    ...services.map((service) => ({ tag: service.image, as: { name: `${image.name}-${service.name}`, kind: image.kind }, build: image.name })),
+  ]
+}
+
+/**
+ * Tags and pushes the named images (all by default), base first, with the services of a
+ * multi-service task as ssh-interview-<task>-<service>; returns the references pushed.
+ */
 export async function publishImages(names: string[], options: PublishOptions): Promise<string[]> {
   checkPublishOptions(options)
   const log = options.log ?? ((line: string) => console.error(line))
-  const images = buildOrder(names.length ? names : listImages().map((image) => image.name))
+  const images = buildOrder(names.length ? names : listImages().map((image) => image.name)).flatMap(publishable)
   const docker = await connectDocker()
   for (const image of images) {
-    if (!(await imageExists(docker, image.tag))) throw new UserError(`${image.tag} is not built`, `build it first: npx zx scripts/build.mjs ${image.name}`)
+    if (!(await imageExists(docker, image.tag))) throw new UserError(`${image.tag} is not built`, `build it first: npx zx scripts/build.mjs ${image.build}`)
   }
   const pushed: string[] = []
   for (const image of images) {
-    const ref = publishedRef(image, options)
+    const ref = publishedRef(image.as, options)
+    const taggedBefore = await imageExists(docker, ref)
     await docker.getImage(image.tag).tag({ repo: ref.slice(0, ref.lastIndexOf(':')), tag: ref.slice(ref.lastIndexOf(':') + 1) })
     log(`pushing ${image.tag} as ${ref}`)
     const push = await $({ nothrow: true, quiet: true })`docker push ${ref}`
     if (push.exitCode !== 0) {
+      // A failed push leaves nothing behind: the tag made for it goes again.
+      if (!taggedBefore) await docker.getImage(ref).remove({ noprune: true }).catch(() => undefined)
       const denied = /denied|unauthorized|authentication required/i.test(push.stderr)
       throw new CommandError(`docker push ${ref}`, push.exitCode, push.stdout + push.stderr, denied ? `log in first: docker login ${options.registry ?? ''}`.trim() : 'is the registry reachable? (docker push shows why above)')
     }
