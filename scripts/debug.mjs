@@ -9,13 +9,15 @@ await cli(
   import.meta.url,
   '<target> [command..]',
   'Open a root shell (or run a command) in the running interview <target>, or in a throwaway\n' +
-    'container of the image <target> for task authors. Example: debug base -- cat /etc/os-release',
+    'container of the image <target> for task authors. Example: debug base -- cat /etc/os-release\n' +
+    'With --service, in one of the interview\'s services instead (a multi-service task\'s db, web...).',
   (y) =>
     y
       .positional('target', { type: 'string', demandOption: true, describe: 'Interview name or image name' })
-      .positional('command', { type: 'string', array: true, default: [], describe: 'Command to run instead of a shell (after --)' }),
+      .positional('command', { type: 'string', array: true, default: [], describe: 'Command to run instead of a shell (after --)' })
+      .option('service', { type: 'string', describe: 'A service of the interview (see list), e.g. db' }),
   async (argv) => {
     const command = [...argv.command, ...argv._].map(String)
-    process.exitCode = await debugShell(argv.target, command)
+    process.exitCode = await debugShell(argv.target, command, { service: argv.service })
   },
 )

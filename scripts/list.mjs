@@ -10,7 +10,8 @@ const { formatAge, formatTable } = await import('../tools/format.ts')
 await cli(
   import.meta.url,
   '',
-  'List the interviews this project started: name, task, address, age and connected clients.',
+  'List the interviews this project started: name, task, address, age, connected clients and,\n' +
+    'for a multi-service task, its services.',
   (y) =>
     y
       .option('images', { type: 'boolean', describe: 'List the images and tasks there are to run instead' })
@@ -26,7 +27,14 @@ await cli(
     if (!interviews.length) return console.log('no interviews (start one: npx zx scripts/run.mjs base)')
     /** @type {(p: { who: string; role: string; readonly: boolean }) => string} */
     const person = (p) => `${p.who} (${p.role}${p.readonly ? ', read-only' : ''})`
-    const rows = interviews.map((i) => [i.name, i.task, i.address, formatAge(Date.now() - i.createdAt.getTime()), i.clients === null ? '-' : String(i.clients), i.state, i.people.map(person).join(', ') || '-'])
-    console.log(formatTable(['NAME', 'TASK', 'ADDRESS', 'AGE', 'CLIENTS', 'STATE', 'WHO'], rows))
+    /** @type {(s: { name: string; state: string; health: string }) => string} */
+    const service = (s) => `${s.name} ${s.state !== 'running' ? s.state : s.health === 'none' ? 'up' : s.health}`
+    const withServices = interviews.some((i) => i.services.length)
+    const rows = interviews.map((i) => [
+      i.name, i.task, i.address, formatAge(Date.now() - i.createdAt.getTime()), i.clients === null ? '-' : String(i.clients), i.state,
+      ...(withServices ? [i.services.map(service).join(', ') || '-'] : []),
+      i.people.map(person).join(', ') || '-',
+    ])
+    console.log(formatTable(['NAME', 'TASK', 'ADDRESS', 'AGE', 'CLIENTS', 'STATE', ...(withServices ? ['SERVICES'] : []), 'WHO'], rows))
   },
 )

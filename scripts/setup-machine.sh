@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a Debian 12 machine for interview-env, as root: the Debian packages it and its tests use,
-# a Docker engine with user-namespace remapping (docs/security.md), and the Node dependencies.
+# a Docker engine with user-namespace remapping (docs/security.md), Docker Compose for multi-service
+# tasks, and the Node dependencies.
 # Safe to run again: what is there already is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ echo "--- Debian packages"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
-  docker.io debootstrap openssh-client tmux jq iptables ca-certificates curl \
+  docker.io docker-compose debootstrap openssh-client tmux jq iptables ca-certificates curl \
   bats bats-assert bats-support sshpass chromium fonts-dejavu-core docker-registry >/dev/null
 
 echo "--- Docker engine"

@@ -120,3 +120,20 @@ teardown() { [ -n "${LISTENER:-}" ] && kill "$LISTENER" 2>/dev/null; rm -rf ${BR
   assert_user_error
   assert_line --partial 'Unknown argument'
 }
+
+@test "[bad input] a multi-service task whose service would publish a port is refused before anything is built" {
+  name="bats-compose-$RANDOM"
+  BROKEN_TASK="$REPO_ROOT/images/tasks/$name"
+  zx_script new-task "$name" >/dev/null
+  mkdir -p "$BROKEN_TASK/services/db"
+  printf 'FROM debian:bookworm-slim\n' > "$BROKEN_TASK/services/db/Dockerfile"
+  printf 'compose.yaml\nservices\n' >> "$BROKEN_TASK/.dockerignore"
+  printf "version: '2.4'\nservices:\n  db:\n    build: services/db\n    ports: ['5432:5432']\n" > "$BROKEN_TASK/compose.yaml"
+  run zx_script run "$name" --name "$name"
+  assert_user_error
+  assert_line "error: $BROKEN_TASK/compose.yaml: service \"db\" sets ports, which would reach past the interview's private network"
+  assert_line 'hint: remove ports: services are reachable only from the box, by name'
+  run docker image inspect "interview-env/$name"
+  assert_failure
+  assert_nothing_left "$name"
+}

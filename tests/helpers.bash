@@ -23,17 +23,16 @@ new_key() {
 }
 
 # start_interview TASK [run args...]: starts an interview with a candidate key and exports
-# INTERVIEW, SSH_PORT, SSH_PASSWORD, SSH_KEY and HOST_KEY for the other helpers.
+# INTERVIEW, SSH_PORT, SSH_PASSWORD, SSH_KEY, HOST_KEY and RUN_JSON (what `run --json` printed).
 start_interview() {
   local task=$1; shift
   SSH_KEY=$(new_key candidate)
   INTERVIEW=$(new_interview_name "$task")
-  local json
-  json=$("$ZX" "$REPO_ROOT/scripts/run.mjs" "$task" --name "$INTERVIEW" --key "$SSH_KEY.pub" --json "$@") || return 1
-  SSH_PORT=$(jq -r .port <<<"$json")
-  SSH_PASSWORD=$(jq -r .password <<<"$json")
-  HOST_KEY=$(jq -r .hostKeyFingerprint <<<"$json")
-  export INTERVIEW SSH_PORT SSH_PASSWORD SSH_KEY HOST_KEY
+  RUN_JSON=$("$ZX" "$REPO_ROOT/scripts/run.mjs" "$task" --name "$INTERVIEW" --key "$SSH_KEY.pub" --json "$@") || return 1
+  SSH_PORT=$(jq -r .port <<<"$RUN_JSON")
+  SSH_PASSWORD=$(jq -r .password <<<"$RUN_JSON")
+  HOST_KEY=$(jq -r .hostKeyFingerprint <<<"$RUN_JSON")
+  export INTERVIEW SSH_PORT SSH_PASSWORD SSH_KEY HOST_KEY RUN_JSON
 }
 
 # stop_interview [NAME]: prints the container's last log lines (shown when a test failed), then stops it.
@@ -115,12 +114,18 @@ interview_cgroup_value() {
 # zx_script NAME [ARGS...]: runs scripts/NAME.mjs as a user would.
 zx_script() { "$ZX" "$REPO_ROOT/scripts/$1.mjs" "${@:2}"; }
 
-# assert_nothing_left NAME: no container, network or volume of the interview remains.
+# service_container SERVICE [NAME]: the id of an interview's service container (a multi-service task's db...).
+service_container() {
+  docker ps -q --filter "label=interview-env.interview=${2:-$INTERVIEW}" --filter "label=com.docker.compose.service=$1"
+}
+
+# assert_nothing_left NAME: no container, network or volume of the interview remains, whether
+# labelled by interview-env or named by the Compose project of its services.
 assert_nothing_left() {
-  local label="label=interview-env.interview=$1"
-  assert_equal "$(docker ps -aq --filter "$label")" ''
-  assert_equal "$(docker network ls -q --filter "$label")" ''
-  assert_equal "$(docker volume ls -q --filter "$label")" ''
+  local label="label=interview-env.interview=$1" project="label=com.docker.compose.project=ie-$1"
+  assert_equal "$(docker ps -aq --filter "$label"; docker ps -aq --filter "$project")" ''
+  assert_equal "$(docker network ls -q --filter "$label"; docker network ls --format '{{.Name}}' | grep -x "ie-$1")" ''
+  assert_equal "$(docker volume ls -q --filter "$label"; docker volume ls -q --filter "$project")" ''
 }
 
 # assert_user_error [TEXT]: the last `run` failed with exit 1, an `error:` line (with TEXT) and a

@@ -23,6 +23,8 @@ export interface InterviewDetails {
   endsAt?: string
   /** How many interviewer and observer keys were given. */
   participants?: number
+  /** The services beside the box, for a multi-service task (compose.yaml). */
+  services?: string[]
 }
 
 /** The host name to give the candidate: the bound address, or this machine's name when bound to all. */
@@ -53,6 +55,7 @@ export function connectionCard(details: InterviewDetails): string {
         ]
       : []),
     ...(details.web ? [`  browser:   ${details.web.candidate}  (candidate: can type)`, `  watch:     ${details.web.observer}  (observer: read-only)`] : []),
+    ...(details.services?.length ? [`  services:  ${details.services.join(', ')}  (on the interview's private network; the candidate is on "box")`] : []),
     ...(details.recording ? [`  recorded:  ${details.recording}  (replay: npx zx scripts/replay.mjs ${details.name})`] : []),
     ...(details.endsAt ? [`  ends at:   ${details.endsAt}  (time limit; warnings at 10 and 2 minutes)`] : []),
     '',
@@ -82,6 +85,7 @@ export function connectionJson(details: InterviewDetails): Record<string, unknow
     desktop: details.desktop ?? null,
     recording: details.recording ?? null,
     endsAt: details.endsAt ?? null,
+    services: details.services ?? [],
     stop: stopCommand(details.name),
   }
 }

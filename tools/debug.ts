@@ -3,15 +3,23 @@ import { $ } from 'zx'
 import { connectDocker } from './docker.ts'
 import { UserError } from './errors.ts'
 import { ensureImage, listImages } from './images.ts'
-import { findRunningInterview, runningInterviewNames } from './interviews.ts'
+import { findRunningInterview, interviewContainer, runningInterviewNames, serviceContainer } from './interviews.ts'
 import { LABEL } from './names.ts'
 import { capabilityPlan, DEFAULT_LIMITS } from './security.ts'
 
-/** Runs `command` (default: a login shell) as root in the interview or image named `target`; returns its exit code. */
-export async function debugShell(target: string, command: string[] = []): Promise<number> {
+/**
+ * Runs `command` (default: a login shell) as root in the interview or image named `target`, or in
+ * one of an interview's services (a multi-service task's db, web...); returns its exit code.
+ */
+export async function debugShell(target: string, command: string[] = [], options: { service?: string } = {}): Promise<number> {
   const docker = await connectDocker()
   const tty = process.stdin.isTTY ? ['-it'] : ['-i']
   const argv = command.length ? command : ['bash', '-l']
+  if (options.service !== undefined) {
+    await interviewContainer(docker, target)
+    const service = await serviceContainer(docker, target, options.service)
+    return (await $({ stdio: 'inherit', nothrow: true })`docker exec ${tty} -u root ${service.id} ${argv}`).exitCode ?? 1
+  }
   const interview = await findRunningInterview(docker, target)
   if (interview) {
     return (await $({ stdio: 'inherit', nothrow: true })`docker exec ${tty} -u root ${interview.id} ${argv}`).exitCode ?? 1

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { $ } from 'zx'
 import { ensureBaseOs } from './base-os.ts'
+import { readComposeTask, type ComposeTask } from './compose-file.ts'
+import { buildServices, missingServiceImages } from './compose.ts'
 import { connectDocker, imageExists, type Docker } from './docker.ts'
 import { CommandError, UserError } from './errors.ts'
 import { imageTag } from './names.ts'
@@ -91,6 +93,7 @@ export async function buildImage(docker: Docker, image: ImageDefinition, options
   const log = options.log ?? ((line: string) => console.error(line))
   if (image.kind === 'base') await ensureBaseOs(docker, { mirror: options.mirror, log })
   if (image.kind === 'task') readTaskFolder(image.dir)
+  const compose = composeTaskOf(image)
   copyHostCertificates(image.dir)
   log(`building ${image.tag} from ${image.dir}`)
   const flags = options.noCache || process.env.INTERVIEW_ENV_NO_CACHE === '1' ? ['--no-cache'] : []
@@ -106,6 +109,12 @@ export async function buildImage(docker: Docker, image: ImageDefinition, options
   if (result.exitCode !== 0) {
     throw new CommandError(`building ${image.tag}`, result.exitCode, output, `fix ${join(image.dir, 'Dockerfile')} and run the build again`)
   }
+  if (compose) await buildServices(compose, log, { noCache: flags.length > 0 })
+}
+
+/** The services of a multi-service task (its compose.yaml), checked; undefined for a one-container image. */
+export function composeTaskOf(image: ImageDefinition): ComposeTask | undefined {
+  return image.kind === 'task' ? readComposeTask(image.name, image.dir) : undefined
 }
 
 /**
@@ -122,6 +131,8 @@ export function copyHostCertificates(dir: string, env: NodeJS.ProcessEnv = proce
 /** Builds the image of `name` if it does not exist yet. */
 export async function ensureImage(docker: Docker, name: string, options: BuildOptions = {}): Promise<ImageDefinition> {
   const image = findImage(name)
+  const compose = composeTaskOf(image)
   if (!(await imageExists(docker, image.tag))) await buildImages([name], options)
+  else if (compose && (await missingServiceImages(docker, compose)).length) await buildServices(compose, options.log ?? ((line) => console.error(line)))
   return image
 }

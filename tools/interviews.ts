@@ -1,11 +1,14 @@
 // Interviews: start one, find them, list them, stop them. Each interview is one labelled container
-// on its own labelled network; nothing here touches a container this project did not start.
+// (the candidate's box) on its own labelled network, plus, for a multi-service task, the services
+// Docker Compose starts beside it; nothing here touches a container this project did not start.
 import type Docker from 'dockerode'
 import type { InterviewDetails } from './card.ts'
 import { connectDocker, containerLogs, execIn } from './docker.ts'
 import { UserError, lastLines } from './errors.ts'
 import { waitForDesktop } from './desktop.ts'
-import { ensureImage, findImage, isBuiltFrom } from './images.ts'
+import { composeTaskOf, ensureImage, findImage, isBuiltFrom } from './images.ts'
+import { BOX_ALIAS, type ComposeTask } from './compose-file.ts'
+import { composeCommand, serviceStates, startServices, stopServices, type ServiceState } from './compose.ts'
 import { newKeyPair, readPublicKeys } from './keys.ts'
 import { checkInterviewName, containerName, interviewLabels, LABEL, networkName, newInterviewName } from './names.ts'
 import { newPassword } from './passwords.ts'
@@ -73,7 +76,8 @@ function checkRunOptions(task: string, options: RunOptions) {
   if (!(limits.cpus > 0) || !(limits.pids >= 64)) {
     throw new UserError('--cpus must be above 0 and --pids at least 64', 'e.g. --cpus 1 --pids 512')
   }
-  return { image, name, bind, keys, password, limits, desktop, participants }
+  const compose = composeTaskOf(image)
+  return { image, name, bind, keys, password, limits, desktop, participants, compose }
 }
 
 const definedOnly = <T extends object>(value: T): Partial<T> =>
@@ -82,8 +86,9 @@ const definedOnly = <T extends object>(value: T): Partial<T> =>
 /** Starts an interview of `task` and returns its details once a real SSH login succeeds. */
 export async function runInterview(task: string, options: RunOptions = {}): Promise<InterviewDetails> {
   const log = options.log ?? ((line: string) => console.error(line))
-  const { image, name, bind, keys, password, limits, desktop, participants } = checkRunOptions(task, options)
+  const { image, name, bind, keys, password, limits, desktop, participants, compose } = checkRunOptions(task, options)
   const docker = await connectDocker()
+  if (compose) await composeCommand()
   if (await interviewExists(docker, name)) {
     throw new UserError(`an interview named "${name}" already exists`, `choose another --name, or stop it first: npx zx scripts/stop.mjs ${name}`)
   }
@@ -131,6 +136,8 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
         ...(desktop ? { ShmSize: 512 * 1024 * 1024 } : {}),
         RestartPolicy: { Name: 'no' },
       },
+      // The services of a multi-service task reach the candidate's machine by this name.
+      NetworkingConfig: { EndpointsConfig: { [networkName(name)]: { Aliases: [BOX_ALIAS] } } },
     })
     await container.start()
     const port = await publishedPort(container)
@@ -140,13 +147,19 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       { stillStarting: async () => (await started.inspect()).State.Running },
     )
     if (screen) await waitForDesktop(started)
+    if (compose) {
+      log(`starting the services of ${task}: ${compose.services.map((service) => service.name).join(', ')}`)
+      await startServices(docker, compose, name)
+    }
     const recording = recordingDir ? await startRecorder(name, recordingDir, endsAt) : undefined
     return {
       name, task, bind, port, user: 'user', password, hostKeyFingerprint, ...plan, limits, web: web?.links, desktop: screen?.links,
       recording, endsAt: endsAt ? new Date(endsAt).toISOString() : undefined, participants: participants.length,
+      services: compose?.services.map((service) => service.name),
     }
   } catch (error) {
     const logs = container ? await containerLogs(container) : ''
+    if (compose) await stopServices(compose, name).catch(() => undefined)
     await removeInterview(docker, await interviewResources(docker, name))
     throw explainStartFailure(error, name, bind, options.port, logs)
   }
@@ -192,6 +205,19 @@ async function interviewExists(docker: Docker, name: string): Promise<boolean> {
   return byName.length > 0
 }
 
+/** `compose down` for an interview that has services, when its task's compose file can still be read. */
+async function stopComposeServices(found: Awaited<ReturnType<typeof interviewResources>>, name: string): Promise<void> {
+  const service = found.containers.find((info) => info.Labels[LABEL.role] === 'service')
+  if (!service) return
+  let compose: ComposeTask | undefined
+  try {
+    compose = composeTaskOf(findImage(service.Labels[LABEL.task] ?? ''))
+  } catch {
+    return
+  }
+  if (compose) await stopServices(compose, name).catch(() => undefined)
+}
+
 /** Removes everything an interview owns: containers (stopped first), networks, volumes. */
 async function removeInterview(docker: Docker, found: Awaited<ReturnType<typeof interviewResources>>): Promise<void> {
   await Promise.all(
@@ -214,6 +240,8 @@ export interface InterviewSummary {
   clients: number | null
   /** Who is attached, in which role, and whether read-only. */
   people: { who: string; role: string; readonly: boolean }[]
+  /** The services beside the box, for a multi-service task. */
+  services: ServiceState[]
 }
 
 /** The containers of the interviews this project started, running or not. */
@@ -240,6 +268,7 @@ export async function listInterviews(docker?: Docker): Promise<InterviewSummary[
         address: ssh ? `${ssh.IP}:${ssh.PublicPort}` : '-',
         createdAt: new Date(info.Created * 1000),
         state: info.State,
+        services: await serviceStates(client, info.Labels[LABEL.interview] ?? '?'),
         ...(info.State === 'running' ? await attached(client.getContainer(info.Id)) : { clients: null, people: [] }),
       }
     }),
@@ -271,6 +300,19 @@ export async function interviewContainer(docker: Docker, name: string): Promise<
   return container
 }
 
+/** The running container of one of an interview's services, or an error that lists its services. */
+export async function serviceContainer(docker: Docker, interview: string, service: string): Promise<Docker.Container> {
+  const services = (await serviceStates(docker, interview)).filter((s) => s.state === 'running')
+  const found = services.find((s) => s.name === service)
+  if (!found) {
+    throw new UserError(
+      `interview "${interview}" has no running service "${service}"`,
+      services.length ? `its services: ${services.map((s) => s.name).join(', ')}` : 'it runs no services beside the box (only tasks with a compose.yaml do)',
+    )
+  }
+  return docker.getContainer(found.id)
+}
+
 async function unknownInterview(docker: Docker, name: string): Promise<UserError> {
   const names = await runningInterviewNames(docker)
   return new UserError(`no interview named "${name}"`, names.length ? `running: ${names.join(', ')}` : 'no interview is running (npx zx scripts/run.mjs base starts one)')
@@ -290,6 +332,8 @@ export async function stopInterviews(names: string[], options: { all?: boolean; 
   const unknown = names.find((_, i) => !resources[i]!.containers.length && !resources[i]!.networks.length)
   if (unknown !== undefined) throw await unknownInterview(docker, unknown)
   const recordings = resources.flatMap((found) => found.containers.map((info) => info.Labels[LABEL.recording]).filter((dir): dir is string => !!dir))
+  // Compose takes down the services it started; anything it leaves, the labels still find.
+  await Promise.all(names.map((name, i) => stopComposeServices(resources[i]!, name)))
   await Promise.all(resources.map((found) => removeInterview(docker, found)))
   // Each recorder sees its interview end and completes its files (and the summary).
   if (options.waitForRecorder !== false) await Promise.all(recordings.map((dir) => waitForRecorder(dir)))

@@ -1,0 +1,138 @@
+// Running a multi-service task's services with Docker Compose: the `docker compose` plugin where it
+// is installed, else Debian's docker-compose. The candidate's box is the interview's own container;
+// compose starts the services beside it, on the interview's network, under the interview's labels.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { $ } from 'zx'
+import { stringify as toYaml } from 'yaml'
+import { containerLogs, imageExists, type Docker } from './docker.ts'
+import { CommandError, lastLines, UserError } from './errors.ts'
+import { composeOverride, type ComposeTask } from './compose-file.ts'
+import { LABEL, networkName } from './names.ts'
+
+let detected: Promise<string[]> | undefined
+
+/** The compose command of this machine: `docker compose` (v2) or `docker-compose` (v1). */
+export function composeCommand(): Promise<string[]> {
+  detected ??= (async () => {
+    if ((await $({ nothrow: true, quiet: true })`docker compose version`).exitCode === 0) return ['docker', 'compose']
+    if ((await $({ nothrow: true, quiet: true })`docker-compose version`).exitCode === 0) return ['docker-compose']
+    throw new UserError('this task runs several services, and Docker Compose is not installed', 'install it: sudo apt-get install docker-compose (or the docker compose plugin)')
+  })()
+  return detected
+}
+
+/** The compose project of an interview: its network's name, so `docker ps` groups them. */
+export const composeProject = (interview: string) => networkName(interview)
+
+interface ComposeRun {
+  project: string
+  interview?: { name: string; network: string }
+  /** Stream compose's output to stderr (builds), instead of keeping it for an error. */
+  stream?: boolean
+}
+
+/** Runs compose on the task's file plus the generated override; a failure shows the last lines. */
+async function compose(task: ComposeTask, args: string[], run: ComposeRun): Promise<void> {
+  const command = await composeCommand()
+  const dir = mkdtempSync(join(tmpdir(), 'interview-env-compose-'))
+  const override = join(dir, 'override.yaml')
+  writeFileSync(override, toYaml(composeOverride(task, run.interview)))
+  try {
+    const child = $({ nothrow: true, quiet: true, cwd: task.dir })`${command} -p ${run.project} -f ${task.file} -f ${override} ${args}`
+    let output = ''
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20000)
+      if (run.stream) process.stderr.write(chunk)
+    }
+    child.stdout.on('data', keep)
+    child.stderr.on('data', keep)
+    const result = await child
+    if (result.exitCode !== 0) {
+      throw new CommandError(`${command.join(' ')} ${args[0]} (${task.task})`, result.exitCode, output, `fix ${task.file} or the services it builds, and try again`)
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** Builds the images of the services that have a `build:` folder, tagged interview-env/<task>-<service>. */
+export async function buildServices(task: ComposeTask, log: (line: string) => void, options: { noCache?: boolean } = {}): Promise<void> {
+  if (!task.services.some((service) => service.built)) return
+  log(`building the services of ${task.task}: ${task.services.filter((s) => s.built).map((s) => s.image).join(', ')}`)
+  await compose(task, ['build', ...(options.noCache ? ['--no-cache'] : [])], { project: `ie-build-${task.task}`, stream: true })
+}
+
+/** The built service images that are not there yet. */
+export async function missingServiceImages(docker: Docker, task: ComposeTask): Promise<string[]> {
+  const built = task.services.filter((service) => service.built)
+  const exists = await Promise.all(built.map((service) => imageExists(docker, service.image)))
+  return built.filter((_, i) => !exists[i]).map((service) => service.image)
+}
+
+/** Starts the services on the interview's network and waits until each runs (and is healthy, if it says how). */
+export async function startServices(docker: Docker, task: ComposeTask, interview: string, timeoutMs = 120_000): Promise<void> {
+  try {
+    await compose(task, ['up', '-d', '--no-build'], { project: composeProject(interview), interview: { name: interview, network: networkName(interview) } })
+  } catch (error) {
+    // `up` gives up when a service that others wait for dies; that service's own log says why.
+    const broken = (await serviceStates(docker, interview)).find(isBroken)
+    throw broken ? await serviceFailure(docker, task, interview, broken, describe(broken)) : error
+  }
+  await waitForServices(docker, task, interview, timeoutMs)
+}
+
+const isBroken = (s: ServiceState) => (s.state !== 'running' && s.state !== 'created') || s.health === 'unhealthy'
+const describe = (s: ServiceState) => `is ${s.health === 'unhealthy' ? 'unhealthy' : s.state}`
+
+/** Stops and removes the services and their volumes (the box and the network are the interview's). */
+export async function stopServices(task: ComposeTask, interview: string): Promise<void> {
+  await compose(task, ['down', '--volumes', '--remove-orphans', '--timeout', '3'], { project: composeProject(interview), interview: { name: interview, network: networkName(interview) } })
+}
+
+export interface ServiceState {
+  name: string
+  /** The container's id. */
+  id: string
+  state: string
+  /** healthy, unhealthy, starting, or none when the service has no health check. */
+  health: string
+}
+
+/** The services of an interview as Docker sees them. */
+export async function serviceStates(docker: Docker, interview: string): Promise<ServiceState[]> {
+  const filters = JSON.stringify({ label: [`${LABEL.managed}=true`, `${LABEL.interview}=${interview}`, `${LABEL.role}=service`] })
+  const containers = await docker.listContainers({ all: true, filters })
+  return containers
+    .map((info) => ({
+      name: info.Labels['com.docker.compose.service'] ?? info.Names[0]?.replace(/^\//, '') ?? '?',
+      id: info.Id,
+      state: info.State,
+      health: /\((healthy|unhealthy|health: starting)\)/.exec(info.Status)?.[1]?.replace('health: ', '') ?? 'none',
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name))
+}
+
+async function waitForServices(docker: Docker, task: ComposeTask, interview: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const states = await serviceStates(docker, interview)
+    const broken = states.find(isBroken)
+    if (broken) throw await serviceFailure(docker, task, interview, broken, describe(broken))
+    const ready = states.length === task.services.length && states.every((s) => s.state === 'running' && s.health !== 'starting')
+    if (ready) return
+    if (Date.now() > deadline) {
+      const waiting = task.services.find((service) => !states.some((s) => s.name === service.name && s.state === 'running' && s.health !== 'starting'))
+      throw await serviceFailure(docker, task, interview, states.find((s) => s.name === waiting?.name) ?? { name: waiting?.name ?? '?', id: '', state: 'missing', health: 'none' }, `was not ready after ${Math.round(timeoutMs / 1000)} s`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300))
+  }
+}
+
+async function serviceFailure(docker: Docker, task: ComposeTask, interview: string, service: ServiceState, what: string): Promise<UserError> {
+  const filters = JSON.stringify({ label: [`${LABEL.interview}=${interview}`, `com.docker.compose.service=${service.name}`] })
+  const [info] = await docker.listContainers({ all: true, filters })
+  const last = info ? lastLines(await containerLogs(docker.getContainer(info.Id)), 1)[0] : undefined
+  return new UserError(`service "${service.name}" of ${task.task} ${what}${last ? `: ${last}` : ''}`, `nothing was left running; look at ${task.file} and the service's Dockerfile`)
+}
