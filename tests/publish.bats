@@ -49,8 +49,9 @@ teardown_file() {
 @test "[publish] a multi-service task goes with its services, each as ssh-interview-<task>-<service>" {
   run zx_script publish shop-outage --registry "$REGISTRY" --namespace "$NAMESPACE" --tag test
   assert_success
-  for name in ssh-interview ssh-interview-shop-outage ssh-interview-shop-outage-db ssh-interview-shop-outage-web; do
-    assert_line "$REGISTRY/$NAMESPACE/$name:test"
+  names="ssh-interview ssh-interview-shop-outage ssh-interview-shop-outage-db ssh-interview-shop-outage-web"
+  for name in $names; do assert_line "$REGISTRY/$NAMESPACE/$name:test"; done
+  for name in $names; do
     run curl -s "http://$REGISTRY/v2/$NAMESPACE/$name/tags/list"
     assert_output --partial '"test"'
   done
