@@ -64,6 +64,19 @@ declared_services() {
   assert_failure
 }
 
+@test "[$TASK] a time limit takes down the services with the box, and keeps the recording" {
+  start_interview "$TASK" --ttl 15s
+  local deadline=$((SECONDS + 60))
+  while docker inspect "$(interview_container)" >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "the interview outlived its time limit"
+    sleep 0.5
+  done
+  for _ in $(seq 40); do [ -z "$(docker ps -aq --filter "label=interview-env.interview=$INTERVIEW")" ] && break; sleep 0.5; done
+  assert_nothing_left "$INTERVIEW"
+  run jq -r .type "$(jq -r .recording <<<"$RUN_JSON")/events.jsonl"
+  assert_line expired
+}
+
 @test "[$TASK] stop takes down the box, every service, their volumes and the network" {
   run zx_script stop "$INTERVIEW"
   assert_success
