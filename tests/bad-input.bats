@@ -94,6 +94,7 @@ teardown() { [ -n "${LISTENER:-}" ] && kill "$LISTENER" 2>/dev/null; rm -rf ${BR
   assert_line --regexp "^error: building interview-env/$name failed with exit code [0-9]+$"
   assert_line --partial '| about to fail: missing-package-xyz'
   assert_line --regexp '^hint: fix .*/Dockerfile and run the build again$'
+  assert_equal "$(docker ps -aq --filter status=exited --filter "label=interview-env.image=base")" ''
 }
 
 @test "[bad input] a malformed task folder fails the build, naming the file" {

@@ -97,7 +97,7 @@ export async function buildImage(docker: Docker, image: ImageDefinition, options
   copyHostCertificates(image.dir)
   log(`building ${image.tag} from ${image.dir}`)
   const flags = options.noCache || process.env.INTERVIEW_ENV_NO_CACHE === '1' ? ['--no-cache'] : []
-  const build = $({ nothrow: true, quiet: true, cwd: image.dir })`docker build ${flags} --label interview-env.image=${image.name} -t ${image.tag} .`
+  const build = $({ nothrow: true, quiet: true, cwd: image.dir })`docker build ${flags} --force-rm --label interview-env.image=${image.name} -t ${image.tag} .`
   let output = ''
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20000)
