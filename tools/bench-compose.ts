@@ -54,7 +54,7 @@ export async function benchmarkCompose(options: { task: string; against: string;
   const sizes = await Promise.all(compose.services.map(async (service) => `${service.name} ${formatMiB(await size(service.image))}`))
   const rows = [
     ['run → ready (library, built images; services healthy)', formatMs(median(single.ready)), formatMs(median(multi.ready)), ratio(single.ready, multi.ready)],
-    ['stop (compose down included)', formatMs(median(single.stop)), formatMs(median(multi.stop)), ratio(single.stop, multi.stop)],
+    ['stop (the services included)', formatMs(median(single.stop)), formatMs(median(multi.stop)), ratio(single.stop, multi.stop)],
     [`idle memory of the whole interview, 5 s after start`, `${formatMiB(median(single.memory))} (${single.containers} container)`, `${formatMiB(median(multi.memory))} (${multi.containers} containers)`, ratio(single.memory, multi.memory)],
     ['images', `+${formatMiB((await size(findImage(options.against).tag)) - base)} over base`, `box +${formatMiB((await size(findImage(options.task).tag)) - base)} over base; ${sizes.join(', ')}`, ''],
   ]

@@ -86,11 +86,6 @@ export async function startServices(docker: Docker, task: ComposeTask, interview
 const isBroken = (s: ServiceState) => (s.state !== 'running' && s.state !== 'created') || s.health === 'unhealthy'
 const describe = (s: ServiceState) => `is ${s.health === 'unhealthy' ? 'unhealthy' : s.state}`
 
-/** Stops and removes the services and their volumes (the box and the network are the interview's). */
-export async function stopServices(task: ComposeTask, interview: string): Promise<void> {
-  await compose(task, ['down', '--volumes', '--remove-orphans', '--timeout', '3'], { project: composeProject(interview), interview: { name: interview, network: networkName(interview) } })
-}
-
 export interface ServiceState {
   name: string
   /** The container's id. */
@@ -102,16 +97,25 @@ export interface ServiceState {
 
 /** The services of an interview as Docker sees them. */
 export async function serviceStates(docker: Docker, interview: string): Promise<ServiceState[]> {
-  const filters = JSON.stringify({ label: [`${LABEL.managed}=true`, `${LABEL.interview}=${interview}`, `${LABEL.role}=service`] })
-  const containers = await docker.listContainers({ all: true, filters })
-  return containers
-    .map((info) => ({
+  return (await servicesByInterview(docker, interview)).get(interview) ?? []
+}
+
+/** The services of every interview (or of one), by interview name, in one query. */
+export async function servicesByInterview(docker: Docker, interview?: string): Promise<Map<string, ServiceState[]>> {
+  const labels = [`${LABEL.managed}=true`, `${LABEL.role}=service`, ...(interview ? [`${LABEL.interview}=${interview}`] : [])]
+  const containers = await docker.listContainers({ all: true, filters: JSON.stringify({ label: labels }) })
+  const byInterview = new Map<string, ServiceState[]>()
+  for (const info of containers) {
+    const owner = info.Labels[LABEL.interview] ?? '?'
+    byInterview.set(owner, [...(byInterview.get(owner) ?? []), {
       name: info.Labels['com.docker.compose.service'] ?? info.Names[0]?.replace(/^\//, '') ?? '?',
       id: info.Id,
       state: info.State,
       health: /\((healthy|unhealthy|health: starting)\)/.exec(info.Status)?.[1]?.replace('health: ', '') ?? 'none',
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name))
+    }])
+  }
+  for (const states of byInterview.values()) states.sort((a, b) => a.name.localeCompare(b.name))
+  return byInterview
 }
 
 async function waitForServices(docker: Docker, task: ComposeTask, interview: string, timeoutMs: number): Promise<void> {

@@ -15,12 +15,10 @@ export async function debugShell(target: string, command: string[] = [], options
   const docker = await connectDocker()
   const tty = process.stdin.isTTY ? ['-it'] : ['-i']
   const argv = command.length ? command : ['bash', '-l']
-  if (options.service !== undefined) {
-    await interviewContainer(docker, target)
-    const service = await serviceContainer(docker, target, options.service)
-    return (await $({ stdio: 'inherit', nothrow: true })`docker exec ${tty} -u root ${service.id} ${argv}`).exitCode ?? 1
-  }
-  const interview = await findRunningInterview(docker, target)
+  const interview =
+    options.service === undefined
+      ? await findRunningInterview(docker, target)
+      : (await interviewContainer(docker, target), await serviceContainer(docker, target, options.service))
   if (interview) {
     return (await $({ stdio: 'inherit', nothrow: true })`docker exec ${tty} -u root ${interview.id} ${argv}`).exitCode ?? 1
   }

@@ -7,8 +7,8 @@ import { connectDocker, containerLogs, execIn } from './docker.ts'
 import { UserError, lastLines } from './errors.ts'
 import { waitForDesktop } from './desktop.ts'
 import { composeTaskOf, ensureImage, findImage, isBuiltFrom } from './images.ts'
-import { BOX_ALIAS, type ComposeTask } from './compose-file.ts'
-import { composeCommand, serviceStates, startServices, stopServices, type ServiceState } from './compose.ts'
+import { BOX_ALIAS } from './compose-file.ts'
+import { composeCommand, serviceStates, servicesByInterview, startServices, type ServiceState } from './compose.ts'
 import { newKeyPair, readPublicKeys } from './keys.ts'
 import { checkInterviewName, containerName, interviewLabels, LABEL, networkName, newInterviewName } from './names.ts'
 import { newPassword } from './passwords.ts'
@@ -159,7 +159,6 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
     }
   } catch (error) {
     const logs = container ? await containerLogs(container) : ''
-    if (compose) await stopServices(compose, name).catch(() => undefined)
     await removeInterview(docker, await interviewResources(docker, name))
     throw explainStartFailure(error, name, bind, options.port, logs)
   }
@@ -205,20 +204,11 @@ async function interviewExists(docker: Docker, name: string): Promise<boolean> {
   return byName.length > 0
 }
 
-/** `compose down` for an interview that has services, when its task's compose file can still be read. */
-async function stopComposeServices(found: Awaited<ReturnType<typeof interviewResources>>, name: string): Promise<void> {
-  const service = found.containers.find((info) => info.Labels[LABEL.role] === 'service')
-  if (!service) return
-  let compose: ComposeTask | undefined
-  try {
-    compose = composeTaskOf(findImage(service.Labels[LABEL.task] ?? ''))
-  } catch {
-    return
-  }
-  if (compose) await stopServices(compose, name).catch(() => undefined)
-}
-
-/** Removes everything an interview owns: containers (stopped first), networks, volumes. */
+/**
+ * Removes everything an interview owns: containers (stopped first), networks, volumes. The services
+ * of a multi-service task and their volumes carry the interview's labels too (compose-file.ts), so
+ * they go the same way, each container stopped with the signal its compose file gave it.
+ */
 async function removeInterview(docker: Docker, found: Awaited<ReturnType<typeof interviewResources>>): Promise<void> {
   await Promise.all(
     found.containers.map(async (info) => {
@@ -257,7 +247,7 @@ export async function runningInterviewNames(docker: Docker): Promise<string[]> {
 /** Interviews this project started, newest first, with how many clients are attached to each. */
 export async function listInterviews(docker?: Docker): Promise<InterviewSummary[]> {
   docker ??= await connectDocker()
-  const containers = await interviewContainers(docker)
+  const [containers, services] = await Promise.all([interviewContainers(docker), servicesByInterview(docker)])
   const client = docker
   const summaries = await Promise.all(
     containers.map(async (info): Promise<InterviewSummary> => {
@@ -268,7 +258,7 @@ export async function listInterviews(docker?: Docker): Promise<InterviewSummary[
         address: ssh ? `${ssh.IP}:${ssh.PublicPort}` : '-',
         createdAt: new Date(info.Created * 1000),
         state: info.State,
-        services: await serviceStates(client, info.Labels[LABEL.interview] ?? '?'),
+        services: services.get(info.Labels[LABEL.interview] ?? '?') ?? [],
         ...(info.State === 'running' ? await attached(client.getContainer(info.Id)) : { clients: null, people: [] }),
       }
     }),
@@ -332,8 +322,6 @@ export async function stopInterviews(names: string[], options: { all?: boolean; 
   const unknown = names.find((_, i) => !resources[i]!.containers.length && !resources[i]!.networks.length)
   if (unknown !== undefined) throw await unknownInterview(docker, unknown)
   const recordings = resources.flatMap((found) => found.containers.map((info) => info.Labels[LABEL.recording]).filter((dir): dir is string => !!dir))
-  // Compose takes down the services it started; anything it leaves, the labels still find.
-  await Promise.all(names.map((name, i) => stopComposeServices(resources[i]!, name)))
   await Promise.all(resources.map((found) => removeInterview(docker, found)))
   // Each recorder sees its interview end and completes its files (and the summary).
   if (options.waitForRecorder !== false) await Promise.all(recordings.map((dir) => waitForRecorder(dir)))
