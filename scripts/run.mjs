@@ -30,6 +30,7 @@ await cli(
       .option('cpus', { type: 'number', describe: 'CPU limit (default 1; 2 for a desktop)' })
       .option('pids', { type: 'number', describe: 'Process and thread limit (default 512; 4096 for a desktop)' })
       .option('mirror', { type: 'string', describe: 'Debian mirror for building the base OS when it cannot be pulled' })
+      .option('exec', { type: 'boolean', default: true, describe: 'Let the candidate run commands, scp and sftp without the shared terminal, traced (--no-exec: refuse them)' })
       .option('web', { type: 'boolean', describe: 'Also give browser links (candidate and observer) through the web gateway' })
       .option('web-port', { type: 'number', default: 7681, describe: 'Port of the web gateway (started if none answers)' })
       .option('json', { type: 'boolean', describe: 'Print the details as one JSON object' }),
@@ -46,6 +47,7 @@ await cli(
       keys: argv.key,
       interviewers: argv.interviewer,
       observers: argv.observer,
+      noExec: !argv.exec,
       record: argv.record,
       ttlMs: argv.ttl === undefined ? undefined : parseDuration(argv.ttl),
       limits: { memory: argv.memory, cpus: argv.cpus, pids: argv.pids },

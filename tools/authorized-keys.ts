@@ -7,13 +7,31 @@ import { parsePublicKey, readPublicKeys, type PublicKey } from './keys.ts'
 
 const FILE = '/home/user/.ssh/authorized_keys'
 
-async function readKeys(container: Docker.Container): Promise<PublicKey[]> {
-  const result = await execIn(container, ['cat', FILE])
-  return result.stdout.split('\n').map(parsePublicKey).filter((key): key is PublicKey => !!key)
+/** What an observer's key may do, whatever the login script does: a terminal, and nothing else (no forwarding, no rc). */
+export const OBSERVER_KEY_OPTIONS = 'restrict,pty'
+
+interface AuthorizedKey {
+  key: PublicKey
+  /** The options in front of the key (the interview's own, e.g. an observer's), or ''. */
+  options: string
 }
 
-async function writeKeys(container: Docker.Container, keys: PublicKey[]): Promise<void> {
-  const text = keys.map((key) => key.line + '\n').join('')
+/** One authorized_keys line, with or without options in front. */
+export function parseAuthorizedKey(text: string): AuthorizedKey | undefined {
+  const key = parsePublicKey(text)
+  if (key) return { key, options: '' }
+  const [options, ...rest] = text.trim().split(/\s+/)
+  const after = parsePublicKey(rest.join(' '))
+  return after && options ? { key: after, options } : undefined
+}
+
+async function readKeys(container: Docker.Container): Promise<AuthorizedKey[]> {
+  const result = await execIn(container, ['cat', FILE])
+  return result.stdout.split('\n').map(parseAuthorizedKey).filter((entry): entry is AuthorizedKey => !!entry)
+}
+
+async function writeKeys(container: Docker.Container, keys: AuthorizedKey[]): Promise<void> {
+  const text = keys.map(({ key, options }) => (options ? `${options} ${key.line}` : key.line) + '\n').join('')
   const script = `umask 077; printf '%s' "$1" > ${FILE}.new && chown user:user ${FILE}.new && mv ${FILE}.new ${FILE}`
   const result = await execIn(container, ['sh', '-c', script, 'sh', text])
   if (result.exitCode !== 0) throw new UserError(`could not write the interview's authorized keys: ${result.stderr.trim()}`, 'is the interview still running? (npx zx scripts/list.mjs)')
@@ -31,9 +49,12 @@ export async function addKeys(interview: string, file: string, role: KeyRole = '
   if (!KEY_ROLES.includes(role)) throw new UserError(`--role ${role} is not a role`, `use one of: ${KEY_ROLES.join(', ')}`)
   const wanted = readPublicKeys(file)
   const container = await interviewContainer(await connectDocker(), interview)
-  const keys = await readKeys(container)
-  const added = wanted.filter((key) => !keys.some((k) => k.fingerprint === key.fingerprint))
-  if (added.length) await writeKeys(container, [...keys, ...added])
+  const options = role === 'observer' ? OBSERVER_KEY_OPTIONS : ''
+  // A key given again takes the role given now, with that role's options.
+  const before = await readKeys(container)
+  const isWanted = (key: PublicKey) => wanted.some((k) => k.fingerprint === key.fingerprint)
+  const added = wanted.filter((key) => !before.some(({ key: k }) => k.fingerprint === key.fingerprint))
+  await writeKeys(container, [...before.filter(({ key }) => !isWanted(key)), ...wanted.map((key) => ({ key, options }))])
   await forgetRoles(container, wanted)
   if (role !== 'candidate') {
     const lines = wanted.map((key) => `${key.fingerprint} ${role} ${key.comment || key.fingerprint}\n`).join('')
@@ -47,7 +68,7 @@ async function forgetRoles(container: Docker.Container, keys: PublicKey[]): Prom
 }
 
 export async function listKeys(interview: string): Promise<PublicKey[]> {
-  return readKeys(await interviewContainer(await connectDocker(), interview))
+  return (await readKeys(await interviewContainer(await connectDocker(), interview))).map(({ key }) => key)
 }
 
 /** Removes the keys in a file, or the key with a given fingerprint or comment. */
@@ -55,13 +76,13 @@ export async function removeKeys(interview: string, which: string): Promise<Publ
   const byFile = /^SHA256:/.test(which) ? undefined : tryReadKeys(which)
   const container = await interviewContainer(await connectDocker(), interview)
   const keys = await readKeys(container)
-  const matches = (key: PublicKey) =>
+  const matches = ({ key }: AuthorizedKey) =>
     byFile ? byFile.some((k) => k.fingerprint === key.fingerprint) : key.fingerprint === which || key.comment === which
-  const removed = keys.filter(matches)
+  const removed = keys.filter(matches).map(({ key }) => key)
   if (!removed.length) {
     throw new UserError(`interview "${interview}" has no key matching ${which}`, `see its keys: npx zx scripts/keys.mjs list ${interview}`)
   }
-  await writeKeys(container, keys.filter((key) => !matches(key)))
+  await writeKeys(container, keys.filter((entry) => !matches(entry)))
   await forgetRoles(container, removed)
   return removed
 }

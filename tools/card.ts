@@ -25,6 +25,15 @@ export interface InterviewDetails {
   participants?: number
   /** The services beside the box, for a multi-service task (compose.yaml). */
   services?: string[]
+  /** Whether the candidate may run commands, scp and sftp without the shared terminal (run --no-exec: not). */
+  exec?: boolean
+}
+
+/** What the card says of commands run without the shared terminal. */
+export function execPolicy(exec: boolean | undefined): string {
+  return exec === false
+    ? 'Commands, scp and sftp: refused to the candidate (--no-exec); interviewers\' are shown and recorded.'
+    : 'Commands, scp and sftp (ssh HOST CMD) are allowed, shown to everyone in the status line, and recorded with who ran them.'
 }
 
 /** The host name to give the candidate: the bound address, or this machine's name when bound to all. */
@@ -60,6 +69,7 @@ export function connectionCard(details: InterviewDetails): string {
     ...(details.endsAt ? [`  ends at:   ${details.endsAt}  (time limit; warnings at 10 and 2 minutes)`] : []),
     '',
     'Everyone who logs in shares ONE terminal: the candidate and the interviewers see and type on the same screen.',
+    execPolicy(details.exec),
     `Limits: ${details.limits.memory} memory, ${details.limits.cpus} CPU, ${details.limits.pids} processes.`,
   ]
   if (!details.fullToolset) lines.push(`Not available on this Docker daemon: ${details.missingTools.join(', ')} (docs/security.md).`)
@@ -86,6 +96,7 @@ export function connectionJson(details: InterviewDetails): Record<string, unknow
     recording: details.recording ?? null,
     endsAt: details.endsAt ?? null,
     services: details.services ?? [],
+    exec: details.exec !== false,
     stop: stopCommand(details.name),
   }
 }

@@ -42,6 +42,8 @@ export interface RunOptions {
   /** Public key files of interviewers (can type) and observers (read-only), each known by its key. */
   interviewers?: string[]
   observers?: string[]
+  /** Refuse the candidate's non-interactive commands, scp and sftp (they are traced either way). */
+  noExec?: boolean
   log?: (line: string) => void
 }
 
@@ -122,6 +124,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
         ...(screen?.env ?? []),
         ...(endsAt ? [`INTERVIEW_ENDS_AT=${Math.floor(endsAt / 1000)}`] : []),
         `INTERVIEW_PARTICIPANTS=${participants.join('\n')}`,
+        ...(options.noExec ? ['INTERVIEW_NO_EXEC=1'] : []),
       ],
       ExposedPorts: { '22/tcp': {} },
       StopTimeout: 3,
@@ -156,6 +159,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       name, task, bind, port, user: 'user', password, hostKeyFingerprint, ...plan, limits, web: web?.links, desktop: screen?.links,
       recording, endsAt: endsAt ? new Date(endsAt).toISOString() : undefined, participants: participants.length,
       services: compose?.services.map((service) => service.name),
+      exec: !options.noExec,
     }
   } catch (error) {
     const logs = container ? await containerLogs(container) : ''

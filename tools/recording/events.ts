@@ -1,6 +1,6 @@
 // The interview's timeline beside the cast: one JSON object a line, with `t` on the cast's clock
 // (seconds since the recording started) and `time` as an ISO date. Kinds: start, join, leave,
-// role, input (who typed what), hint, check, fault (applied live), warning, expired, end.
+// role, input (who typed what), exec (a command run without the shared terminal), hint, check, fault (applied live), warning, expired, end.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { FILES } from './paths.ts'
@@ -8,7 +8,7 @@ import { FILES } from './paths.ts'
 export interface InterviewEvent {
   t: number
   time: string
-  type: 'start' | 'join' | 'leave' | 'role' | 'input' | 'hint' | 'check' | 'fault' | 'warning' | 'expired' | 'end'
+  type: 'start' | 'join' | 'leave' | 'role' | 'input' | 'exec' | 'hint' | 'check' | 'fault' | 'warning' | 'expired' | 'end'
   [field: string]: unknown
 }
 

@@ -13,7 +13,7 @@ import type Docker from 'dockerode'
 import { execIn } from '../docker.ts'
 import { LABEL } from '../names.ts'
 import { CastWriter } from './cast.ts'
-import { appendEvent, type InterviewEvent } from './events.ts'
+import { appendEvent, readEvents, type InterviewEvent } from './events.ts'
 import { FILES } from './paths.ts'
 import { writeSummary } from './summary.ts'
 
@@ -27,6 +27,16 @@ interface ContainerState {
   clients: { tty: string; who: string; role: string; readonly: boolean; login: string }[]
   hints: number
   checks: string[]
+}
+
+/** What the login gate reports of a command run without the shared terminal (see login). */
+interface ExecReport {
+  event: 'start' | 'end' | 'refused'
+  login: string
+  who: string
+  role: string
+  command: string
+  status?: number
 }
 
 export interface RecorderOptions {
@@ -73,7 +83,7 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   const event = (type: InterviewEvent['type'], fields: Record<string, unknown> = {}) => appendEvent(dir, { t: cast.elapsed(), type, ...fields })
   event('start', { interview: name, task, startedMs: cast.started, endsAt: options.endsAt ? new Date(options.endsAt).toISOString() : null })
 
-  const exec = await container.exec({ Cmd: ['tmux', '-u', 'attach-session', '-r', '-t', 'interview'], User: 'user', Env: RECORDER_ENV, Tty: true, AttachStdin: true, AttachStdout: true, AttachStderr: true })
+  const exec = await container.exec({ Cmd: ['tmux', '-u', 'attach-session', '-f', 'read-only,ignore-size', '-t', 'interview'], User: 'user', Env: RECORDER_ENV, Tty: true, AttachStdin: true, AttachStdout: true, AttachStderr: true })
   const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as Duplex
   await exec.resize({ w: width, h: height }).catch(() => undefined)
   stream.on('data', (chunk: Buffer) => cast.output(chunk))
@@ -85,8 +95,9 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   docker.modem.demuxStream(feedStream, feedLines, new PassThrough().resume())
   createInterface({ input: feedLines }).on('line', (line) => {
     try {
-      const message = JSON.parse(line) as { state?: ContainerState; input?: { login: string; role: string; who: string; data: string; readonly: boolean } }
+      const message = JSON.parse(line) as { state?: ContainerState; input?: { login: string; role: string; who: string; data: string; readonly: boolean }; exec?: ExecReport }
       if (message.state) void applyState(message.state).catch(() => undefined)
+      if (message.exec) recordExec(message.exec)
       const input = message.input
       if (!input) return
       const data = typedOnly(Buffer.from(input.data, 'base64').toString('utf8'))
@@ -96,11 +107,32 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
     }
   })
 
+  /** A command run without the shared terminal: on the timeline, and marked in the cast. */
+  const recordExec = ({ event: kind, login, who, role, command, status }: ExecReport) => {
+    const text = String(command).slice(0, 300)
+    if (kind === 'start') {
+      event('exec', { who, role, login, command: text })
+      cast.marker(`${who} (${role}) runs outside the shared terminal: ${text}`)
+    } else if (kind === 'end') {
+      event('exec', { who, role, login, command: text, status })
+      cast.marker(`${who} (${role}) finished: ${text} (exit ${status})`)
+    } else if (kind === 'refused') {
+      event('exec', { who, role, login, command: text, refused: 'run --no-exec' })
+      cast.marker(`${who} (${role}) was refused: ${text}`)
+    }
+  }
+
   const seen = new Map<string, ContainerState['clients'][number]>()
   let hints = 0
   let checks = 0
   const warned = new Set<number>()
   let expiring = false
+
+  /** Whether the last role event of this client, written by the command that switched it, says this. */
+  const alreadyRecorded = (tty: string, readonly: boolean) => {
+    const last = readEvents(dir).filter((e) => e.type === 'role' && e.tty === tty).at(-1)
+    return !!last?.by && last.readonly === readonly
+  }
 
   const applyState = async (state: ContainerState) => {
     if (state.width > 0 && state.height > 0 && (state.width !== width || state.height + STATUS_LINES !== height)) {
@@ -115,7 +147,8 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
         event('join', { who: client.who, role: client.role, readonly: client.readonly, tty })
         cast.marker(`${client.who} joined (${client.readonly ? 'read-only' : 'can type'})`)
       } else if (before.readonly !== client.readonly) {
-        event('role', { who: client.who, readonly: client.readonly, tty })
+        // role.mjs writes its own switches as it makes them; a switch made inside tmux is written here.
+        if (!alreadyRecorded(tty, client.readonly)) event('role', { who: client.who, readonly: client.readonly, tty })
         cast.marker(`${client.who} is now ${client.readonly ? 'read-only' : 'able to type'}`)
       }
     }

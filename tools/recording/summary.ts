@@ -1,10 +1,13 @@
-// summary.md beside the recording: task, duration, check results over time, hints used, who
-// joined. Written by the recorder when the interview ends (stop, kill, time limit).
+// summary.md beside the recording: task, duration, check results over time, hints used, commands
+// run outside the shared terminal, who joined. Written by the recorder when the interview ends (stop, kill, time limit).
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { clock, readEvents } from './events.ts'
 import { FILES } from './paths.ts'
 
+
+/** A value from the timeline as one Markdown table cell. */
+const cell = (value: unknown) => String(value ?? '').replace(/[|\r\n]/g, ' ')
 
 export function summaryMarkdown(dir: string): string {
   const events = readEvents(dir)
@@ -13,6 +16,9 @@ export function summaryMarkdown(dir: string): string {
   const duration = end ? end.t : (events.at(-1)?.t ?? 0)
   const checks = events.filter((e) => e.type === 'check')
   const hints = events.filter((e) => e.type === 'hint').length
+  // A command's end stands for it when it ended; its start when it never did (e.g. a fork bomb).
+  const ended = new Set(events.filter((e) => e.type === 'exec' && e.status !== undefined).map((e) => e.login))
+  const execs = events.filter((e) => e.type === 'exec' && (e.status !== undefined || e.refused || !ended.has(e.login)))
   const people = new Map<string, { role: string; joins: number; first: number }>()
   for (const e of events.filter((e) => e.type === 'join')) {
     const who = String(e.who)
@@ -33,6 +39,12 @@ export function summaryMarkdown(dir: string): string {
     '## Checks over time',
     '',
     ...(checks.length ? ['| at | by | result |', '|---|---|---|', ...checks.map((c) => `| ${clock(c.t)} | ${c.by} | ${String(c.result).replace(/\|/g, '\\|')} |`)] : ['No check was run.']),
+    '',
+    '## Commands run outside the shared terminal',
+    '',
+    ...(execs.length
+      ? ['| at | who | role | command | result |', '|---|---|---|---|---|', ...execs.map((e) => `| ${clock(e.t)} | ${cell(e.who)} | ${cell(e.role)} | \`${cell(e.command).replace(/`/g, "'")}\` | ${e.refused ? 'refused (--no-exec)' : e.status === undefined ? 'started' : `exit ${e.status}`} |`)]
+      : ['None: everything happened in the shared terminal.']),
     '',
     '## Who joined',
     '',

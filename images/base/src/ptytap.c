@@ -6,6 +6,12 @@
  * (Ctrl-D) into the child. Here the child is a tmux client of the ONE shared session, and that
  * Ctrl-D would reach the shared shell and end it for everyone. ptytap instead closes the pty, so
  * the tmux client just detaches (SIGHUP). Window size changes are passed on (SIGWINCH).
+ *
+ * What goes back to the person's terminal is filtered: the string sequences that write outside the
+ * screen (OSC: clipboard with OSC 52, titles, colours, hyperlinks; DCS, including tmux passthrough;
+ * APC, PM, SOS) are dropped, so nothing printed in the shared session can write to an
+ * interviewer's clipboard or speak to their terminal. Ordinary escape sequences (colours, cursor)
+ * pass unchanged. The filter keeps its state across reads, as a sequence may be split.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,6 +41,70 @@ static int write_all(int fd, const char *buf, ssize_t len) {
     len -= n;
   }
   return 0;
+}
+
+/* The output filter's state: in text, after an ESC, after a UTF-8 lead byte 0xC2 (which may begin
+ * a C1 control, U+0080-U+009F), inside a dropped string, or after an ESC inside one. */
+enum filter_state { TEXT, ESCAPE, C1, STRING, STRING_ESCAPE };
+static enum filter_state filter = TEXT;
+
+/* The bytes that open a string sequence after ESC (OSC, DCS, APC, PM, SOS), and as C1 controls. */
+static int opens_string(unsigned char c) { return c == ']' || c == 'P' || c == '_' || c == '^' || c == 'X'; }
+static int opens_string_c1(unsigned char c) { return c == 0x9d || c == 0x90 || c == 0x9f || c == 0x9e || c == 0x98; }
+
+/* Filters len bytes of in into out (which holds len + 1: a byte held back from the last call); returns
+ * the length written. */
+static ssize_t filter_output(const char *in, ssize_t len, char *out) {
+  ssize_t n = 0;
+  for (ssize_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)in[i];
+    switch (filter) {
+    case TEXT:
+      if (c == 0x1b) filter = ESCAPE; /* held back until the next byte says what it starts */
+      else if (c == 0xc2) filter = C1;
+      else out[n++] = (char)c;
+      break;
+    case ESCAPE:
+      if (opens_string(c)) {
+        filter = STRING;
+      } else if (c == '\\') {
+        filter = TEXT; /* a string terminator with no string: dropped */
+      } else if (c == 0x1b) {
+        out[n++] = 0x1b; /* the first ESC stood alone; this one is held back in turn */
+      } else {
+        out[n++] = 0x1b;
+        out[n++] = (char)c;
+        filter = TEXT;
+      }
+      break;
+    case C1:
+      if (opens_string_c1(c)) {
+        filter = STRING;
+      } else if (c >= 0x80 && c <= 0x9f) {
+        filter = TEXT; /* another C1 control: dropped */
+      } else {
+        out[n++] = (char)0xc2; /* an ordinary character (U+00A0-U+00BF), or not UTF-8 at all */
+        if (c == 0xc2) {
+          filter = C1; /* this one is held back in turn */
+        } else if (c == 0x1b) {
+          filter = ESCAPE;
+        } else {
+          out[n++] = (char)c;
+          filter = TEXT;
+        }
+      }
+      break;
+    case STRING:
+      if (c == 0x07 || c == 0x9c) filter = TEXT; /* BEL ends an OSC; ST as a C1 control */
+      else if (c == 0x1b) filter = STRING_ESCAPE;
+      break;
+    case STRING_ESCAPE:
+      if (c == '\\') filter = TEXT; /* ST */
+      else if (c != 0x1b) filter = STRING; /* tmux doubles an ESC inside its passthrough */
+      break;
+    }
+  }
+  return n;
 }
 
 int main(int argc, char **argv) {
@@ -70,7 +140,7 @@ int main(int argc, char **argv) {
   sigaction(SIGWINCH, &winch, NULL);
   signal(SIGHUP, SIG_IGN); /* the lost terminal shows as end of input below */
 
-  char buf[8192];
+  char buf[8192], shown[sizeof buf + 1];
   struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN}, {.fd = master, .events = POLLIN}};
   for (;;) {
     if (resized) {
@@ -92,7 +162,8 @@ int main(int argc, char **argv) {
       ssize_t n = read(master, buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break; /* the command ended */
-      if (write_all(STDOUT_FILENO, buf, n) < 0) break;
+      n = filter_output(buf, n, shown);
+      if (n > 0 && write_all(STDOUT_FILENO, shown, n) < 0) break;
     }
   }
 
