@@ -13,7 +13,7 @@ timeline() { echo "$INTERVIEW_ENV_RECORDINGS/$INTERVIEW/events.jsonl"; }
 # wait_for_exec JQ-FILTER: waits until the timeline has an exec event matching the filter.
 wait_for_exec() {
   local deadline=$((SECONDS + 10))
-  until jq -e "select(.type == \"exec\") | select($1)" "$(timeline)" >/dev/null 2>&1; do
+  until jq -se "map(select(.type == \"exec\") | select($1)) | length > 0" "$(timeline)" >/dev/null 2>&1; do
     [ "$SECONDS" -lt "$deadline" ] || { echo "no exec event matching $1; the timeline has:" >&2; cat "$(timeline)" >&2; return 1; }
     sleep 0.2
   done

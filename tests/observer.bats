@@ -70,7 +70,12 @@ window_size() { ssh_as_candidate "tmux display-message -p -t interview '#{window
   _tmux resize-window -t carol -x 30 -y 8
   sleep 1
   [ "$(window_size)" = 120x39 ] || fail "the observer resized the window to $(window_size)"
-  # Alone, the observer still does not size it.
+  # Alone, the observer still does not size it: the recorder, always the window's size, holds it.
+  local deadline=$((SECONDS + 10))
+  until ssh_as_candidate "tmux list-clients -t interview -F '#{client_width}x#{client_height} #{client_flags}'" | grep -q '^120x40 .*read-only' ; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "the recorder never took the window's size"
+    sleep 0.2
+  done
   _tmux kill-session -t alice
   sleep 1
   [ "$(window_size)" = 120x39 ] || fail "the observer, alone, resized the window to $(window_size)"

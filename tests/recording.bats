@@ -97,6 +97,23 @@ wait_for_line() {
   wait_for_line "$(recording)/events.jsonl" '"type":"role".*"readonly":true'
   run jq -c 'select(.type == "role") | [.who, .readonly]' "$(recording)/events.jsonl"
   assert_output $'["carol",false]\n["carol",true]'
+  # Two switches within 300 ms, shorter than anything the recorder could notice: both are on the
+  # record, in order, each once.
+  run node --import tsx/esm -e "
+    const { clientsOf, switchRole } = await import('$REPO_ROOT/tools/roles.ts')
+    const { connectDocker } = await import('$REPO_ROOT/tools/docker.ts')
+    const { interviewContainer } = await import('$REPO_ROOT/tools/interviews.ts')
+    const box = await interviewContainer(await connectDocker(), '$INTERVIEW')
+    const carol = await clientsOf(box, '$INTERVIEW', 'carol')
+    const [writer] = await switchRole(box, carol, false)
+    await switchRole(box, [writer], true)"
+  assert_success
+  # The two switches, as the timeline dates them, were less than 300 ms apart.
+  run jq -rs '[.[] | select(.type == "role")] | .[-2:] | map(.time | sub("\\.[0-9]+Z$"; "Z") | fromdate) as $s | [.[] | .time | capture("\\.(?<ms>[0-9]+)Z$").ms | tonumber] as $ms | (($s[1] - $s[0]) * 1000 + $ms[1] - $ms[0])' "$(recording)/events.jsonl"
+  assert [ "$output" -lt 300 ]
+  sleep 2.5   # a poll of the recorder, which must not add its own copy of either switch
+  run jq -c 'select(.type == "role") | [.who, .readonly]' "$(recording)/events.jsonl"
+  assert_output $'["carol",false]\n["carol",true]\n["carol",false]\n["carol",true]'
   run zx_script replay "$INTERVIEW" --typed
   assert_line --regexp 'carol \(observer\) +touch /tmp/observer-typed⏎   \[not sent: read-only\]$'
   run zx_script role "$INTERVIEW" nobody-here --read-only

@@ -8,7 +8,7 @@ import { connectionCard, execPolicy } from '../card.ts'
 import { newKeyPair } from '../keys.ts'
 import { appendEvent } from '../recording/events.ts'
 import { summaryMarkdown } from '../recording/summary.ts'
-import { clientFlags } from '../roles.ts'
+import { roleScript } from '../roles.ts'
 
 const key = newKeyPair('carol').publicKey
 
@@ -23,9 +23,12 @@ test('an authorized_keys line is read with or without the options an observer ke
   assert.is(parseAuthorizedKey(''), undefined)
 })
 
-test('a role sets both tmux client flags, never toggles them: a watcher never sizes the window', () => {
-  assert.is(clientFlags(true), 'read-only,ignore-size')
-  assert.is(clientFlags(false), '!read-only,!ignore-size')
+test('a role sets both tmux client flags, and toggles read-only only when it differs', () => {
+  assert.equal(roleScript('/dev/pts/3', true), ['sh', '-c', 'tmux refresh-client -t "$1" -f read-only,ignore-size', 'role', '/dev/pts/3'])
+  const [, , script, , tty] = roleScript('/dev/pts/4', false)
+  assert.is(tty, '/dev/pts/4')
+  assert.match(script!, '-f !ignore-size')
+  assert.match(script!, '= 0 ] || tmux switch-client -c "$1" -r')
 })
 
 test('the card states whether the candidate may run commands, scp and sftp', () => {
