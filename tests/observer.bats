@@ -46,10 +46,10 @@ window_size() { ssh_as_candidate "tmux display-message -p -t interview '#{window
   assert_failure
 }
 
-@test "[observer] an observer's key lines carry restrict and pty only, from the start and when added later" {
+@test "[observer] an observer's key lines carry restrict, pty and the login gate as forced command, from the start and when added later" {
   run ssh_as_candidate 'cat ~/.ssh/authorized_keys'
-  assert_line --regexp "^restrict,pty ssh-ed25519 [^ ]+ carol$"
-  assert_line --regexp "^restrict,pty ssh-ed25519 [^ ]+ dan$"
+  assert_line --regexp '^restrict,pty,command="/usr/local/lib/interview/login" ssh-ed25519 [^ ]+ carol$'
+  assert_line --regexp '^restrict,pty,command="/usr/local/lib/interview/login" ssh-ed25519 [^ ]+ dan$'
   run zx_script keys list "$INTERVIEW"
   assert_output --partial 'carol'
   assert_output --partial 'dan'

@@ -7,8 +7,11 @@ import { parsePublicKey, readPublicKeys, type PublicKey } from './keys.ts'
 
 const FILE = '/home/user/.ssh/authorized_keys'
 
-/** What an observer's key may do, whatever the login script does: a terminal, and nothing else (no forwarding, no rc). */
-export const OBSERVER_KEY_OPTIONS = 'restrict,pty'
+/**
+ * What an observer's key may do, besides what the login gate allows it: a terminal, and nothing else
+ * (no forwarding, no ~/.ssh/rc), and the gate as its forced command should sshd's ForceCommand go.
+ */
+export const OBSERVER_KEY_OPTIONS = 'restrict,pty,command="/usr/local/lib/interview/login"'
 
 interface AuthorizedKey {
   key: PublicKey

@@ -83,9 +83,10 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   const event = (type: InterviewEvent['type'], fields: Record<string, unknown> = {}) => appendEvent(dir, { t: cast.elapsed(), type, ...fields })
   event('start', { interview: name, task, startedMs: cast.started, endsAt: options.endsAt ? new Date(options.endsAt).toISOString() : null })
 
-  // Read-only, but without ignore-size: tmux lets flagged clients size the window when no unflagged
-  // one is attached, so the recorder, always exactly the window's size, holds it while only watchers are.
-  const exec = await container.exec({ Cmd: ['tmux', '-u', 'attach-session', '-r', '-t', 'interview'], User: 'user', Env: RECORDER_ENV, Tty: true, AttachStdin: true, AttachStdout: true, AttachStderr: true })
+  // Read-only, but without ignore-size (which `attach -r` would add): tmux lets flagged clients size
+  // the window when no unflagged one is attached, so the recorder, always exactly the window's size,
+  // holds it while only watchers are.
+  const exec = await container.exec({ Cmd: ['tmux', '-u', 'attach-session', '-f', 'read-only', '-t', 'interview'], User: 'user', Env: RECORDER_ENV, Tty: true, AttachStdin: true, AttachStdout: true, AttachStderr: true })
   const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as Duplex
   await exec.resize({ w: width, h: height }).catch(() => undefined)
   stream.on('data', (chunk: Buffer) => cast.output(chunk))

@@ -17,7 +17,7 @@ test('an authorized_keys line is read with or without the options an observer ke
   assert.is(plain?.options, '')
   assert.is(plain?.key.comment, 'carol')
   const observer = parseAuthorizedKey(`${OBSERVER_KEY_OPTIONS} ${key}`)
-  assert.is(observer?.options, 'restrict,pty')
+  assert.is(observer?.options, 'restrict,pty,command="/usr/local/lib/interview/login"')
   assert.is(observer?.key.fingerprint, plain?.key.fingerprint)
   assert.is(parseAuthorizedKey('restrict,pty not-a-key'), undefined)
   assert.is(parseAuthorizedKey(''), undefined)
