@@ -5,10 +5,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { $ } from 'zx'
-import { stringify as toYaml } from 'yaml'
+import { parse as parseYaml, stringify as toYaml } from 'yaml'
 import { containerLogs, imageExists, type Docker } from './docker.ts'
 import { CommandError, lastLines, UserError } from './errors.ts'
-import { composeOverride, type ComposeTask } from './compose-file.ts'
+import { composeOverride, hostAccessError, type ComposeTask } from './compose-file.ts'
+import { hostAccess } from './compose-host.ts'
 import { LABEL, networkName } from './names.ts'
 
 let detected: Promise<string[]> | undefined
@@ -33,9 +34,27 @@ interface ComposeRun {
   stream?: boolean
 }
 
+const resolvedChecked = new WeakSet<ComposeTask>()
+
+/**
+ * The task's file as Compose itself resolves it (`config`: variables, env files, volume options),
+ * judged by the same rules as the file as written, before anything is built or started.
+ */
+export async function checkResolvedFile(task: ComposeTask): Promise<void> {
+  if (resolvedChecked.has(task)) return
+  const command = await composeCommand()
+  const project = `ie-check-${task.task}`
+  const result = await $({ nothrow: true, quiet: true, cwd: task.dir })`${command} -p ${project} -f ${task.file} config`
+  if (result.exitCode !== 0) throw new CommandError(`${command.join(' ')} config (${task.task})`, result.exitCode, result.stderr, `fix ${task.file}`)
+  const found = hostAccess(parseYaml(result.stdout) ?? {}, { dir: task.dir, project })[0]
+  if (found) throw hostAccessError(task.file, found, ` (as ${command.join(' ')} config resolves it)`)
+  resolvedChecked.add(task)
+}
+
 /** Runs compose on the task's file plus the generated override; a failure shows the last lines. */
 async function compose(task: ComposeTask, args: string[], run: ComposeRun): Promise<void> {
   const command = await composeCommand()
+  if (args[0] === 'build' || args[0] === 'up') await checkResolvedFile(task)
   const dir = mkdtempSync(join(tmpdir(), 'interview-env-compose-'))
   const override = join(dir, 'override.yaml')
   writeFileSync(override, toYaml(composeOverride(task, run.interview)))
