@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // scripts/build.mjs: build images (base, tasks) in dependency order
-import { register } from 'tsx/esm/api'
-register()
+// Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
+if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { buildImages, listImages } = await import('../tools/images.ts')
 const { UserError } = await import('../tools/errors.ts')

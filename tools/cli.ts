@@ -27,7 +27,7 @@ export async function cli<T>(
   try {
     let parsed: ArgumentsCamelCase<T> | undefined
     await yargs(args)
-      .scriptName(`npx zx scripts/${fileURLToPath(scriptUrl).split('/').pop()}`)
+      .scriptName(`${'Deno' in globalThis ? 'deno run -A' : 'npx zx'} scripts/${fileURLToPath(scriptUrl).split('/').pop()}`)
       .command(`$0 ${usage}`.trim(), description, builder, (argv) => {
         parsed = argv
       })
