@@ -10,6 +10,7 @@ await cli(
   import.meta.url,
   '[images..]',
   'Build the named images (or --all), and any image they need that is missing, dependencies first.\n' +
+    'Prints one line per image and step; the full log is in .build-logs/<image>.log (--verbose shows it live).\n' +
     'When the Debian base OS cannot be pulled, it is built with debootstrap from this machine\'s apt mirror.',
   (y) =>
     y
@@ -20,6 +21,6 @@ await cli(
   async (argv) => {
     const names = argv.all ? listImages().map((image) => image.name) : argv.images
     if (!names.length) throw new UserError('build needs image names, or --all', 'see the images there are: npx zx scripts/list.mjs --images')
-    await buildImages(names, { noCache: argv.noCache, mirror: argv.mirror })
+    await buildImages(names, { noCache: argv.noCache, mirror: argv.mirror, verbose: argv.verbose === true })
   },
 )

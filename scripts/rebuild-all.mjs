@@ -10,5 +10,5 @@ await cli(
   '',
   'Rebuild every image (base first, then each task) with `nx run-many -t build`.',
   (y) => y.option('no-cache', { type: 'boolean', describe: 'Build without Docker\'s layer cache' }),
-  (argv) => rebuildAll({ noCache: argv.noCache }),
+  (argv) => rebuildAll({ noCache: argv.noCache, verbose: argv.verbose === true }),
 )

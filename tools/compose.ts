@@ -11,6 +11,8 @@ import { CommandError, lastLines, UserError } from './errors.ts'
 import { composeOverride, hostAccessError, type ComposeTask } from './compose-file.ts'
 import { hostAccess } from './compose-host.ts'
 import { LABEL, networkName } from './names.ts'
+import { BuildProgress, openBuildLog } from './build-progress.ts'
+import { REPO_ROOT } from './images.ts'
 
 let detected: Promise<string[]> | undefined
 
@@ -30,8 +32,8 @@ export const composeProject = (interview: string) => networkName(interview)
 interface ComposeRun {
   project: string
   interview?: { name: string; network: string }
-  /** Stream compose's output to stderr (builds), instead of keeping it for an error. */
-  stream?: boolean
+  /** Also hand compose's output to this (builds), besides keeping it for an error. */
+  onOutput?: (chunk: Buffer) => void
 }
 
 const resolvedChecked = new WeakSet<ComposeTask>()
@@ -63,7 +65,7 @@ async function compose(task: ComposeTask, args: string[], run: ComposeRun): Prom
     let output = ''
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20000)
-      if (run.stream) process.stderr.write(chunk)
+      run.onOutput?.(chunk)
     }
     child.stdout.on('data', keep)
     child.stderr.on('data', keep)
@@ -76,11 +78,31 @@ async function compose(task: ComposeTask, args: string[], run: ComposeRun): Prom
   }
 }
 
-/** Builds the images of the services that have a `build:` folder, tagged interview-env/<task>-<service>. */
-export async function buildServices(task: ComposeTask, log: (line: string) => void, options: { noCache?: boolean } = {}): Promise<void> {
+/**
+ * Builds the images of the services that have a `build:` folder, tagged interview-env/<task>-<service>:
+ * one line per service and step (or the whole output with `verbose`), the full output in
+ * .build-logs/<task>-services.log.
+ */
+export async function buildServices(task: ComposeTask, log: (line: string) => void, options: { noCache?: boolean; verbose?: boolean } = {}): Promise<void> {
   if (!task.services.some((service) => service.built)) return
-  log(`building the services of ${task.task}: ${task.services.filter((s) => s.built).map((s) => s.image).join(', ')}`)
-  await compose(task, ['build', ...(options.noCache ? ['--no-cache'] : [])], { project: `ie-build-${task.task}`, stream: true })
+  const file = openBuildLog(REPO_ROOT, `${task.task}-services`)
+  log(`building the services of ${task.task}: ${task.services.filter((s) => s.built).map((s) => s.image).join(', ')} (log: ${file.path})`)
+  const progress = options.verbose ? undefined : new BuildProgress(task.task, process.stderr)
+  let ok = false
+  try {
+    await compose(task, ['build', ...(options.noCache ? ['--no-cache'] : [])], {
+      project: `ie-build-${task.task}`,
+      onOutput: (chunk) => {
+        file.write(chunk)
+        if (progress) progress.feed(chunk.toString())
+        else process.stderr.write(chunk)
+      },
+    })
+    ok = true
+  } finally {
+    progress?.finish(ok)
+    file.close()
+  }
 }
 
 /** The built service images that are not there yet. */
