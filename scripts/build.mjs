@@ -16,11 +16,11 @@ await cli(
     y
       .positional('images', { type: 'string', array: true, default: [], describe: 'base, or task names' })
       .option('all', { type: 'boolean', describe: 'Build every image' })
-      .option('no-cache', { type: 'boolean', describe: 'Build without Docker\'s layer cache' })
+      .option('cache', { type: 'boolean', default: true, describe: 'Use Docker\'s layer cache (--no-cache: build without it)' })
       .option('mirror', { type: 'string', describe: 'Debian mirror for debootstrap (default: from /etc/apt)' }),
   async (argv) => {
     const names = argv.all ? listImages().map((image) => image.name) : argv.images
     if (!names.length) throw new UserError('build needs image names, or --all', 'see the images there are: npx zx scripts/list.mjs --images')
-    await buildImages(names, { noCache: argv.noCache, mirror: argv.mirror, verbose: argv.verbose === true })
+    await buildImages(names, { noCache: !argv.cache, mirror: argv.mirror, verbose: argv.verbose === true })
   },
 )

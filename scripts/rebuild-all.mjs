@@ -9,6 +9,6 @@ await cli(
   import.meta.url,
   '',
   'Rebuild every image (base first, then each task) with `nx run-many -t build`.',
-  (y) => y.option('no-cache', { type: 'boolean', describe: 'Build without Docker\'s layer cache' }),
-  (argv) => rebuildAll({ noCache: argv.noCache, verbose: argv.verbose === true }),
+  (y) => y.option('cache', { type: 'boolean', default: true, describe: 'Use Docker\'s layer cache (--no-cache: build without it)' }),
+  (argv) => rebuildAll({ noCache: !argv.cache, verbose: argv.verbose === true }),
 )

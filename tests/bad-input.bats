@@ -92,11 +92,11 @@ teardown() { [ -n "${LISTENER:-}" ] && kill "$LISTENER" 2>/dev/null; rm -rf ${BR
   run zx_script build "$name"
   assert_failure 1
   assert_line --regexp "^error: building interview-env/$name failed with exit code [0-9]+$"
-  assert_line --regexp "^$name  step 3/3  RUN echo \"about to fail: missing-package-xyz\" && exit 3  [0-9]+\.[0-9]s  failed$"
+  assert_line --regexp "^$name  step 3/4  RUN echo \"about to fail: missing-package-xyz\" && exit 3  [0-9]+\.[0-9]s  failed$"
   assert_line --partial '| about to fail: missing-package-xyz'
   assert_line --regexp "^hint: fix .*/Dockerfile and run the build again \(full log: $REPO_ROOT/.build-logs/$name.log\)$"
-  run grep -c 'about to fail: missing-package-xyz' "$REPO_ROOT/.build-logs/$name.log"
-  assert_output 2
+  run grep -cx 'about to fail: missing-package-xyz' "$REPO_ROOT/.build-logs/$name.log"
+  assert_output 1
   rm -f "$REPO_ROOT/.build-logs/$name.log"
   assert_equal "$(docker ps -aq --filter status=exited --filter "label=interview-env.image=base")" ''
 }

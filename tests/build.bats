@@ -19,9 +19,9 @@ teardown() {
   run zx_script build "$name"
   assert_success
   assert_line --partial "building interview-env/$name from $TASK_DIR (log: $REPO_ROOT/.build-logs/$name.log)"
-  assert_line --regexp "^$name  step 1/4  ARG BASE=interview-env/base  [0-9]+\.[0-9]s$"
-  assert_line --regexp "^$name  step 3/4  RUN echo \"noise-from-the-step: .*  [0-9]+\.[0-9]s$"
-  assert_line --regexp "^$name  step 4/4  RUN sleep 1  [1-9][0-9]*\.[0-9]s$"
+  assert_line --regexp "^$name  step 1/5  ARG BASE=interview-env/base  [0-9]+\.[0-9]s$"
+  assert_line --regexp "^$name  step 3/5  RUN echo \"noise-from-the-step: .*  [0-9]+\.[0-9]s$"
+  assert_line --regexp "^$name  step 4/5  RUN sleep 1  [1-9][0-9]*\.[0-9]s$"
   refute_output --partial 'Get:1 http'
   refute_output --regexp '^noise-from-the-step'
   refute_output --partial 'Sending build context'
@@ -30,14 +30,14 @@ teardown() {
   # Built again: the steps come from the cache, and say so.
   run zx_script build "$name"
   assert_success
-  assert_line --regexp "^$name  step 4/4  RUN sleep 1  [0-9]+\.[0-9]s  cached$"
+  assert_line --regexp "^$name  step 4/5  RUN sleep 1  [0-9]+\.[0-9]s  cached$"
 }
 
 @test "[build] --verbose shows the builder's whole output live" {
   run zx_script build "$name" --verbose --no-cache
   assert_success
   assert_line 'noise-from-the-step: Setting up something (1.0) ...'
-  assert_line --regexp '^Step 4/4 : RUN sleep 1$'
+  assert_line --regexp '^Step 4/5 : RUN sleep 1$'
   refute_line --regexp "^$name  step "
 }
 
@@ -45,7 +45,7 @@ teardown() {
   # rebuild-all runs every project's build target like this; only this throwaway task is built here.
   run env NX_DAEMON=false NX_TUI=false FORCE_COLOR=0 npx nx run "$name:build" --excludeTaskDependencies --skip-nx-cache --outputStyle=stream
   assert_success
-  assert_line --regexp "^$name: $name  step 4/4  RUN sleep 1  [0-9]+\.[0-9]s"
+  assert_line --regexp "^$name: $name  step 4/5  RUN sleep 1  [0-9]+\.[0-9]s"
   refute_output --partial 'Get:1 http'
   refute_output --partial $'\r'
 }
