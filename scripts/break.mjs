@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // scripts/break.mjs: apply an extra fault from the task's library to a running interview
-import { register } from 'tsx/esm/api'
-register()
+// Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
+if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { applyFault, faultsOf } = await import('../tools/faults.ts')
 const { formatTable } = await import('../tools/format.ts')

@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // scripts/check.mjs: the interviewer's authoritative check of a running interview
-import { register } from 'tsx/esm/api'
-register()
+// Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
+if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { checkInterview } = await import('../tools/checks.ts')
 

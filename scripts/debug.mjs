@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // scripts/debug.mjs: a root shell in a running interview, or in a throwaway container of an image
-import { register } from 'tsx/esm/api'
-register()
+// Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
+if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { debugShell } = await import('../tools/debug.ts')
 

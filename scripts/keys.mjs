@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // scripts/keys.mjs: the SSH keys of a running interview, and new keypairs for candidates
-import { register } from 'tsx/esm/api'
-register()
+// Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
+if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { addKeys, listKeys, removeKeys } = await import('../tools/authorized-keys.ts')
 const { writeKeyPair } = await import('../tools/keys.ts')

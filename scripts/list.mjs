@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // scripts/list.mjs: the running interviews (or, with --images, the images there are to run)
-import { register } from 'tsx/esm/api'
-register()
+// Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
+if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { listInterviews } = await import('../tools/interviews.ts')
 const { listImages } = await import('../tools/images.ts')

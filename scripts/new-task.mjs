@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // scripts/new-task.mjs: scaffold a task folder that builds and passes its tests at once
-import { register } from 'tsx/esm/api'
-register()
+// Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
+if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { newTask } = await import('../tools/new-task.ts')
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // scripts/publish.mjs: tag and push images to a registry (Docker Hub by default)
-import { register } from 'tsx/esm/api'
-register()
+// Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
+if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { publishImages } = await import('../tools/publish.ts')
 

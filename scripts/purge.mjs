@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // scripts/purge.mjs: delete old recordings
-import { register } from 'tsx/esm/api'
-register()
+// Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
+if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { parseAge, purgeRecordings } = await import('../tools/recording/purge.ts')
 const { recordingsRoot } = await import('../tools/recording/paths.ts')

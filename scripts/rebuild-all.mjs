@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // scripts/rebuild-all.mjs: rebuild every image in dependency order, through Nx
-import { register } from 'tsx/esm/api'
-register()
+// Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
+if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { rebuildAll } = await import('../tools/rebuild.ts')
 
@@ -9,6 +9,6 @@ await cli(
   import.meta.url,
   '',
   'Rebuild every image (base first, then each task) with `nx run-many -t build`.',
-  (y) => y.option('no-cache', { type: 'boolean', describe: 'Build without Docker\'s layer cache' }),
-  (argv) => rebuildAll({ noCache: argv.noCache }),
+  (y) => y.option('cache', { type: 'boolean', default: true, describe: 'Use Docker\'s layer cache (--no-cache: build without it)' }),
+  (argv) => rebuildAll({ noCache: !argv.cache, verbose: argv.verbose === true }),
 )

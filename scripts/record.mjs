@@ -1,8 +1,8 @@
 #!/usr/bin/env zx
 // scripts/record.mjs: the recorder of one interview (run starts it in the background; there is
 // rarely a reason to start it by hand). Ends by itself when the interview ends.
-import { register } from 'tsx/esm/api'
-register()
+// Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
+if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { connectDocker } = await import('../tools/docker.ts')
 const { interviewContainer, stopInterviews } = await import('../tools/interviews.ts')

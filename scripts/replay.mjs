@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // scripts/replay.mjs: play an interview's recording in this terminal
-import { register } from 'tsx/esm/api'
-register()
+// Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
+if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { replay, recordingFile } = await import('../tools/recording/replay.ts')
 const { formatTyped, typedLines } = await import('../tools/recording/typed.ts')

@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // scripts/role.mjs: switch a participant between watching and typing, at once
-import { register } from 'tsx/esm/api'
-register()
+// Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
+if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { setReadOnly } = await import('../tools/roles.ts')
 const { UserError } = await import('../tools/errors.ts')

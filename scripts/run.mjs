@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // scripts/run.mjs: start an interview of a task and print how to join it
-import { register } from 'tsx/esm/api'
-register()
+// Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
+if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { runInterview } = await import('../tools/interviews.ts')
 const { connectionCard, connectionJson } = await import('../tools/card.ts')

@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // scripts/stop.mjs: stop interviews and remove everything they made
-import { register } from 'tsx/esm/api'
-register()
+// Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
+if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { stopInterviews } = await import('../tools/interviews.ts')
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // scripts/web.mjs: the web gateway, in the foreground: browsers join interviews through their links
-import { register } from 'tsx/esm/api'
-register()
+// Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
+if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { serveGateway } = await import('../tools/web/serve.ts')
 

@@ -92,8 +92,12 @@ teardown() { [ -n "${LISTENER:-}" ] && kill "$LISTENER" 2>/dev/null; rm -rf ${BR
   run zx_script build "$name"
   assert_failure 1
   assert_line --regexp "^error: building interview-env/$name failed with exit code [0-9]+$"
+  assert_line --regexp "^$name  step 3/4  RUN echo \"about to fail: missing-package-xyz\" && exit 3  [0-9]+\.[0-9]s  failed$"
   assert_line --partial '| about to fail: missing-package-xyz'
-  assert_line --regexp '^hint: fix .*/Dockerfile and run the build again$'
+  assert_line --regexp "^hint: fix .*/Dockerfile and run the build again \(full log: $REPO_ROOT/.build-logs/$name.log\)$"
+  run grep -cx 'about to fail: missing-package-xyz' "$REPO_ROOT/.build-logs/$name.log"
+  assert_output 1
+  rm -f "$REPO_ROOT/.build-logs/$name.log"
   assert_equal "$(docker ps -aq --filter status=exited --filter "label=interview-env.image=base")" ''
 }
 
@@ -120,6 +124,26 @@ teardown() { [ -n "${LISTENER:-}" ] && kill "$LISTENER" 2>/dev/null; rm -rf ${BR
   run zx_script run base --colour blue
   assert_user_error
   assert_line --partial 'Unknown argument'
+}
+
+@test "[bad input] a host folder behind a variable or a volume's driver options is refused, as Compose would resolve it" {
+  name="bats-compose-$RANDOM"
+  BROKEN_TASK="$REPO_ROOT/images/tasks/$name"
+  zx_script new-task "$name" >/dev/null
+  mkdir -p "$BROKEN_TASK/services/db"
+  printf 'FROM debian:bookworm-slim\n' > "$BROKEN_TASK/services/db/Dockerfile"
+  printf 'compose.yaml\nservices\n' >> "$BROKEN_TASK/.dockerignore"
+  printf "version: '2.4'\nservices:\n  db:\n    build: services/db\n    volumes: ['\${HOME}:/host-home']\n" > "$BROKEN_TASK/compose.yaml"
+  run zx_script run "$name" --name "$name"
+  assert_user_error
+  assert_line "error: $BROKEN_TASK/compose.yaml: service \"db\" volumes mounts a host path ($HOME)"
+  printf "version: '2.4'\nservices:\n  db:\n    build: services/db\n    volumes: ['data:/d']\nvolumes:\n  data:\n    driver_opts: {type: none, o: bind, device: /etc}\n" > "$BROKEN_TASK/compose.yaml"
+  run zx_script run "$name" --name "$name"
+  assert_user_error
+  assert_line "error: $BROKEN_TASK/compose.yaml: volumes.data.driver_opts can bind a host folder (/etc)"
+  run docker image inspect "interview-env/$name"
+  assert_failure
+  assert_nothing_left "$name"
 }
 
 @test "[bad input] a multi-service task whose service would publish a port is refused before anything is built" {

@@ -27,11 +27,11 @@ export async function cli<T>(
   try {
     let parsed: ArgumentsCamelCase<T> | undefined
     await yargs(args)
-      .scriptName(`npx zx scripts/${fileURLToPath(scriptUrl).split('/').pop()}`)
+      .scriptName(`${'Deno' in globalThis ? 'deno run -A' : 'npx zx'} scripts/${fileURLToPath(scriptUrl).split('/').pop()}`)
       .command(`$0 ${usage}`.trim(), description, builder, (argv) => {
         parsed = argv
       })
-      .option('verbose', { type: 'boolean', describe: 'Show stack traces' })
+      .option('verbose', { type: 'boolean', describe: 'Show stack traces, and a build\'s whole output' })
       .strict()
       .help()
       .version(false)

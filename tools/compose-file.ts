@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { UserError } from './errors.ts'
+import { hostAccess, type HostAccess } from './compose-host.ts'
+import { composeEnvironment, interpolateAll } from './compose-interpolate.ts'
 import { imageTag, interviewLabels } from './names.ts'
 
 export const COMPOSE_FILE = 'compose.yaml'
@@ -49,11 +51,18 @@ export function readComposeTask(task: string, dir: string): ComposeTask | undefi
   const file = composeFileOf(dir)
   if (!file) return undefined
   const fail = (why: string, hint = 'see docs/writing-tasks.md, "Multi-service tasks"') => new UserError(`${file}: ${why}`, hint)
-  let raw: Record<string, any>
+  let written: Record<string, any>
   try {
-    raw = parseYaml(readFileSync(file, 'utf8')) ?? {}
+    written = parseYaml(readFileSync(file, 'utf8')) ?? {}
   } catch (error) {
     throw fail(`is not YAML: ${(error as Error).message.split('\n')[0]}`)
+  }
+  // Judge the file as Compose will read it: with its variables resolved.
+  let raw: Record<string, any>
+  try {
+    raw = interpolateAll(written, composeEnvironment(dir)) as Record<string, any>
+  } catch (error) {
+    throw fail(`cannot be resolved as Compose would: ${(error as Error).message}`, 'define the variable in the task folder\'s .env, or give it a default: ${NAME:-value}')
   }
   const version = String(raw.version ?? '')
   if (!/^2(\.[0-4])?$/.test(version)) {
@@ -64,20 +73,19 @@ export function readComposeTask(task: string, dir: string): ComposeTask | undefi
   if (!entries.length) throw fail('has no services', 'declare the services beside the box, e.g. services: { db: { build: services/db } }')
   const ignored = readDockerignore(dir)
   if (!ignored.includes(COMPOSE_FILE)) throw fail(`is not listed in ${join(dir, '.dockerignore')}`, `add a line ${COMPOSE_FILE} so the candidate's box does not hold the services' set-up`)
+  const reaches = hostAccess(raw, { dir })[0]
+  if (reaches) throw hostAccessError(file, reaches)
   const services = entries.map(([name, service]): ComposeService => {
     if (name === BOX_ALIAS) throw fail(`service "${BOX_ALIAS}" is the candidate's machine (the task's own Dockerfile)`, 'give the service another name')
     if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw fail(`service "${name}" needs a name of lower-case letters, digits and dashes`)
     if (typeof service !== 'object' || service === null) throw fail(`service "${name}" is not a mapping`)
     const forbidden = FORBIDDEN_SERVICE_KEYS.find((key) => key in service)
     if (forbidden) throw fail(`service "${name}" sets ${forbidden}, which would reach past the interview's private network`, `remove ${forbidden}: services are reachable only from the box, by name`)
-    for (const volume of (service.volumes ?? []) as unknown[]) {
-      const source = typeof volume === 'string' ? volume.split(':')[0]! : String((volume as Record<string, unknown>)?.source ?? '')
-      const bind = typeof volume === 'object' && (volume as Record<string, unknown>)?.type === 'bind'
-      if (bind || /^[./~]/.test(source)) throw fail(`service "${name}" mounts a host path (${source})`, 'use a named volume (e.g. data:/var/lib/data), or COPY the files in its Dockerfile')
-    }
     const context = typeof service.build === 'string' ? service.build : service.build?.context
     if (service.build !== undefined) {
       if (typeof context !== 'string' || context.startsWith('/') || context.split('/').includes('..')) throw fail(`service "${name}" builds from ${context}, outside the task folder`)
+      const dockerfile = typeof service.build === 'object' ? service.build.dockerfile : undefined
+      if (dockerfile !== undefined && (String(dockerfile).startsWith('/') || String(dockerfile).split('/').includes('..'))) throw fail(`service "${name}" builds with ${dockerfile}, outside its folder`, 'keep the Dockerfile in the service\'s folder')
       const top = context.replace(/^\.\//, '').split('/')[0]!
       if (top === '.' || top === '') throw fail(`service "${name}" builds from the task folder itself`, 'give each service its own folder, e.g. build: services/db')
       if (!ignored.includes(top)) throw fail(`${top}/ (service "${name}") is not listed in ${join(dir, '.dockerignore')}`, `add a line ${top} so the candidate's box does not hold the services' set-up`)
@@ -89,6 +97,12 @@ export function readComposeTask(task: string, dir: string): ComposeTask | undefi
   })
   const volumes = Object.keys((raw.volumes ?? {}) as Record<string, unknown>)
   return { task, dir, file, version, services, volumes, raw }
+}
+
+/** The error for something in a compose file that would reach the host: the file, the service and the key. */
+export function hostAccessError(file: string, found: HostAccess, as = ''): UserError {
+  const where = found.service ? `service "${found.service}" ${found.key}` : found.key
+  return new UserError(`${file}${as}: ${where} ${found.why}`, found.hint)
 }
 
 export const serviceImageTag = (task: string, service: string) => imageTag(`${task}-${service}`)

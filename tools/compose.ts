@@ -5,11 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { $ } from 'zx'
-import { stringify as toYaml } from 'yaml'
+import { parse as parseYaml, stringify as toYaml } from 'yaml'
 import { containerLogs, imageExists, type Docker } from './docker.ts'
 import { CommandError, lastLines, UserError } from './errors.ts'
-import { composeOverride, type ComposeTask } from './compose-file.ts'
+import { composeOverride, hostAccessError, type ComposeTask } from './compose-file.ts'
+import { hostAccess } from './compose-host.ts'
 import { LABEL, networkName } from './names.ts'
+import { BuildProgress, openBuildLog } from './build-progress.ts'
+import { REPO_ROOT } from './images.ts'
 
 let detected: Promise<string[]> | undefined
 
@@ -29,13 +32,31 @@ export const composeProject = (interview: string) => networkName(interview)
 interface ComposeRun {
   project: string
   interview?: { name: string; network: string }
-  /** Stream compose's output to stderr (builds), instead of keeping it for an error. */
-  stream?: boolean
+  /** Also hand compose's output to this (builds), besides keeping it for an error. */
+  onOutput?: (chunk: Buffer) => void
+}
+
+const resolvedChecked = new WeakSet<ComposeTask>()
+
+/**
+ * The task's file as Compose itself resolves it (`config`: variables, env files, volume options),
+ * judged by the same rules as the file as written, before anything is built or started.
+ */
+export async function checkResolvedFile(task: ComposeTask): Promise<void> {
+  if (resolvedChecked.has(task)) return
+  const command = await composeCommand()
+  const project = `ie-check-${task.task}`
+  const result = await $({ nothrow: true, quiet: true, cwd: task.dir })`${command} -p ${project} -f ${task.file} config`
+  if (result.exitCode !== 0) throw new CommandError(`${command.join(' ')} config (${task.task})`, result.exitCode, result.stderr, `fix ${task.file}`)
+  const found = hostAccess(parseYaml(result.stdout) ?? {}, { dir: task.dir, project })[0]
+  if (found) throw hostAccessError(task.file, found, ` (as ${command.join(' ')} config resolves it)`)
+  resolvedChecked.add(task)
 }
 
 /** Runs compose on the task's file plus the generated override; a failure shows the last lines. */
 async function compose(task: ComposeTask, args: string[], run: ComposeRun): Promise<void> {
   const command = await composeCommand()
+  if (args[0] === 'build' || args[0] === 'up') await checkResolvedFile(task)
   const dir = mkdtempSync(join(tmpdir(), 'interview-env-compose-'))
   const override = join(dir, 'override.yaml')
   writeFileSync(override, toYaml(composeOverride(task, run.interview)))
@@ -44,7 +65,7 @@ async function compose(task: ComposeTask, args: string[], run: ComposeRun): Prom
     let output = ''
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20000)
-      if (run.stream) process.stderr.write(chunk)
+      run.onOutput?.(chunk)
     }
     child.stdout.on('data', keep)
     child.stderr.on('data', keep)
@@ -57,11 +78,31 @@ async function compose(task: ComposeTask, args: string[], run: ComposeRun): Prom
   }
 }
 
-/** Builds the images of the services that have a `build:` folder, tagged interview-env/<task>-<service>. */
-export async function buildServices(task: ComposeTask, log: (line: string) => void, options: { noCache?: boolean } = {}): Promise<void> {
+/**
+ * Builds the images of the services that have a `build:` folder, tagged interview-env/<task>-<service>:
+ * one line per service and step (or the whole output with `verbose`), the full output in
+ * .build-logs/<task>-services.log.
+ */
+export async function buildServices(task: ComposeTask, log: (line: string) => void, options: { noCache?: boolean; verbose?: boolean } = {}): Promise<void> {
   if (!task.services.some((service) => service.built)) return
-  log(`building the services of ${task.task}: ${task.services.filter((s) => s.built).map((s) => s.image).join(', ')}`)
-  await compose(task, ['build', ...(options.noCache ? ['--no-cache'] : [])], { project: `ie-build-${task.task}`, stream: true })
+  const file = openBuildLog(REPO_ROOT, `${task.task}-services`)
+  log(`building the services of ${task.task}: ${task.services.filter((s) => s.built).map((s) => s.image).join(', ')} (log: ${file.path})`)
+  const progress = options.verbose ? undefined : new BuildProgress(task.task, process.stderr)
+  let ok = false
+  try {
+    await compose(task, ['build', ...(options.noCache ? ['--no-cache'] : [])], {
+      project: `ie-build-${task.task}`,
+      onOutput: (chunk) => {
+        file.write(chunk)
+        if (progress) progress.feed(chunk.toString())
+        else process.stderr.write(chunk)
+      },
+    })
+    ok = true
+  } finally {
+    progress?.finish(ok)
+    file.close()
+  }
 }
 
 /** The built service images that are not there yet. */

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { $ } from 'zx'
 import { ensureBaseOs } from './base-os.ts'
+import { BuildProgress, openBuildLog } from './build-progress.ts'
 import { readComposeTask, type ComposeTask } from './compose-file.ts'
 import { buildServices, missingServiceImages } from './compose.ts'
 import { connectDocker, imageExists, type Docker } from './docker.ts'
@@ -76,7 +77,12 @@ export interface BuildOptions {
   /** Rebuild the dependencies too, instead of only building those that are missing. */
   withDependencies?: boolean
   log?: (line: string) => void
+  /** Show the builder's whole output live, instead of one line per step (the full log is kept either way). */
+  verbose?: boolean
 }
+
+/** Whether builds show their whole output: --verbose, or INTERVIEW_ENV_BUILD_VERBOSE=1 (rebuild-all through Nx). */
+export const verboseBuild = (options: BuildOptions) => options.verbose || process.env.INTERVIEW_ENV_BUILD_VERBOSE === '1'
 
 /** Builds the named images, and any image they need that is missing, in dependency order. */
 export async function buildImages(names: string[], options: BuildOptions = {}): Promise<void> {
@@ -88,28 +94,37 @@ export async function buildImages(names: string[], options: BuildOptions = {}): 
   }
 }
 
-/** Builds one image with `docker build`, its output going to stderr; a failure shows the last lines. */
+/**
+ * Builds one image with `docker build`: one line per step on stderr (or the whole output with
+ * --verbose), the full output in .build-logs/<image>.log; a failure shows its last lines and the path.
+ */
 export async function buildImage(docker: Docker, image: ImageDefinition, options: BuildOptions = {}): Promise<void> {
   const log = options.log ?? ((line: string) => console.error(line))
   if (image.kind === 'base') await ensureBaseOs(docker, { mirror: options.mirror, log })
   if (image.kind === 'task') readTaskFolder(image.dir)
   const compose = composeTaskOf(image)
   copyHostCertificates(image.dir)
-  log(`building ${image.tag} from ${image.dir}`)
+  const file = openBuildLog(REPO_ROOT, image.name)
+  log(`building ${image.tag} from ${image.dir} (log: ${file.path})`)
   const flags = options.noCache || process.env.INTERVIEW_ENV_NO_CACHE === '1' ? ['--no-cache'] : []
   const build = $({ nothrow: true, quiet: true, cwd: image.dir })`docker build ${flags} --force-rm --label interview-env.image=${image.name} -t ${image.tag} .`
+  const progress = verboseBuild(options) ? undefined : new BuildProgress(image.name, process.stderr)
   let output = ''
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20000)
-    process.stderr.write(chunk)
+    file.write(chunk)
+    if (progress) progress.feed(chunk.toString())
+    else process.stderr.write(chunk)
   }
   build.stdout.on('data', keep)
   build.stderr.on('data', keep)
   const result = await build
+  progress?.finish(result.exitCode === 0)
+  file.close()
   if (result.exitCode !== 0) {
-    throw new CommandError(`building ${image.tag}`, result.exitCode, output, `fix ${join(image.dir, 'Dockerfile')} and run the build again`)
+    throw new CommandError(`building ${image.tag}`, result.exitCode, output, `fix ${join(image.dir, 'Dockerfile')} and run the build again (full log: ${file.path})`)
   }
-  if (compose) await buildServices(compose, log, { noCache: flags.length > 0 })
+  if (compose) await buildServices(compose, log, { noCache: flags.length > 0, verbose: verboseBuild(options) })
 }
 
 /** The services of a multi-service task (its compose.yaml), checked; undefined for a one-container image. */

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../errors.ts'
 import { REPO_ROOT } from '../images.ts'
+import { scriptCommand } from '../runtime.ts'
 import { FILES } from './paths.ts'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -12,8 +13,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 export async function startRecorder(interview: string, dir: string, endsAt?: number): Promise<string> {
   mkdirSync(dir, { recursive: true, mode: 0o750 })
   const out = openSync(join(dir, FILES.log), 'a')
-  const args = [join(REPO_ROOT, 'node_modules/zx/build/cli.js'), join(REPO_ROOT, 'scripts/record.mjs'), interview, '--dir', dir, ...(endsAt ? ['--ends-at', String(endsAt)] : [])]
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], cwd: REPO_ROOT, env: process.env })
+  const [command, args] = scriptCommand('record.mjs', [interview, '--dir', dir, ...(endsAt ? ['--ends-at', String(endsAt)] : [])])
+  const child = spawn(command, args, { detached: true, stdio: ['ignore', out, out], cwd: REPO_ROOT, env: process.env })
   child.unref()
   for (let i = 0; i < 150; i++) {
     if (existsSync(join(dir, FILES.events))) return dir

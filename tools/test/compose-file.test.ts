@@ -4,7 +4,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
-import { composeOverride, readComposeTask, SERVICE_LIMITS } from '../compose-file.ts'
+import { composeOverride, readComposeTask, SERVICE_LIMITS, type ComposeTask } from '../compose-file.ts'
+import { checkResolvedFile, composeCommand } from '../compose.ts'
+import { interpolate, parseDotenv } from '../compose-interpolate.ts'
+import { CommandError } from '../errors.ts'
 import { UserError } from '../errors.ts'
 import { LABEL } from '../names.ts'
 import { listImages } from '../images.ts'
@@ -40,10 +43,68 @@ test('anything that would reach past the interview network is refused, naming th
   for (const key of ['ports', 'privileged', 'network_mode', 'pid', 'cap_add', 'devices', 'security_opt', 'networks', 'userns_mode', 'container_name']) {
     rejects(taskWith({ db: { build: 'services/db', [key]: key === 'privileged' ? true : ['x'] } }), new RegExp(`service "db" sets ${key}`))
   }
-  rejects(taskWith({ db: { build: 'services/db', volumes: ['/:/host'] } }), /service "db" mounts a host path \(\/\)/)
+  rejects(taskWith({ db: { build: 'services/db', volumes: ['/:/host'] } }), /service "db" volumes mounts a host path \(\/\)/)
   rejects(taskWith({ db: { build: 'services/db', volumes: ['./data:/data'] } }), /mounts a host path \(\.\/data\)/)
+  rejects(taskWith({ db: { build: 'services/db', volumes: ['~/x:/data'] } }), /mounts a host path \(~\/x\)/)
   rejects(taskWith({ db: { build: 'services/db', volumes: [{ type: 'bind', source: 'data', target: '/d' }] } }), /mounts a host path/)
   rejects(taskWith({ db: { build: 'services/db' } }, { networks: { back: {} } }), /declares networks/)
+})
+
+// The red team's shapes: each passed the check before it resolved the file as Compose does.
+const ATTACKS: [string, Record<string, unknown>, Record<string, unknown>, RegExp][] = [
+  ['interpolation', { db: { build: 'services/db', volumes: ['${HOME}:/host-home'] } }, {}, /compose\.yaml: service "db" volumes mounts a host path \(\/[^)]*\)/],
+  ['a default', { db: { build: 'services/db', volumes: ['${NOT_SET_ANYWHERE:-/etc}:/x'] } }, {}, /service "db" volumes mounts a host path \(\/etc\)/],
+  ['long syntax', { db: { build: 'services/db', volumes: [{ type: 'volume', source: '${HOME}', target: '/h' }] } }, {}, /service "db" volumes mounts a host path/],
+  ['driver options', { db: { build: 'services/db', volumes: ['data:/d'] } }, { volumes: { data: { driver_opts: { type: 'none', o: 'bind', device: '/etc' } } } }, /compose\.yaml: volumes\.data\.driver_opts can bind a host folder \(\/etc\)/],
+  ['an external volume', { db: { build: 'services/db', volumes: ['data:/d'] } }, { volumes: { data: { external: true } } }, /volumes\.data\.external/],
+  ['another volume\'s name', { db: { build: 'services/db', volumes: ['data:/d'] } }, { volumes: { data: { name: 'ie-other-interview_data' } } }, /volumes\.data\.name/],
+  ['a secret', { db: { build: 'services/db' } }, { secrets: { x: { file: '/etc/shadow' } } }, /compose\.yaml: secrets\.x\.file reads the host file \/etc\/shadow/],
+  ['a service\'s secret', { db: { build: 'services/db', secrets: ['x'] } }, {}, /service "db" secrets reads host files/],
+  ['a config', { db: { build: 'services/db' } }, { configs: { c: { file: '../../../etc/passwd' } } }, /configs\.c\.file reads the host file/],
+  ['an env file', { db: { build: 'services/db', env_file: '/etc/shadow' } }, {}, /service "db" env_file reads \/etc\/shadow, outside the task folder/],
+  ['an env file up the tree', { db: { build: 'services/db', env_file: ['../../x.env'] } }, {}, /service "db" env_file reads \.\.\/\.\.\/x\.env/],
+  ['an interpolated env file', { db: { build: 'services/db', env_file: '${HOME}/.bashrc' } }, {}, /service "db" env_file reads \//],
+  ['extends', { db: { build: 'services/db', extends: { file: '/etc/other.yaml', service: 'x' } } }, {}, /service "db" extends reads another compose file/],
+  ['an undeclared volume', { db: { build: 'services/db', volumes: ['data:/d'] } }, {}, /mounts volume "data", which the file does not declare/],
+]
+
+test('the file is judged as Compose resolves it: host paths behind variables, volume options, secrets, configs, env files', () => {
+  for (const [, services, extra, message] of ATTACKS) rejects(taskWith(services, extra), message)
+  const unresolvable = taskWith({ db: { build: 'services/db', environment: { X: '${NEEDED:?set NEEDED}' } } })
+  rejects(unresolvable, /cannot be resolved as Compose would: NEEDED is required: set NEEDED/)
+})
+
+test('what a task may do stays allowed: its own env files, declared volumes, tmpfs, escaped dollars, defaults', () => {
+  const dir = taskWith({ db: { build: 'services/db', env_file: 'services/db/db.env', volumes: ['data:/d', '/anonymous', { type: 'tmpfs', target: '/t' }], healthcheck: { test: 'kill -0 $$(cat /run/x.pid)' }, environment: { F: '${UNSET_HERE:-}' } } }, { volumes: { data: {} } })
+  writeFileSync(join(dir, 'services/db/db.env'), 'A=1\n')
+  const task = readComposeTask('shop', dir)!
+  assert.is(task.raw.services.db.healthcheck.test, 'kill -0 $(cat /run/x.pid)')
+  assert.equal(task.volumes, ['data'])
+})
+
+test('the task folder\'s .env takes part in interpolation, under the shell\'s environment', () => {
+  const dir = taskWith({ db: { build: 'services/db', volumes: ['${WHERE}:/d'] } }, { volumes: { data: {} } })
+  writeFileSync(join(dir, '.env'), 'WHERE=/etc\n')
+  rejects(dir, /mounts a host path \(\/etc\)/)
+  writeFileSync(join(dir, '.env'), '# a named volume\nexport WHERE="data"\n')
+  assert.equal(readComposeTask('shop', dir)!.volumes, ['data'])
+  assert.equal(parseDotenv("A='x y'\nB=z # note\n#C=1\n"), { A: 'x y', B: 'z' })
+  assert.is(interpolate('${A:-${B}}-$A-${C+set}-$$', { B: 'b', A: '', C: '' }), 'b--set-$')
+})
+
+test('the real compose config judges the file too, for shapes the written file hides', async () => {
+  await composeCommand()
+  for (const [what, services, extra] of ATTACKS) {
+    // Compose reads env files into environment: only the written file shows them (checked above).
+    if ((services.db as Record<string, unknown>).env_file) continue
+    const dir = taskWith(services, extra)
+    const task: ComposeTask = { task: 'shop', dir, file: join(dir, 'compose.yaml'), version: '2.4', services: [], volumes: [], raw: {} }
+    let refused: unknown
+    await checkResolvedFile(task).catch((error: unknown) => (refused = error))
+    assert.ok(refused instanceof UserError || refused instanceof CommandError, `compose config let ${what} through`)
+  }
+  const shop = listImages().find((image) => image.name === 'shop-outage')!
+  await checkResolvedFile(readComposeTask('shop-outage', shop.dir)!)
 })
 
 test('a service may not take the box\'s name, build outside its own folder, or hide from .dockerignore', () => {

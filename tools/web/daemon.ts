@@ -4,6 +4,7 @@ import { openSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { UserError } from '../errors.ts'
+import { scriptCommand } from '../runtime.ts'
 import { REPO_ROOT } from '../images.ts'
 
 async function answers(url: string): Promise<boolean> {
@@ -23,7 +24,8 @@ export async function ensureGateway(bind: string, port: number, log: (line: stri
   if (await answers(url)) return { url }
   const logFile = join(tmpdir(), `interview-env-web-${port}.log`)
   const out = openSync(logFile, 'a')
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules/zx/build/cli.js'), join(REPO_ROOT, 'scripts/web.mjs'), '--bind', bind, '--port', String(port)], {
+  const [command, args] = scriptCommand('web.mjs', ['--bind', bind, '--port', String(port)])
+  const child = spawn(command, args, {
     detached: true,
     stdio: ['ignore', out, out],
     cwd: REPO_ROOT,
