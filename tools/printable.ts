@@ -29,9 +29,12 @@ export function jsonLine(value: unknown): string {
   return JSON.stringify(value).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
-/** A string for a Markdown table cell or list item: printable, with Markdown's own characters escaped. */
+/**
+ * A string for a Markdown table cell or list item: printable, with the characters escaped that
+ * would end a cell, start a link, code, emphasis or HTML.
+ */
 export function markdownText(value: unknown): string {
-  return printable(value).replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`)
+  return printable(value).replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`)
 }
 
 /** Cuts a string from an untrusted source to at most `max` characters (marked with …). */

@@ -2,6 +2,7 @@
 // read-only clients).
 import { connectDocker, execIn } from './docker.ts'
 import { UserError } from './errors.ts'
+import { printable } from './printable.ts'
 import { interviewContainer } from './interviews.ts'
 import { participants, type Participant } from './participants.ts'
 
@@ -11,14 +12,14 @@ export async function setReadOnly(interview: string, who: string, readonly: bool
   const people = await participants(container)
   const matching = people.filter((person) => person.who === who || person.tty === who)
   if (!matching.length) {
-    const names = people.map((person) => `${person.who} (${person.tty})`).join(', ')
+    const names = people.map((person) => `${printable(person.who)} (${printable(person.tty)})`).join(', ')
     throw new UserError(`nobody called "${who}" is attached to "${interview}"`, names ? `attached: ${names}` : 'nobody is attached right now')
   }
   const changing = matching.filter((person) => person.readonly !== readonly)
   for (const person of changing) {
     // `switch-client -r` toggles the flag: only clients whose flag differs are switched.
     const result = await execIn(container, ['tmux', 'switch-client', '-c', person.tty, '-r'], { user: 'user' })
-    if (result.exitCode !== 0) throw new UserError(`could not switch ${person.who}: ${result.stderr.trim()}`, 'did they just leave? see npx zx scripts/list.mjs')
+    if (result.exitCode !== 0) throw new UserError(`could not switch ${printable(person.who)}: ${printable(result.stderr.trim())}`, 'did they just leave? see npx zx scripts/list.mjs')
   }
   return changing
 }

@@ -1,7 +1,10 @@
 // summary.md beside the recording: task, duration, check results over time, hints used, who
-// joined. Written by the recorder when the interview ends (stop, kill, time limit).
+// joined. Written by the recorder when the interview ends (stop, kill, time limit). Names and
+// results come from the box: they are escaped, so they can neither break the Markdown nor carry
+// terminal controls to whoever prints the file.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { markdownText } from '../printable.ts'
 import { clock, readEvents } from './events.ts'
 import { FILES } from './paths.ts'
 
@@ -27,16 +30,16 @@ export function summaryMarkdown(dir: string): string {
     `- **Started:** ${start?.time ?? '?'}`,
     `- **Duration:** ${clock(duration)}${events.some((e) => e.type === 'expired') ? ' (stopped by its time limit)' : ''}`,
     `- **Hints used:** ${hints}`,
-    `- **Final check:** ${checks.at(-1)?.result ?? 'never run'}`,
+    `- **Final check:** ${checks.length ? markdownText(checks.at(-1)!.result) : 'never run'}`,
     `- **Recording:** \`${FILES.cast}\` (replay: \`npx zx scripts/replay.mjs ${start?.interview ?? '<interview>'}\`), timeline: \`${FILES.events}\``,
     '',
     '## Checks over time',
     '',
-    ...(checks.length ? ['| at | by | result |', '|---|---|---|', ...checks.map((c) => `| ${clock(c.t)} | ${c.by} | ${String(c.result).replace(/\|/g, '\\|')} |`)] : ['No check was run.']),
+    ...(checks.length ? ['| at | by | result |', '|---|---|---|', ...checks.map((c) => `| ${clock(c.t)} | ${markdownText(c.by)} | ${markdownText(c.result)} |`)] : ['No check was run.']),
     '',
     '## Who joined',
     '',
-    ...(people.size ? ['| who | role | first joined | joins |', '|---|---|---|---|', ...[...people].map(([who, p]) => `| ${who} | ${p.role} | ${clock(p.first)} | ${p.joins} |`)] : ['Nobody joined.']),
+    ...(people.size ? ['| who | role | first joined | joins |', '|---|---|---|---|', ...[...people].map(([who, p]) => `| ${markdownText(who)} | ${markdownText(p.role)} | ${clock(p.first)} | ${p.joins} |`)] : ['Nobody joined.']),
     '',
   ]
   return lines.join('\n')
