@@ -29,8 +29,8 @@ export const WARNINGS_S = [600, 120]
 const STATUS_LINES = 1
 const TASKS_DIR = fileURLToPath(new URL('../../images/tasks/', import.meta.url))
 export const FEED_LIMITS = {
-  /** A feed line longer than this is dropped (a state report is a few hundred bytes). */
-  lineBytes: 256 * 1024,
+  /** A feed line longer than this is dropped (a state report is a few hundred bytes, plus every line of checks.log). */
+  lineBytes: 8 * 1024 * 1024,
   /** Typed data kept from one input report. */
   inputChars: 4096,
   /** Least time between two state reports applied. */
