@@ -59,7 +59,7 @@ export function stateHappenings(seen: SeenState, state: BoxState, maxHints: numb
     happenings.push({ type: 'check', fields: { by, result: result.join(' ') }, marker: `check by ${by}: ${result.join(' ')}` })
   }
   if (reported > seen.checks) {
-    const message = `${reported - seen.checks} more checks reported at once by the box: not recorded`
+    const message = `the box reported more checks at once than are recorded (${STATE_LIMITS.checksPerReport} a report, ${STATE_LIMITS.checks} in all): ${reported - seen.checks} left out`
     happenings.push({ type: 'warning', fields: { message }, marker: message })
     seen.checks = reported
   }
