@@ -4,6 +4,7 @@
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { checkInterview } = await import('../tools/checks.ts')
+const { printable } = await import('../tools/printable.ts')
 
 await cli(
   import.meta.url,
@@ -13,7 +14,7 @@ await cli(
   (y) => y.positional('interview', { type: 'string', demandOption: true, describe: 'Interview name (see list.mjs)' }),
   async (argv) => {
     const result = await checkInterview(argv.interview)
-    console.log(result.message)
+    console.log(printable(result.message))
     if (!result.ok) process.exitCode = 1
   },
 )

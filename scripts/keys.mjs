@@ -7,6 +7,7 @@ const { addKeys, listKeys, removeKeys } = await import('../tools/authorized-keys
 const { writeKeyPair } = await import('../tools/keys.ts')
 const { REPO_ROOT } = await import('../tools/images.ts')
 const { UserError } = await import('../tools/errors.ts')
+const { printable } = await import('../tools/printable.ts')
 const { join } = await import('node:path')
 
 await cli(
@@ -30,7 +31,7 @@ await cli(
       return value
     }
     /** @type {(keys: import('../tools/keys.ts').PublicKey[]) => string} */
-    const show = (keys) => keys.map((key) => `${key.fingerprint}  ${key.type}  ${key.comment}`).join('\n')
+    const show = (keys) => keys.map((key) => `${key.fingerprint}  ${printable(key.type)}  ${printable(key.comment)}`).join('\n')
     switch (argv.action) {
       case 'add': {
         const added = await addKeys(need(argv.target, 'an interview name'), need(argv.file, 'a public key file'), /** @type {any} */ (argv.role))

@@ -6,6 +6,7 @@ const { cli } = await import('../tools/cli.ts')
 const { listInterviews } = await import('../tools/interviews.ts')
 const { listImages } = await import('../tools/images.ts')
 const { formatAge, formatTable } = await import('../tools/format.ts')
+const { printable } = await import('../tools/printable.ts')
 
 await cli(
   import.meta.url,
@@ -26,7 +27,7 @@ await cli(
     if (argv.json) return console.log(JSON.stringify(interviews))
     if (!interviews.length) return console.log('no interviews (start one: npx zx scripts/run.mjs base)')
     /** @type {(p: { who: string; role: string; readonly: boolean }) => string} */
-    const person = (p) => `${p.who} (${p.role}${p.readonly ? ', read-only' : ''})`
+    const person = (p) => printable(`${p.who} (${p.role}${p.readonly ? ', read-only' : ''})`)
     /** @type {(s: { name: string; state: string; health: string }) => string} */
     const service = (s) => `${s.name} ${s.state !== 'running' ? s.state : s.health === 'none' ? 'up' : s.health}`
     const withServices = interviews.some((i) => i.services.length)

@@ -31,7 +31,7 @@ wait_for_exec() {
   wait_for_screen alice 'candidate (candidate) finished: sleep 4 (exit 0)'
   zx_script stop "$INTERVIEW"
   run cat "$INTERVIEW_ENV_RECORDINGS/$INTERVIEW/summary.md"
-  assert_output --regexp '\| 0:[0-9]{2} \| candidate \| candidate \| `sleep 2; echo done-here; exit 3` \| exit 3 \|'
+  assert_output --regexp '\| 0:[0-9]{2} \| candidate \| candidate \| sleep 2; echo done-here; exit 3 \| exit 3 \|'
   INTERVIEW=
 }
 

@@ -30,6 +30,9 @@ wait_for_line() {
   marker="last-words-$RANDOM$RANDOM"
   terminal_type alice "echo $marker"
   wait_for_screen alice "$marker"
+  # The join reaches the timeline with the box's next state report (every 2 s): wait for it, or
+  # a kill within 2 s of the login races it.
+  wait_for_line "$(recording)/events.jsonl" '"type":"join"'
   sleep 1.2   # lines reach the file within a second
   docker kill "$(interview_container)"
   cast="$(recording)/session.cast"

@@ -31,7 +31,7 @@ export interface ExecResult {
 export async function execIn(
   container: Docker.Container,
   cmd: string[],
-  options: { user?: string; env?: string[] } = {},
+  options: { user?: string; env?: string[]; /** Fails (and ends the exec's stream) past this much output. */ maxBytes?: number } = {},
 ): Promise<ExecResult> {
   const exec = await container.exec({
     Cmd: cmd,
@@ -45,14 +45,25 @@ export async function execIn(
   const stderr = new PassThrough()
   const out: Buffer[] = []
   const err: Buffer[] = []
-  stdout.on('data', (chunk: Buffer) => out.push(chunk))
-  stderr.on('data', (chunk: Buffer) => err.push(chunk))
+  let size = 0
+  let tooMuch = false
+  const collect = (into: Buffer[]) => (chunk: Buffer) => {
+    size += chunk.length
+    if (options.maxBytes !== undefined && size > options.maxBytes) {
+      tooMuch = true
+      return stream.destroy()
+    }
+    into.push(chunk)
+  }
+  stdout.on('data', collect(out))
+  stderr.on('data', collect(err))
   container.modem.demuxStream(stream, stdout, stderr)
   await new Promise<void>((resolve, reject) => {
     stream.on('end', resolve)
     stream.on('close', resolve)
     stream.on('error', reject)
   })
+  if (tooMuch) throw new Error(`${cmd.join(' ')} printed more than ${options.maxBytes} bytes`)
   const { ExitCode } = await exec.inspect()
   return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }
 }

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs'
 import type Docker from 'dockerode'
 import { connectDocker, execIn } from './docker.ts'
 import { UserError } from './errors.ts'
+import { printable } from './printable.ts'
 import { interviewContainer } from './interviews.ts'
 import { LABEL } from './names.ts'
 import { participants, type Participant } from './participants.ts'
@@ -34,7 +35,7 @@ export async function clientsOf(container: Docker.Container, interview: string, 
   const people = await participants(container)
   const matching = people.filter((person) => person.who === who || person.tty === who)
   if (!matching.length) {
-    const names = people.map((person) => `${person.who} (${person.tty})`).join(', ')
+    const names = people.map((person) => `${printable(person.who)} (${printable(person.tty)})`).join(', ')
     throw new UserError(`nobody called "${who}" is attached to "${interview}"`, names ? `attached: ${names}` : 'nobody is attached right now')
   }
   return matching
@@ -46,7 +47,7 @@ export async function switchRole(container: Docker.Container, clients: Participa
   const dir = changing.length ? (await container.inspect()).Config.Labels[LABEL.recording] : undefined
   for (const person of changing) {
     const result = await execIn(container, roleScript(person.tty, readonly), { user: 'user' })
-    if (result.exitCode !== 0) throw new UserError(`could not switch ${person.who}: ${result.stderr.trim()}`, 'did they just leave? see npx zx scripts/list.mjs')
+    if (result.exitCode !== 0) throw new UserError(`could not switch ${printable(person.who)}: ${result.stderr.trim()}`, 'did they just leave? see npx zx scripts/list.mjs')
     if (dir && existsSync(dir)) appendEvent(dir, { t: castClock(dir), type: 'role', who: person.who, readonly, tty: person.tty, by: 'role.mjs' })
   }
   return changing.map((person) => ({ ...person, readonly }))

@@ -66,3 +66,10 @@ export function readTaskFolder(dir: string): TaskFolder {
   })
   return { dir, info, hints: hints.map((name) => readFileSync(join(hintsDir, name), 'utf8').trim()) }
 }
+
+/** How many hints the task in `dir` has (hints/1.md...), or undefined without such a folder. */
+export function taskHintCount(dir: string): number | undefined {
+  const hints = join(dir, 'hints')
+  if (!existsSync(join(dir, 'task.md'))) return undefined
+  return existsSync(hints) ? readdirSync(hints).filter((name) => /^\d+\.md$/.test(name)).length : 0
+}

@@ -1,9 +1,12 @@
 // asciicast v2 (https://docs.asciinema.org/manual/asciicast/v2/): a header line, then one JSON
 // array per event: [seconds, "o", output], [seconds, "r", "COLSxROWS"], [seconds, "m", label].
 // Lines are appended whole and at least every `flushMs`, so the file parses at any moment, even
-// after the recorder or the container is killed.
+// after the recorder or the container is killed. Output goes through the terminal filter (no OSC,
+// DCS or other control string is ever written) and markers are printable text.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
+import { jsonLine, printable } from '../printable.ts'
+import { TerminalFilter } from '../terminal-filter.ts'
 
 export interface CastHeader {
   version: 2
@@ -19,6 +22,7 @@ export type CastEvent = [number, 'o' | 'r' | 'm' | 'i', string]
 export class CastWriter {
   private pending: string[] = []
   private readonly decoder = new StringDecoder('utf8')
+  private readonly filter = new TerminalFilter()
   private readonly timer: NodeJS.Timeout
   readonly started: number
 
@@ -34,8 +38,8 @@ export class CastWriter {
   }
 
   output(chunk: Buffer, now = Date.now()) {
-    const text = this.decoder.write(chunk)
-    if (text) this.pending.push(JSON.stringify([this.elapsed(now), 'o', text]))
+    const text = this.decoder.write(this.filter.write(chunk))
+    if (text) this.pending.push(jsonLine([this.elapsed(now), 'o', text]))
   }
 
   resize(width: number, height: number, now = Date.now()) {
@@ -43,7 +47,7 @@ export class CastWriter {
   }
 
   marker(label: string, now = Date.now()) {
-    this.pending.push(JSON.stringify([this.elapsed(now), 'm', label]))
+    this.pending.push(jsonLine([this.elapsed(now), 'm', printable(label)]))
   }
 
   flush() {
@@ -55,7 +59,7 @@ export class CastWriter {
   close() {
     clearInterval(this.timer)
     const rest = this.decoder.end()
-    if (rest) this.pending.push(JSON.stringify([this.elapsed(), 'o', rest]))
+    if (rest) this.pending.push(jsonLine([this.elapsed(), 'o', rest]))
     this.flush()
   }
 }

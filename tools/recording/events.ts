@@ -3,6 +3,7 @@
 // role, input (who typed what), exec (a command run without the shared terminal), hint, check, fault (applied live), warning, expired, end.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { jsonLine } from '../printable.ts'
 import { FILES } from './paths.ts'
 
 export interface InterviewEvent {
@@ -13,7 +14,7 @@ export interface InterviewEvent {
 }
 
 export function appendEvent(dir: string, event: Omit<InterviewEvent, 'time'> & { time?: string }): void {
-  appendFileSync(join(dir, FILES.events), JSON.stringify({ time: new Date().toISOString(), ...event }) + '\n')
+  appendFileSync(join(dir, FILES.events), jsonLine({ time: new Date().toISOString(), ...event }) + '\n')
 }
 
 export function readEvents(dir: string): InterviewEvent[] {

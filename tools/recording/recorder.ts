@@ -5,28 +5,36 @@
 // same clock. It also
 // enforces a time limit: warnings at 10 and 2 minutes, then the interview is stopped. The files
 // are on the host, where the candidate cannot reach them, and stay after the interview ends.
+// The feed comes from the box, so it is read as untrusted: lines and strings are cut to a length,
+// counters are bounded (state-events.ts), and a state report is applied at most once a second.
 import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
 import { PassThrough, type Duplex } from 'node:stream'
 import type Docker from 'dockerode'
+import { BOX_LIMITS, readBoxState, type BoxState } from '../box-state.ts'
 import { execIn } from '../docker.ts'
 import { LABEL } from '../names.ts'
+import { capped } from '../printable.ts'
+import { taskHintCount } from '../tasks.ts'
 import { CastWriter } from './cast.ts'
 import { appendEvent, readEvents, type InterviewEvent } from './events.ts'
+import { boundedLines } from './lines.ts'
 import { FILES } from './paths.ts'
+import { nothingSeen, stateHappenings } from './state-events.ts'
 import { writeSummary } from './summary.ts'
 
 const RECORDER_ENV = ['TERM=xterm-256color', 'LANG=C.UTF-8', 'HOME=/home/user', 'INTERVIEW_ROLE=recorder']
 export const WARNINGS_S = [600, 120]
 const STATUS_LINES = 1
-
-interface ContainerState {
-  width: number
-  height: number
-  clients: { tty: string; who: string; role: string; readonly: boolean; login: string }[]
-  hints: number
-  checks: string[]
+const TASKS_DIR = fileURLToPath(new URL('../../images/tasks/', import.meta.url))
+export const FEED_LIMITS = {
+  /** A feed line longer than this is dropped (a state report is a few hundred bytes, plus every line of checks.log). */
+  lineBytes: 8 * 1024 * 1024,
+  /** Typed data kept from one input report. */
+  inputChars: 4096,
+  /** Least time between two state reports applied. */
+  stateEveryMs: 1000,
 }
 
 /** What the login gate reports of a command run without the shared terminal (see login). */
@@ -66,6 +74,7 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   const info = await container.inspect()
   const name = info.Config.Labels?.[LABEL.interview] ?? info.Name.replace(/^\/ie-/, '')
   const task = info.Config.Labels?.[LABEL.task] ?? '?'
+  const maxHints = Math.min((/^[a-z0-9][a-z0-9-]*$/.test(task) ? taskHintCount(join(TASKS_DIR, task)) : undefined) ?? BOX_LIMITS.hints, BOX_LIMITS.hints)
   writeFileSync(join(dir, FILES.pid), String(process.pid))
 
   // The session exists from the start (the first login attaches to it), so nothing is missed.
@@ -96,82 +105,76 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   const feedStream = (await feed.start({ hijack: true, stdin: false })) as unknown as Duplex
   const feedLines = new PassThrough()
   docker.modem.demuxStream(feedStream, feedLines, new PassThrough().resume())
-  createInterface({ input: feedLines }).on('line', (line) => {
+  boundedLines(feedLines, FEED_LIMITS.lineBytes, (line) => {
     try {
-      const message = JSON.parse(line) as { state?: ContainerState; input?: { login: string; role: string; who: string; data: string; readonly: boolean }; exec?: ExecReport }
-      if (message.state) void applyState(message.state).catch(() => undefined)
+      const message = JSON.parse(line) as { state?: unknown; input?: Record<string, unknown>; exec?: Record<string, unknown> }
+      if (message.state) queueState(readBoxState(message.state))
       if (message.exec) recordExec(message.exec)
       const input = message.input
-      if (!input) return
-      const data = typedOnly(Buffer.from(input.data, 'base64').toString('utf8'))
-      if (data) event('input', { who: input.who, role: input.role, login: input.login, data, ...(input.readonly ? { ignored: 'read-only' } : {}) })
+      if (!input || typeof input.data !== 'string') return
+      const data = capped(typedOnly(Buffer.from(input.data.slice(0, FEED_LIMITS.inputChars * 2), 'base64').toString('utf8')), FEED_LIMITS.inputChars)
+      const text = (value: unknown) => capped(typeof value === 'string' ? value : '', BOX_LIMITS.text)
+      if (data) event('input', { who: text(input.who), role: text(input.role), login: text(input.login), data, ...(input.readonly === true ? { ignored: 'read-only' } : {}) })
     } catch {
       /* a torn line: skipped */
     }
   })
 
-  /** A command run without the shared terminal: on the timeline, and marked in the cast. */
-  const recordExec = ({ event: kind, login, who, role, command, status }: ExecReport) => {
-    const text = String(command).slice(0, 300)
-    if (kind === 'start') {
-      event('exec', { who, role, login, command: text })
-      cast.marker(`${who} (${role}) runs outside the shared terminal: ${text}`)
-    } else if (kind === 'end') {
-      event('exec', { who, role, login, command: text, status })
-      cast.marker(`${who} (${role}) finished: ${text} (exit ${status})`)
-    } else if (kind === 'refused') {
-      event('exec', { who, role, login, command: text, refused: 'run --no-exec' })
-      cast.marker(`${who} (${role}) was refused: ${text}`)
+  /** A command run without the shared terminal (reported by the login gate): on the timeline, and marked in the cast. */
+  const recordExec = (report: Record<string, unknown>) => {
+    const text = (value: unknown) => capped(typeof value === 'string' ? value : '', BOX_LIMITS.text)
+    const [who, role, login, command] = [text(report.who), text(report.role), text(report.login), capped(typeof report.command === 'string' ? report.command : '', 300)]
+    const status = Number.isInteger(report.status) ? (report.status as number) : undefined
+    if (report.event === 'start') {
+      event('exec', { who, role, login, command })
+      cast.marker(`${who} (${role}) runs outside the shared terminal: ${command}`)
+    } else if (report.event === 'end') {
+      event('exec', { who, role, login, command, status })
+      cast.marker(`${who} (${role}) finished: ${command} (exit ${status})`)
+    } else if (report.event === 'refused') {
+      event('exec', { who, role, login, command, refused: 'run --no-exec' })
+      cast.marker(`${who} (${role}) was refused: ${command}`)
     }
   }
 
-  const seen = new Map<string, ContainerState['clients'][number]>()
-  let hints = 0
-  let checks = 0
+  const seen = nothingSeen()
   const warned = new Set<number>()
   let expiring = false
 
-  /** Whether the last role event of this client, written by the command that switched it, says this. */
-  const alreadyRecorded = (tty: string, readonly: boolean) => {
+  /** Whether the last role event of this client, written by the command that switched it (role.mjs), says this. */
+  const alreadyRecorded = (tty: unknown, readonly: unknown) => {
     const last = readEvents(dir).filter((e) => e.type === 'role' && e.tty === tty).at(-1)
     return !!last?.by && last.readonly === readonly
   }
 
-  const applyState = async (state: ContainerState) => {
+  const applyState = async (state: BoxState) => {
     if (state.width > 0 && state.height > 0 && (state.width !== width || state.height + STATUS_LINES !== height)) {
       ;[width, height] = [state.width, state.height + STATUS_LINES]
       await exec.resize({ w: width, h: height }).catch(() => undefined)
       cast.resize(width, height)
     }
-    const now = new Map(state.clients.map((client) => [client.tty, client]))
-    for (const [tty, client] of now) {
-      const before = seen.get(tty)
-      if (!before) {
-        event('join', { who: client.who, role: client.role, readonly: client.readonly, tty })
-        cast.marker(`${client.who} joined (${client.readonly ? 'read-only' : 'can type'})`)
-      } else if (before.readonly !== client.readonly) {
-        // role.mjs writes its own switches as it makes them; a switch made inside tmux is written here.
-        if (!alreadyRecorded(tty, client.readonly)) event('role', { who: client.who, readonly: client.readonly, tty })
-        cast.marker(`${client.who} is now ${client.readonly ? 'read-only' : 'able to type'}`)
-      }
+    for (const happening of stateHappenings(seen, state, maxHints)) {
+      // role.mjs writes its own switches as it makes them; a switch made inside tmux is written here.
+      const recorded = happening.type === 'role' && alreadyRecorded(happening.fields.tty, happening.fields.readonly)
+      if (!recorded) event(happening.type, happening.fields)
+      cast.marker(happening.marker)
     }
-    for (const [tty, client] of seen) {
-      if (!now.has(tty)) {
-        event('leave', { who: client.who, role: client.role, tty })
-        cast.marker(`${client.who} left`)
-      }
-    }
-    seen.clear()
-    for (const [tty, client] of now) seen.set(tty, client)
-    for (; hints < state.hints; hints++) {
-      event('hint', { number: hints + 1 })
-      cast.marker(`hint ${hints + 1} shown`)
-    }
-    for (; checks < state.checks.length; checks++) {
-      const [, by, ...result] = state.checks[checks]!.split(' ')
-      event('check', { by, result: result.join(' ') })
-      cast.marker(`check by ${by}: ${result.join(' ')}`)
-    }
+  }
+  // The latest report waits until a second has passed since the last one applied: a box that
+  // floods its feed gets one report a second on the timeline.
+  let latest: BoxState | undefined
+  let waiting: NodeJS.Timeout | undefined
+  let lastApplied = 0
+  const queueState = (state: BoxState) => {
+    latest = state
+    if (waiting) return
+    waiting = setTimeout(() => {
+      waiting = undefined
+      lastApplied = Date.now()
+      const next = latest!
+      latest = undefined
+      void applyState(next).catch(() => undefined)
+    }, Math.max(0, lastApplied + FEED_LIMITS.stateEveryMs - Date.now()))
   }
 
   const enforceTimeLimit = async (endsAt: number) => {
@@ -213,7 +216,11 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   })
 
   feedStream.destroy()
-  for (const client of seen.values()) event('leave', { who: client.who, role: client.role, tty: client.tty })
+  if (waiting) {
+    clearTimeout(waiting)
+    if (latest) await applyState(latest).catch(() => undefined)
+  }
+  for (const client of seen.clients.values()) event('leave', { who: client.who, role: client.role, tty: client.tty })
   event('end', {})
   cast.close()
   writeSummary(dir)

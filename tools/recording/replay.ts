@@ -1,8 +1,12 @@
 // Plays a recording back in the terminal, at its own pace (or faster), with the timeline's
-// markers (joins, checks, hints, warnings) shown on stderr as they pass.
+// markers (joins, checks, hints, warnings) shown on stderr as they pass. Output goes through the
+// terminal filter and markers are printed escaped, so a recording made before the recorder
+// filtered (or a cast from elsewhere) cannot write the clipboard or the title of this terminal.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../errors.ts'
+import { printable } from '../printable.ts'
+import { TerminalFilter } from '../terminal-filter.ts'
 import { readCast } from './cast.ts'
 import { FILES, recordingDir, recordingsRoot } from './paths.ts'
 
@@ -30,13 +34,16 @@ export async function replay(interviewOrFile: string, options: ReplayOptions = {
   const note = options.note ?? ((text) => process.stderr.write(`\n[${text}]\n`))
   const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
   const { events } = readCast(recordingFile(interviewOrFile))
+  const filter = new TerminalFilter()
   let last = 0
   for (const [at, kind, data] of events) {
     const pause = Math.min(Math.max(0, at - last), idleLimit)
     last = at
     if (pause > 0) await sleep((pause * 1000) / speed)
-    if (kind === 'o') write(data)
-    else if (kind === 'm') note(data)
+    if (kind === 'o') {
+      const safe = filter.writeText(String(data))
+      if (safe) write(safe)
+    } else if (kind === 'm') note(printable(data))
   }
   return { events: events.length, seconds: last }
 }

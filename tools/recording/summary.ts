@@ -1,13 +1,13 @@
 // summary.md beside the recording: task, duration, check results over time, hints used, commands
-// run outside the shared terminal, who joined. Written by the recorder when the interview ends (stop, kill, time limit).
+// run outside the shared terminal, who joined. Written by the recorder when the interview ends
+// (stop, kill, time limit). Names and results come from the box: they are escaped, so they can
+// neither break the Markdown nor carry terminal controls to whoever prints the file.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { markdownText } from '../printable.ts'
 import { clock, readEvents } from './events.ts'
 import { FILES } from './paths.ts'
 
-
-/** A value from the timeline as one Markdown table cell. */
-const cell = (value: unknown) => String(value ?? '').replace(/[|\r\n]/g, ' ')
 
 export function summaryMarkdown(dir: string): string {
   const events = readEvents(dir)
@@ -33,22 +33,22 @@ export function summaryMarkdown(dir: string): string {
     `- **Started:** ${start?.time ?? '?'}`,
     `- **Duration:** ${clock(duration)}${events.some((e) => e.type === 'expired') ? ' (stopped by its time limit)' : ''}`,
     `- **Hints used:** ${hints}`,
-    `- **Final check:** ${checks.at(-1)?.result ?? 'never run'}`,
+    `- **Final check:** ${checks.length ? markdownText(checks.at(-1)!.result) : 'never run'}`,
     `- **Recording:** \`${FILES.cast}\` (replay: \`npx zx scripts/replay.mjs ${start?.interview ?? '<interview>'}\`), timeline: \`${FILES.events}\``,
     '',
     '## Checks over time',
     '',
-    ...(checks.length ? ['| at | by | result |', '|---|---|---|', ...checks.map((c) => `| ${clock(c.t)} | ${c.by} | ${String(c.result).replace(/\|/g, '\\|')} |`)] : ['No check was run.']),
+    ...(checks.length ? ['| at | by | result |', '|---|---|---|', ...checks.map((c) => `| ${clock(c.t)} | ${markdownText(c.by)} | ${markdownText(c.result)} |`)] : ['No check was run.']),
     '',
     '## Commands run outside the shared terminal',
     '',
     ...(execs.length
-      ? ['| at | who | role | command | result |', '|---|---|---|---|---|', ...execs.map((e) => `| ${clock(e.t)} | ${cell(e.who)} | ${cell(e.role)} | \`${cell(e.command).replace(/`/g, "'")}\` | ${e.refused ? 'refused (--no-exec)' : e.status === undefined ? 'started' : `exit ${e.status}`} |`)]
+      ? ['| at | who | role | command | result |', '|---|---|---|---|---|', ...execs.map((e) => `| ${clock(e.t)} | ${markdownText(e.who)} | ${markdownText(e.role)} | ${markdownText(e.command)} | ${e.refused ? 'refused (--no-exec)' : e.status === undefined ? 'started' : `exit ${e.status}`} |`)]
       : ['None: everything happened in the shared terminal.']),
     '',
     '## Who joined',
     '',
-    ...(people.size ? ['| who | role | first joined | joins |', '|---|---|---|---|', ...[...people].map(([who, p]) => `| ${who} | ${p.role} | ${clock(p.first)} | ${p.joins} |`)] : ['Nobody joined.']),
+    ...(people.size ? ['| who | role | first joined | joins |', '|---|---|---|---|', ...[...people].map(([who, p]) => `| ${markdownText(who)} | ${markdownText(p.role)} | ${clock(p.first)} | ${p.joins} |`)] : ['Nobody joined.']),
     '',
   ]
   return lines.join('\n')

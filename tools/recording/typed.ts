@@ -1,6 +1,8 @@
 // Who typed what, for a reviewer: the keystrokes of each login from the timeline, joined into
 // lines (a line ends at Enter), with the time, the person and their role. Keys that print nothing
-// are shown by name: ⏎ Enter, ⌫ Backspace, ⇥ Tab, ^C, ←↑→↓, ⎋ for other escape sequences.
+// are shown by name: ⏎ Enter, ⌫ Backspace, ⇥ Tab, ^C, ←↑→↓, ⎋ for other escape sequences. Names and
+// text come from the box: whatever control character is left is printed as a visible escape.
+import { printable } from '../printable.ts'
 import { clock, readEvents } from './events.ts'
 
 const KEYS: [RegExp, string][] = [
@@ -16,7 +18,7 @@ const KEYS: [RegExp, string][] = [
 export function showKeys(data: string): string {
   let text = data
   for (const [pattern, name] of KEYS) text = text.replace(pattern, name)
-  return text.replace(/[\x00-\x1f]/g, (c) => (c === '\r' || c === '\n' ? '⏎' : `^${String.fromCharCode(c.charCodeAt(0) + 64)}`))
+  return printable(text.replace(/[\x00-\x1f]/g, (c) => (c === '\r' || c === '\n' ? '⏎' : `^${String.fromCharCode(c.charCodeAt(0) + 64)}`)))
 }
 
 export interface TypedLine {
@@ -46,4 +48,4 @@ export function typedLines(dir: string): TypedLine[] {
 
 
 export const formatTyped = (lines: TypedLine[]) =>
-  lines.map((line) => `${clock(line.t).padStart(6)}  ${`${line.who} (${line.role})`.padEnd(32)} ${line.text}${line.ignored ? `   [not sent: ${line.ignored}]` : ''}`).join('\n')
+  lines.map((line) => `${clock(line.t).padStart(6)}  ${printable(`${line.who} (${line.role})`).padEnd(32)} ${printable(line.text)}${line.ignored ? `   [not sent: ${printable(line.ignored)}]` : ''}`).join('\n')

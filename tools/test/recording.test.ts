@@ -136,6 +136,52 @@ test('what a terminal answers by itself is not counted as typed', () => {
   assert.is(typedOnly('\x1b[A\x1b[D'), '\x1b[A\x1b[D', 'arrow keys stay')
 })
 
+test('the cast never holds a control string, even split across chunks; markers are printable', () => {
+  const dir = fresh()
+  const file = join(dir, FILES.cast)
+  const cast = new CastWriter(file, { width: 80, height: 24 }, 10_000, 1_000_000)
+  cast.output(Buffer.from('before \x1b]52;c;ZXZp'), 1_000_100)
+  cast.output(Buffer.from('bA==\x07\x1bPtmux;\x1b\x1b]0;t\x07\x1b'), 1_000_200)
+  cast.output(Buffer.from('\\\x1b[1mafter\u009d52;c;x\u009c'), 1_000_300)
+  cast.marker('evil\x1b]52;c;x\x07 joined', 1_000_400)
+  cast.close()
+  const raw = readFileSync(file, 'utf8')
+  assert.not.match(raw, /\\u001b\]|\\u001bP|\\u009d|\u009d|\x1b/)
+  const { events } = readCast(file)
+  assert.equal(events.filter((e) => e[1] === 'o').map((e) => e[2]).join(''), 'before \x1b[1mafter')
+  assert.equal(events.find((e) => e[1] === 'm')?.[2], 'evil\\e]52;c;x\\a joined')
+})
+
+test('replay filters casts recorded before the filter, and prints their markers escaped', async () => {
+  const dir = fresh()
+  const file = join(dir, FILES.cast)
+  const old = [[0.1, 'o', 'a\x1b]52;c;ZX'], [0.2, 'o', 'Zp\x07b\x1bPtmux;\x1b\x1b]0;x\x07\x1b\\c'], [0.3, 'm', 'x\x1b]0;t\x07 joined'], [0.4, 'o', '\x1b[0m']]
+  writeFileSync(file, [JSON.stringify({ version: 2, width: 80, height: 24, timestamp: 1 }), ...old.map((e) => JSON.stringify(e)), ''].join('\n'))
+  let out = ''
+  const notes: string[] = []
+  await replay(file, { write: (t) => (out += t), note: (t) => notes.push(t), sleep: async () => {} })
+  assert.is(out, 'abc\x1b[0m')
+  assert.equal(notes, ['x\\e]0;t\\a joined'])
+})
+
+test('names, typed text and check results from the box are printed escaped, in the summary and the typed list', () => {
+  const dir = fresh()
+  const evil = 'mallory\x1b]52;c;ZXZpbA==\x07|x\u202e'
+  appendEvent(dir, { t: 0, type: 'start', interview: 'hello-ab12', task: 'hello' })
+  appendEvent(dir, { t: 1, type: 'join', who: evil, role: 'interviewer\x1b[2J', readonly: false })
+  appendEvent(dir, { t: 2, type: 'check', by: 'candidate', result: 'NO: \x1b]0;t\x07 [link](http://e)' })
+  appendEvent(dir, { t: 3, type: 'input', login: '1', who: evil, role: 'candidate', data: 'echo \u009d52;c;x\u009c\r' })
+  assert.not.match(readFileSync(join(dir, FILES.events), 'utf8'), /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/)
+  const summary = summaryMarkdown(dir)
+  assert.not.match(summary, /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/)
+  assert.match(summary, '| mallory\\\\e\\]52;c;ZXZpbA==\\\\a\\|x\\\\u202e | interviewer\\\\e\\[2J |')
+  assert.match(summary, '**Final check:** NO: \\\\e\\]0;t\\\\a \\[link\\](http://e)')
+  const typed = formatTyped(typedLines(dir))
+  assert.not.match(typed, /[\x00-\x1f\x7f-\x9f\u202e]/)
+  assert.match(typed, 'mallory\\e]52;c;ZXZpbA==\\a|x\\u202e (candidate)')
+  assert.match(typed, 'echo \\x9d52;c;x\\x9c⏎')
+})
+
 test('a reused interview name records into <name>-2, -3...', () => {
   const root = fresh()
   assert.is(freeRecordingDir('alice', root), join(root, 'alice'))

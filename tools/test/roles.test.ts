@@ -50,10 +50,10 @@ test('the summary lists commands run outside the shared terminal: ended with the
   appendEvent(dir, { t: 7, type: 'exec', who: 'alice', role: 'candidate', login: '11', command: ':(){ :|:& };:' })
   appendEvent(dir, { t: 8, type: 'exec', who: 'alice', role: 'candidate', login: '12', command: 'id', refused: 'run --no-exec' })
   const summary = summaryMarkdown(dir)
-  assert.match(summary, '| 0:06 | alice | candidate | `make   tee log` | exit 2 |')
+  assert.match(summary, '| 0:06 | alice | candidate | make \\| tee log | exit 2 |')
   assert.not.match(summary, '| 0:05 |')
-  assert.match(summary, '| 0:07 | alice | candidate | `:(){ : :& };:` | started |')
-  assert.match(summary, '| 0:08 | alice | candidate | `id` | refused (--no-exec) |')
+  assert.match(summary, '| 0:07 | alice | candidate | :(){ :\\|:& };: | started |')
+  assert.match(summary, '| 0:08 | alice | candidate | id | refused (--no-exec) |')
 })
 
 test.run()

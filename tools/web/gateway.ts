@@ -11,6 +11,7 @@ import type Docker from 'dockerode'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { REPO_ROOT } from '../images.ts'
 import { LABEL } from '../names.ts'
+import { filtered } from '../terminal-filter.ts'
 import { attachDesktop, findDesktop } from './desktop-connection.ts'
 import { desktopPage } from './desktop-page.ts'
 import { terminalPage } from './page.ts'
@@ -206,7 +207,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return ws.close(4000, 'the interview has ended')
     }
     ws.send(JSON.stringify({ type: 'hello', role, interview }))
-    stream.on('data', (chunk: Buffer) => ws.readyState === ws.OPEN && ws.send(chunk, { binary: true }))
+    stream.on('data', filtered((chunk) => ws.readyState === ws.OPEN && ws.send(chunk, { binary: true })))
     stream.on('end', () => ws.close(4000, 'the interview has ended'))
     stream.on('error', () => ws.close(4000, 'the interview has ended'))
     ws.on('message', (data, isBinary) => {

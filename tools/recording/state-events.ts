@@ -1,0 +1,67 @@
+// From one state report of the box to what goes on the timeline: joins, leaves, role switches,
+// hints and checks, each with its cast marker. The box is not trusted to count (root in it can
+// write 200000 into hints-used), so what one report can add is bounded: a few hints, never more
+// than the task has; a few checks, and a total.
+import type { BoxClient, BoxState } from '../box-state.ts'
+import { BOX_LIMITS } from '../box-state.ts'
+import type { InterviewEvent } from './events.ts'
+
+export const STATE_LIMITS = {
+  /** Hints one report may add (a person can show two in one poll; no one shows more). */
+  hintsPerReport: 3,
+  /** Checks one report may add (each takes seconds to run). */
+  checksPerReport: 5,
+  /** Checks in a whole interview. */
+  checks: BOX_LIMITS.checks,
+} as const
+
+export interface SeenState {
+  clients: Map<string, BoxClient>
+  hints: number
+  checks: number
+}
+
+export interface Happening {
+  type: InterviewEvent['type']
+  fields: Record<string, unknown>
+  marker: string
+}
+
+export const nothingSeen = (): SeenState => ({ clients: new Map(), hints: 0, checks: 0 })
+
+/**
+ * What changed since `seen` (which is updated). `maxHints` is how many hints the task has (at
+ * most BOX_LIMITS.hints).
+ */
+export function stateHappenings(seen: SeenState, state: BoxState, maxHints: number = BOX_LIMITS.hints): Happening[] {
+  const happenings: Happening[] = []
+  const now = new Map(state.clients.map((client) => [client.tty, client]))
+  for (const [tty, client] of now) {
+    const before = seen.clients.get(tty)
+    if (!before) {
+      happenings.push({ type: 'join', fields: { who: client.who, role: client.role, readonly: client.readonly, tty }, marker: `${client.who} joined (${client.readonly ? 'read-only' : 'can type'})` })
+    } else if (before.readonly !== client.readonly) {
+      happenings.push({ type: 'role', fields: { who: client.who, readonly: client.readonly, tty }, marker: `${client.who} is now ${client.readonly ? 'read-only' : 'able to type'}` })
+    }
+  }
+  for (const [tty, client] of seen.clients) {
+    if (!now.has(tty)) happenings.push({ type: 'leave', fields: { who: client.who, role: client.role, tty }, marker: `${client.who} left` })
+  }
+  seen.clients = now
+
+  const hintsUpTo = Math.min(state.hints, seen.hints + STATE_LIMITS.hintsPerReport, Math.min(maxHints, BOX_LIMITS.hints))
+  for (; seen.hints < hintsUpTo; seen.hints++) happenings.push({ type: 'hint', fields: { number: seen.hints + 1 }, marker: `hint ${seen.hints + 1} shown` })
+
+  const reported = Math.min(state.checks.length, STATE_LIMITS.checks)
+  const checksUpTo = Math.min(reported, seen.checks + STATE_LIMITS.checksPerReport)
+  for (; seen.checks < checksUpTo; seen.checks++) {
+    const [, by = '?', ...result] = state.checks[seen.checks]!.split(' ')
+    happenings.push({ type: 'check', fields: { by, result: result.join(' ') }, marker: `check by ${by}: ${result.join(' ')}` })
+  }
+  if (reported > seen.checks) {
+    const message = `the box reported more checks at once than are recorded (${STATE_LIMITS.checksPerReport} a report, ${STATE_LIMITS.checks} in all): ${reported - seen.checks} left out`
+    happenings.push({ type: 'warning', fields: { message }, marker: message })
+    seen.checks = reported
+  }
+  return happenings
+}
