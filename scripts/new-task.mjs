@@ -4,14 +4,18 @@ import { register } from 'tsx/esm/api'
 register()
 const { cli } = await import('../tools/cli.ts')
 const { newTask } = await import('../tools/new-task.ts')
+const { writeCatalog } = await import('../tools/catalog.ts')
 
 await cli(
   import.meta.url,
   '<name>',
-  'Create images/tasks/<name> with a statement, setup, check, hints and reference solution that work as they are.\nThen edit them (docs/writing-tasks.md).',
+  'Create images/tasks/<name> with a statement, setup, check, hints and reference solution that work as they are,\nand add it to the README\'s catalog. Then edit them (docs/writing-tasks.md).',
   (y) => y.positional('name', { type: 'string', demandOption: true, describe: 'Task name: lower-case letters, digits, dashes' }),
   (argv) => {
     const dir = newTask(argv.name)
-    console.log(`created ${dir}\nbuild and test it: npx nx run-many -t test -p ${argv.name}`)
+    writeCatalog()
+    console.log(`created ${dir}`)
+    console.log(`README.md: the catalog lists ${argv.name} (after editing its task.md: npx zx scripts/catalog.mjs --write)`)
+    console.log(`build and test it: npx nx run-many -t test -p ${argv.name}`)
   },
 )

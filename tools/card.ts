@@ -25,6 +25,8 @@ export interface InterviewDetails {
   participants?: number
   /** The services beside the box, for a multi-service task (compose.yaml). */
   services?: string[]
+  /** The task's variant this interview runs (which fault it has): for the interviewer only. */
+  variant?: string
 }
 
 /** The host name to give the candidate: the bound address, or this machine's name when bound to all. */
@@ -47,6 +49,7 @@ export function connectionCard(details: InterviewDetails): string {
     `  join:      ${sshCommand(details)}`,
     details.password ? `  password:  ${details.password}` : '  password:  none (key login only)',
     `  host key:  ${details.hostKeyFingerprint}`,
+    ...(details.variant ? [`  variant:   ${details.variant}  (which fault this interview has: for the interviewers, not the candidate)`] : []),
     ...(details.desktop
       ? [
           `  desktop:   ${details.desktop.url}`,
@@ -86,6 +89,7 @@ export function connectionJson(details: InterviewDetails): Record<string, unknow
     recording: details.recording ?? null,
     endsAt: details.endsAt ?? null,
     services: details.services ?? [],
+    variant: details.variant ?? null,
     stop: stopCommand(details.name),
   }
 }
