@@ -4,18 +4,16 @@ import { register } from 'tsx/esm/api'
 register()
 const { cli } = await import('../tools/cli.ts')
 const { newTask } = await import('../tools/new-task.ts')
-const { writeCatalog } = await import('../tools/catalog.ts')
 
 await cli(
   import.meta.url,
   '<name>',
-  'Create images/tasks/<name> with a statement, setup, check, hints and reference solution that work as they are,\nand add it to the README\'s catalog. Then edit them (docs/writing-tasks.md).',
+  'Create images/tasks/<name> with a statement, setup, check, hints and reference solution that work as they are.\nThen list it in the README (npx zx scripts/catalog.mjs --write) and edit them (docs/writing-tasks.md).',
   (y) => y.positional('name', { type: 'string', demandOption: true, describe: 'Task name: lower-case letters, digits, dashes' }),
   (argv) => {
     const dir = newTask(argv.name)
-    writeCatalog()
     console.log(`created ${dir}`)
-    console.log(`README.md: the catalog lists ${argv.name} (after editing its task.md: npx zx scripts/catalog.mjs --write)`)
+    console.log(`list it in the README's catalog (again after each change to its task.md): npx zx scripts/catalog.mjs --write`)
     console.log(`build and test it: npx nx run-many -t test -p ${argv.name}`)
   },
 )

@@ -1,5 +1,5 @@
-// Scaffolding a task folder that builds and passes the task tests as it is (scripts/new-task.mjs
-// also lists it in the README's catalog).
+// Scaffolding a task folder that builds and passes the task tests as it is, once the README's
+// catalog lists it (npx zx scripts/catalog.mjs --write).
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from './errors.ts'
