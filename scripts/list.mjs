@@ -5,6 +5,7 @@ if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/cli.ts')
 const { listInterviews } = await import('../tools/interviews.ts')
 const { listImages } = await import('../tools/images.ts')
+const { readTaskFolder } = await import('../tools/tasks.ts')
 const { formatAge, formatTable } = await import('../tools/format.ts')
 const { printable } = await import('../tools/printable.ts')
 
@@ -15,12 +16,14 @@ await cli(
     'for a multi-service task, its services.',
   (y) =>
     y
-      .option('images', { type: 'boolean', describe: 'List the images and tasks there are to run instead' })
+      .option('images', { type: 'boolean', describe: 'List the images and tasks there are to run instead, with the variants of each task' })
       .option('json', { type: 'boolean', describe: 'Print JSON' }),
   async (argv) => {
     if (argv.images) {
-      const images = listImages().map(({ name, kind, tag }) => ({ name, kind, tag }))
-      console.log(argv.json ? JSON.stringify(images) : formatTable(['NAME', 'KIND', 'IMAGE'], images.map((i) => [i.name, i.kind, i.tag])))
+      // A task's variants are the faults `run --variant` can pin (task.md's `variants:`).
+      const images = listImages().map(({ name, kind, tag, dir }) => ({ name, kind, tag, variants: kind === 'task' ? readTaskFolder(dir).info.variants : [] }))
+      const rows = images.map((i) => [i.name, i.kind, i.tag, i.variants.join(',') || '-'])
+      console.log(argv.json ? JSON.stringify(images) : formatTable(['NAME', 'KIND', 'IMAGE', 'VARIANTS'], rows))
       return
     }
     const interviews = await listInterviews()

@@ -8,10 +8,12 @@ const { newTask } = await import('../tools/new-task.ts')
 await cli(
   import.meta.url,
   '<name>',
-  'Create images/tasks/<name> with a statement, setup, check, hints and reference solution that work as they are.\nThen edit them (docs/writing-tasks.md).',
+  'Create images/tasks/<name> with a statement, setup, check, hints and reference solution that work as they are.\nThen list it in the README (npx zx scripts/catalog.mjs --write) and edit them (docs/writing-tasks.md).',
   (y) => y.positional('name', { type: 'string', demandOption: true, describe: 'Task name: lower-case letters, digits, dashes' }),
   (argv) => {
     const dir = newTask(argv.name)
-    console.log(`created ${dir}\nbuild and test it: npx nx run-many -t test -p ${argv.name}`)
+    console.log(`created ${dir}`)
+    console.log(`list it in the README's catalog (again after each change to its task.md): npx zx scripts/catalog.mjs --write`)
+    console.log(`build and test it: npx nx run-many -t test -p ${argv.name}`)
   },
 )

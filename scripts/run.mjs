@@ -17,6 +17,7 @@ await cli(
   (y) =>
     y
       .positional('task', { type: 'string', demandOption: true, describe: 'Image to run: base or a task name' })
+      .option('variant', { type: 'string', describe: "Which of the task's variants (faults) to start (default: one at random; see the README's catalog)" })
       .option('name', { type: 'string', describe: 'Interview name (default: <task>-<random>)' })
       .option('port', { type: 'number', describe: 'Host port for SSH (default: a free one)' })
       .option('bind', { type: 'string', default: '127.0.0.1', describe: 'Host address to publish SSH on' })
@@ -41,6 +42,7 @@ await cli(
       webGateway: argv.web ? await gateway() : undefined,
       gateway,
       name: argv.name,
+      variant: argv.variant,
       port: argv.port,
       bind: argv.bind,
       password: password === false ? false : password === undefined ? undefined : String(password),

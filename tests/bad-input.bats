@@ -57,6 +57,20 @@ teardown() { [ -n "${LISTENER:-}" ] && kill "$LISTENER" 2>/dev/null; rm -rf ${BR
   assert_nothing_left "$name"
 }
 
+@test "[bad input] an unknown variant names the task's variants; --variant of a task without variants" {
+  name=$(new_interview_name variant)
+  run zx_script run dns --name "$name" --variant nsswich
+  assert_user_error
+  assert_line 'error: dns has no variant "nsswich": its variants are nsswitch, typo, address'
+  assert_line 'hint: e.g. --variant nsswitch, or leave --variant out to draw one at random'
+  run zx_script run hello --name "$name" --variant typo
+  assert_user_error
+  assert_line 'error: hello has no variants, so --variant typo cannot pin one'
+  run zx_script run base --name "$name" --variant typo
+  assert_user_error 'base has no variants'
+  assert_nothing_left "$name"
+}
+
 @test "[bad input] a name already taken" {
   name=$(new_interview_name taken)
   zx_script run base --name "$name" >/dev/null

@@ -1,14 +1,29 @@
 # The task machinery from the interviewer's side: the scaffold, the authoritative check, the catalog.
 load helpers
 
-teardown() { rm -rf "${SCAFFOLD:-/nonexistent}"; [ -n "${INTERVIEW:-}" ] && stop_interview; true; }
+teardown() {
+  rm -rf "${SCAFFOLD:-/nonexistent}"
+  # The scaffold test lists its task in README.md's catalog: put the README back as it was.
+  [ -z "${README_COPY:-}" ] || cp "$README_COPY" "$REPO_ROOT/README.md"
+  [ -n "${INTERVIEW:-}" ] && stop_interview
+  true
+}
 
-@test "[new-task] a scaffolded task builds and passes the generic task suite as it is" {
+@test "[new-task] a scaffolded task, once the catalog is regenerated, builds and passes the whole generic task suite as it is" {
   name="bats-scaffold-$RANDOM"
   SCAFFOLD="$REPO_ROOT/images/tasks/$name"
+  README_COPY="$BATS_TEST_TMPDIR/README.md"
+  cp "$REPO_ROOT/README.md" "$README_COPY"
   run zx_script new-task "$name"
   assert_success
   assert_line "created $SCAFFOLD"
+  assert_line --partial 'npx zx scripts/catalog.mjs --write'
+  run zx_script catalog --check
+  assert_user_error "catalog of tasks is out of date: $name"
+  run zx_script catalog --write
+  assert_output 'README.md: catalog updated'
+  run grep -c "^| \`$name\` | $name | easy | 5 | files | ls, cat | - |$" "$REPO_ROOT/README.md"
+  assert_output 1
   run zx_script build "$name"
   assert_success
   run env TASK="$name" bats "$REPO_ROOT/tests/task-suite"
@@ -48,11 +63,13 @@ teardown() { rm -rf "${SCAFFOLD:-/nonexistent}"; [ -n "${INTERVIEW:-}" ] && stop
   assert_line 'error: no interview named "no-such-interview"'
 }
 
-@test "[list] --images lists every task" {
+@test "[list] --images lists every task, with its variants" {
   run zx_script list --images
   for dir in "$REPO_ROOT"/images/tasks/*/; do
-    assert_line --regexp "^$(basename "$dir") +task +interview-env/$(basename "$dir")$"
+    assert_line --regexp "^$(basename "$dir") +task +interview-env/$(basename "$dir") +[-a-z0-9+,]+$"
   done
+  assert_line --regexp '^dns +task +interview-env/dns +nsswitch,typo,address$'
+  assert_line --regexp '^hello +task +interview-env/hello +-$'
 }
 
 @test "[status] the status line counts the hints used" {

@@ -27,6 +27,8 @@ export interface InterviewDetails {
   services?: string[]
   /** Whether the candidate may run commands, scp and sftp without the shared terminal (run --no-exec: not). */
   exec?: boolean
+  /** The task's variant this interview runs (which fault it has): for the interviewer only. */
+  variant?: string
 }
 
 /** What the card says of commands run without the shared terminal. */
@@ -56,6 +58,7 @@ export function connectionCard(details: InterviewDetails): string {
     `  join:      ${sshCommand(details)}`,
     details.password ? `  password:  ${details.password}` : '  password:  none (key login only)',
     `  host key:  ${details.hostKeyFingerprint}`,
+    ...(details.variant ? [`  variant:   ${details.variant}  (which fault this interview has: for the interviewers, not the candidate)`] : []),
     ...(details.desktop
       ? [
           `  desktop:   ${details.desktop.url}`,
@@ -97,6 +100,7 @@ export function connectionJson(details: InterviewDetails): Record<string, unknow
     endsAt: details.endsAt ?? null,
     services: details.services ?? [],
     exec: details.exec !== false,
+    variant: details.variant ?? null,
     stop: stopCommand(details.name),
   }
 }

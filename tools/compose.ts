@@ -34,6 +34,8 @@ interface ComposeRun {
   interview?: { name: string; network: string }
   /** Also hand compose's output to this (builds), besides keeping it for an error. */
   onOutput?: (chunk: Buffer) => void
+  /** The interview's variant, for the compose file's ${INTERVIEW_VARIANT} (empty when it has none). */
+  variant?: string
 }
 
 const resolvedChecked = new WeakSet<ComposeTask>()
@@ -61,7 +63,9 @@ async function compose(task: ComposeTask, args: string[], run: ComposeRun): Prom
   const override = join(dir, 'override.yaml')
   writeFileSync(override, toYaml(composeOverride(task, run.interview)))
   try {
-    const child = $({ nothrow: true, quiet: true, cwd: task.dir })`${command} -p ${run.project} -f ${task.file} -f ${override} ${args}`
+    // INTERVIEW_VARIANT is always set, so the caller's own environment never picks a variant.
+    const env = { ...process.env, INTERVIEW_VARIANT: run.variant ?? '' }
+    const child = $({ nothrow: true, quiet: true, cwd: task.dir, env })`${command} -p ${run.project} -f ${task.file} -f ${override} ${args}`
     let output = ''
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20000)
@@ -113,9 +117,10 @@ export async function missingServiceImages(docker: Docker, task: ComposeTask): P
 }
 
 /** Starts the services on the interview's network and waits until each runs (and is healthy, if it says how). */
-export async function startServices(docker: Docker, task: ComposeTask, interview: string, timeoutMs = 120_000): Promise<void> {
+export async function startServices(docker: Docker, task: ComposeTask, interview: string, options: { variant?: string; timeoutMs?: number } = {}): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 120_000
   try {
-    await compose(task, ['up', '-d', '--no-build'], { project: composeProject(interview), interview: { name: interview, network: networkName(interview) } })
+    await compose(task, ['up', '-d', '--no-build'], { project: composeProject(interview), interview: { name: interview, network: networkName(interview) }, variant: options.variant })
   } catch (error) {
     // `up` gives up when a service that others wait for dies; that service's own log says why.
     const broken = (await serviceStates(docker, interview)).find(isBroken)

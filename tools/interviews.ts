@@ -16,6 +16,7 @@ import { checkBindAddress, checkPort, checkPortFree } from './ports.ts'
 import { capabilityPlan, DEFAULT_LIMITS, DESKTOP_LIMITS, parseMemory, type Limits } from './security.ts'
 import { waitForLogin } from './ssh-login.ts'
 import { participants } from './participants.ts'
+import { pickVariant, readTaskFolder } from './tasks.ts'
 import { startRecorder, waitForRecorder } from './recording/daemon.ts'
 import { freeRecordingDir } from './recording/paths.ts'
 import { newDesktopAccess } from './web/desktop-access.ts'
@@ -44,6 +45,8 @@ export interface RunOptions {
   observers?: string[]
   /** Refuse the candidate's non-interactive commands, scp and sftp (they are traced either way). */
   noExec?: boolean
+  /** One of the task's variants (task.md's `variants:`) to pin; by default one drawn at random. */
+  variant?: string
   log?: (line: string) => void
 }
 
@@ -79,7 +82,8 @@ function checkRunOptions(task: string, options: RunOptions) {
     throw new UserError('--cpus must be above 0 and --pids at least 64', 'e.g. --cpus 1 --pids 512')
   }
   const compose = composeTaskOf(image)
-  return { image, name, bind, keys, password, limits, desktop, participants, compose }
+  const variant = pickVariant(task, image.kind === 'task' ? readTaskFolder(image.dir).info.variants : [], options.variant)
+  return { image, name, bind, keys, password, limits, desktop, participants, compose, variant }
 }
 
 const definedOnly = <T extends object>(value: T): Partial<T> =>
@@ -88,7 +92,7 @@ const definedOnly = <T extends object>(value: T): Partial<T> =>
 /** Starts an interview of `task` and returns its details once a real SSH login succeeds. */
 export async function runInterview(task: string, options: RunOptions = {}): Promise<InterviewDetails> {
   const log = options.log ?? ((line: string) => console.error(line))
-  const { image, name, bind, keys, password, limits, desktop, participants, compose } = checkRunOptions(task, options)
+  const { image, name, bind, keys, password, limits, desktop, participants, compose, variant } = checkRunOptions(task, options)
   const docker = await connectDocker()
   if (compose) await composeCommand()
   if (await interviewExists(docker, name)) {
@@ -105,6 +109,9 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
   if (desktop && !gatewayUrl) throw new Error(`${task} is a desktop: runInterview needs options.gateway`)
   const screen = gatewayUrl ? newDesktopAccess(gatewayUrl) : undefined
   const labels = interviewLabels(name, task)
+  // The variant goes to the task's start script (and its services) as INTERVIEW_VARIANT, and into a
+  // label for the interviewer's tools; the candidate's task text never names it.
+  const variantLabel: Record<string, string> = variant ? { [LABEL.variant]: variant } : {}
   const endsAt = options.ttlMs !== undefined ? Date.now() + options.ttlMs : undefined
   const recordingDir = options.record ? freeRecordingDir(name) : undefined
   let container: Docker.Container | undefined
@@ -114,10 +121,11 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       name: containerName(name),
       Image: image.tag,
       Hostname: name,
-      Labels: { ...labels, ...web?.labels, ...screen?.labels, ...(endsAt ? { [LABEL.endsAt]: new Date(endsAt).toISOString() } : {}), ...(recordingDir ? { [LABEL.recording]: recordingDir } : {}) },
+      Labels: { ...labels, ...variantLabel, ...web?.labels, ...screen?.labels, ...(endsAt ? { [LABEL.endsAt]: new Date(endsAt).toISOString() } : {}), ...(recordingDir ? { [LABEL.recording]: recordingDir } : {}) },
       Env: [
         `INTERVIEW_NAME=${name}`,
         `INTERVIEW_TASK=${task}`,
+        ...(variant ? [`INTERVIEW_VARIANT=${variant}`] : []),
         `INTERVIEW_PASSWORD=${password ?? ''}`,
         `INTERVIEW_AUTHORIZED_KEYS=${keys.map((key) => key.line).join('\n')}`,
         `INTERVIEW_PROBE_KEY=${probe.publicKey}`,
@@ -152,12 +160,12 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
     if (screen) await waitForDesktop(started)
     if (compose) {
       log(`starting the services of ${task}: ${compose.services.map((service) => service.name).join(', ')}`)
-      await startServices(docker, compose, name)
+      await startServices(docker, compose, name, { variant })
     }
     const recording = recordingDir ? await startRecorder(name, recordingDir, endsAt) : undefined
     return {
       name, task, bind, port, user: 'user', password, hostKeyFingerprint, ...plan, limits, web: web?.links, desktop: screen?.links,
-      recording, endsAt: endsAt ? new Date(endsAt).toISOString() : undefined, participants: participants.length,
+      recording, endsAt: endsAt ? new Date(endsAt).toISOString() : undefined, participants: participants.length, variant,
       services: compose?.services.map((service) => service.name),
       exec: !options.noExec,
     }

@@ -9,6 +9,7 @@ export const LABEL = {
   role: 'interview-env.role',
   endsAt: 'interview-env.ends-at',
   recording: 'interview-env.recording',
+  variant: 'interview-env.variant',
 } as const
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/

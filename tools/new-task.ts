@@ -1,4 +1,5 @@
-// Scaffolding a task folder that builds and passes the task tests as it is.
+// Scaffolding a task folder that builds and passes the task tests as it is, once the README's
+// catalog lists it (npx zx scripts/catalog.mjs --write).
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from './errors.ts'
@@ -51,6 +52,8 @@ mkdir -p /srv/greeter
     start: `#!/bin/bash
 # Start-time setup: runs as root when each interview starts (before anyone logs in), then is deleted.
 # Randomise the fault here, and keep what the check needs in /var/lib/interview (root-only).
+# Several ways of being broken? List them in task.md (variants: [a, b]), set up the one named in
+# $INTERVIEW_VARIANT, and write its name to /var/lib/interview/task/variant (docs/writing-tasks.md).
 set -euo pipefail
 `,
     check: `#!/bin/bash

@@ -1,10 +1,15 @@
 // Task folders (images/tasks/<name>): reading and checking them before a build.
+import { randomInt } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { UserError } from './errors.ts'
 
 export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const
+/** The range of `minutes`: a fair time for a good candidate, within one interview slot. */
+export const MINUTES = { min: 5, max: 60 } as const
+/** A variant's name: lower-case words joined by dashes, or by `+` for a fault on each of two machines. */
+const VARIANT = /^[a-z0-9]+(?:[-+][a-z0-9]+)*$/
 
 export interface TaskInfo {
   title: string
@@ -12,6 +17,8 @@ export interface TaskInfo {
   minutes: number
   skills: string[]
   tools: string[]
+  /** The faults the start script can draw, by name (`run --variant NAME` pins one); empty when it draws none. */
+  variants: string[]
   statement: string
 }
 
@@ -39,10 +46,28 @@ export function parseTaskMarkdown(text: string, file = 'task.md'): TaskInfo {
   }
   if (typeof front.title !== 'string' || !front.title.trim()) throw fail('"title" is missing')
   if (!DIFFICULTIES.includes(front.difficulty as TaskInfo['difficulty'])) throw fail(`"difficulty" must be one of ${DIFFICULTIES.join(', ')}`)
-  if (typeof front.minutes !== 'number' || front.minutes < 1 || front.minutes > 120) throw fail('"minutes" must be a number of minutes, e.g. 15')
+  if (!Number.isInteger(front.minutes) || (front.minutes as number) < MINUTES.min || (front.minutes as number) > MINUTES.max) {
+    throw fail(`"minutes" must be a whole number of minutes from ${MINUTES.min} to ${MINUTES.max}, e.g. 15`)
+  }
   const statement = match[2]!.trim()
   if (!statement) throw fail('the statement after the front matter is empty')
-  return { title: front.title.trim(), difficulty: front.difficulty as TaskInfo['difficulty'], minutes: front.minutes, skills: list('skills'), tools: list('tools'), statement }
+  return {
+    title: front.title.trim(), difficulty: front.difficulty as TaskInfo['difficulty'], minutes: front.minutes as number,
+    skills: list('skills'), tools: list('tools'), variants: variants(front.variants, fail), statement,
+  }
+}
+
+/** The optional `variants:` list: distinct names, at least two (one variant is no choice: leave the field out). */
+function variants(value: unknown, fail: (why: string) => UserError): string[] {
+  if (value === undefined) return []
+  const example = 'e.g. [nsswitch, typo, address]'
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && VARIANT.test(item))) {
+    throw fail(`"variants" must be a list of names of lower-case letters, digits and dashes, ${example}`)
+  }
+  if (value.length < 2) throw fail(`"variants" lists ${value.length}: a task with one way of being broken declares none (leave the field out)`)
+  const twice = value.find((item, i) => value.indexOf(item) !== i)
+  if (twice) throw fail(`"variants" lists "${twice}" twice`)
+  return value as string[]
 }
 
 /** Reads and checks a task folder: statement, check, hints 1.md..N.md, solution kept out of the image. */
@@ -72,4 +97,19 @@ export function taskHintCount(dir: string): number | undefined {
   const hints = join(dir, 'hints')
   if (!existsSync(join(dir, 'task.md'))) return undefined
   return existsSync(hints) ? readdirSync(hints).filter((name) => /^\d+\.md$/.test(name)).length : 0
+}
+
+/**
+ * The variant an interview of `task` runs: the one asked for, checked against the task's, else one
+ * drawn at random among them; none for a task without variants.
+ */
+export function pickVariant(task: string, variants: string[], wanted?: string, draw: (n: number) => number = randomInt): string | undefined {
+  if (wanted === undefined) return variants.length ? variants[draw(variants.length)] : undefined
+  if (!variants.length) {
+    throw new UserError(`${task} has no variants, so --variant ${wanted} cannot pin one`, `drop --variant: every interview of ${task} is broken the same way`)
+  }
+  if (!variants.includes(wanted)) {
+    throw new UserError(`${task} has no variant "${wanted}": its variants are ${variants.join(', ')}`, `e.g. --variant ${variants[0]}, or leave --variant out to draw one at random`)
+  }
+  return wanted
 }

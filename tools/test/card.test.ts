@@ -39,6 +39,13 @@ test('the card says when there is no password, and which tools are missing', () 
   assert.match(card, 'Not available on this Docker daemon: ip netns, nsenter')
 })
 
+test("the card and the JSON name the interview's variant for the interviewer; no line when the task has none", () => {
+  assert.match(connectionCard({ ...details, task: 'dns', variant: 'typo' }), /^  variant:   typo  \(which fault this interview has: for the interviewers, not the candidate\)$/m)
+  assert.not.match(connectionCard(details), 'variant:')
+  assert.is(connectionJson({ ...details, variant: 'typo' }).variant, 'typo')
+  assert.is(connectionJson(details).variant, null)
+})
+
 test('the JSON has the same details, and round-trips', () => {
   const json = JSON.parse(JSON.stringify(connectionJson(details)))
   assert.is(json.ssh, sshCommand(details))

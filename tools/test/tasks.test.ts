@@ -1,18 +1,18 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseTaskMarkdown, readTaskFolder } from '../tasks.ts'
+import { MINUTES, parseTaskMarkdown, pickVariant, readTaskFolder } from '../tasks.ts'
 import { newTask, taskFiles } from '../new-task.ts'
-import { listImages } from '../images.ts'
+import { listImages, REPO_ROOT } from '../images.ts'
 import { UserError } from '../errors.ts'
 
 const GOOD = '---\ntitle: "Disk: full"\ndifficulty: medium\nminutes: 15\nskills: [filesystems]\ntools: [df, lsof]\n---\nThe disk is full.\n'
 
 test('front matter and statement', () => {
   const info = parseTaskMarkdown(GOOD)
-  assert.equal(info, { title: 'Disk: full', difficulty: 'medium', minutes: 15, skills: ['filesystems'], tools: ['df', 'lsof'], statement: 'The disk is full.' })
+  assert.equal(info, { title: 'Disk: full', difficulty: 'medium', minutes: 15, skills: ['filesystems'], tools: ['df', 'lsof'], variants: [], statement: 'The disk is full.' })
 })
 
 test('bad front matter names the file and the field', () => {
@@ -20,7 +20,14 @@ test('bad front matter names the file and the field', () => {
     ['The disk is full.', /x\/task\.md has no front matter/],
     ['---\ntitle: Disk: full\n---\nx', /x\/task\.md has bad front matter/],
     [GOOD.replace('difficulty: medium', 'difficulty: brutal'), /"difficulty" must be one of easy, medium, hard/],
-    [GOOD.replace('minutes: 15', 'minutes: soon'), /"minutes" must be a number/],
+    [GOOD.replace('minutes: 15', 'minutes: soon'), /"minutes" must be a whole number of minutes from 5 to 60/],
+    [GOOD.replace('minutes: 15', 'minutes: 120'), /"minutes" must be a whole number of minutes from 5 to 60/],
+    [GOOD.replace('minutes: 15', 'minutes: 4'), /"minutes" must be a whole number/],
+    [GOOD.replace('minutes: 15', 'minutes: 7.5'), /"minutes" must be a whole number/],
+    [GOOD.replace('tools:', 'variants: [typo, Big One]\ntools:'), /"variants" must be a list of names of lower-case letters/],
+    [GOOD.replace('tools:', 'variants: typo\ntools:'), /"variants" must be a list/],
+    [GOOD.replace('tools:', 'variants: [typo]\ntools:'), /"variants" lists 1: a task with one way of being broken declares none/],
+    [GOOD.replace('tools:', 'variants: [typo, typo]\ntools:'), /"variants" lists "typo" twice/],
     [GOOD.replace('tools: [df, lsof]', 'tools: df'), /"tools" must be a list/],
     [GOOD.replace('title: "Disk: full"\n', ''), /"title" is missing/],
     [GOOD.replace('The disk is full.\n', ''), /statement .* is empty/],
@@ -28,6 +35,32 @@ test('bad front matter names the file and the field', () => {
   for (const [text, message] of cases) {
     assert.throws(() => parseTaskMarkdown(text, 'x/task.md'), (e: unknown) => e instanceof UserError && message.test(e.message), String(message))
   }
+})
+
+test('variants are read in order; `+` joins the faults of two machines', () => {
+  const info = parseTaskMarkdown(GOOD.replace('tools:', 'variants: [nsswitch, typo, loopback+no-grant]\ntools:'))
+  assert.equal(info.variants, ['nsswitch', 'typo', 'loopback+no-grant'])
+})
+
+test('the minutes range of the docs is the one of the code', () => {
+  const docs = readFileSync(join(REPO_ROOT, 'docs/writing-tasks.md'), 'utf8')
+  assert.match(docs, `${MINUTES.min} to ${MINUTES.max}`)
+})
+
+test('a variant is pinned when known, drawn among the declared ones when not asked, and none without variants', () => {
+  const variants = ['nsswitch', 'typo', 'address']
+  assert.is(pickVariant('dns', variants, 'typo'), 'typo')
+  assert.is(pickVariant('dns', variants, undefined, (n) => n - 1), 'address')
+  assert.is(pickVariant('hello', [], undefined), undefined)
+  const drawn = new Set(Array.from({ length: 200 }, () => pickVariant('dns', variants)))
+  assert.equal([...drawn].sort(), [...variants].sort())
+})
+
+test('an unknown variant names the task\'s variants on one line; --variant without variants says there are none', () => {
+  assert.throws(() => pickVariant('dns', ['nsswitch', 'typo'], 'nsswich'), (e: unknown) =>
+    e instanceof UserError && e.message === 'dns has no variant "nsswich": its variants are nsswitch, typo')
+  assert.throws(() => pickVariant('hello', [], 'x'), (e: unknown) =>
+    e instanceof UserError && e.message === 'hello has no variants, so --variant x cannot pin one' && /drop --variant/.test(e.hint!))
 })
 
 function scaffold(): string {
