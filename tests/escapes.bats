@@ -10,16 +10,6 @@ teardown() {
   stop_interview
 }
 
-recording() { echo "$INTERVIEW_ENV_RECORDINGS/$INTERVIEW"; }
-
-wait_for_line() {
-  local deadline=$((SECONDS + ${3:-10}))
-  until grep -qE -- "$2" "$1" 2>/dev/null; do
-    [ "$SECONDS" -lt "$deadline" ] || { echo "$1 never had a line matching $2; it has:" >&2; cat "$1" >&2; return 1; }
-    sleep 0.2
-  done
-}
-
 # refute_raw_escape: the last `run` printed no ESC and no UTF-8 encoded C1 control.
 refute_raw_escape() {
   if printf '%s' "$output" | LC_ALL=C grep -q $'\e\|\xc2[\x80-\x9f]'; then

@@ -8,7 +8,7 @@ teardown() {
   stop_interview
 }
 
-timeline() { echo "$INTERVIEW_ENV_RECORDINGS/$INTERVIEW/events.jsonl"; }
+timeline() { echo "$(recording)/events.jsonl"; }
 
 # wait_for_exec JQ-FILTER: waits until the timeline has an exec event matching the filter.
 wait_for_exec() {

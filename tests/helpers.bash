@@ -97,6 +97,18 @@ wait_for_screen() {
 
 close_terminals() { _tmux kill-server 2>/dev/null || true; }
 
+# recording [NAME]: the folder of an interview's recording.
+recording() { echo "$INTERVIEW_ENV_RECORDINGS/${1:-$INTERVIEW}"; }
+
+# wait_for_line FILE PATTERN [SECONDS]: waits until FILE has a line matching PATTERN (grep -E).
+wait_for_line() {
+  local deadline=$((SECONDS + ${3:-10}))
+  until grep -qE -- "$2" "$1" 2>/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || { echo "$1 never had a line matching $2; it has:" >&2; cat "$1" >&2; return 1; }
+    sleep 0.2
+  done
+}
+
 # interview_container [NAME]: the container's name, for docker inspect/exec in host-side checks.
 interview_container() { echo "ie-${1:-$INTERVIEW}"; }
 

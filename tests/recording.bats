@@ -11,17 +11,6 @@ teardown() {
   stop_interview
 }
 
-recording() { echo "$INTERVIEW_ENV_RECORDINGS/$INTERVIEW"; }
-
-# wait_for_file_line FILE PATTERN [SECONDS]
-wait_for_line() {
-  local deadline=$((SECONDS + ${3:-10}))
-  until grep -qE -- "$2" "$1" 2>/dev/null; do
-    [ "$SECONDS" -lt "$deadline" ] || { echo "$1 never had a line matching $2; it has:" >&2; cat "$1" >&2; return 1; }
-    sleep 0.2
-  done
-}
-
 @test "[record] the recording is asciicast v2, holds the last output, and stays whole after docker kill" {
   start_interview hello
   SSH_KEY=$ALICE
