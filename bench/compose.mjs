@@ -4,8 +4,8 @@
 // --write records it in docs/benchmarks.md.
 import { register } from 'tsx/esm/api'
 register()
-const { cli } = await import('../tools/cli.ts')
-const { benchmarkCompose } = await import('../tools/bench-compose.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { benchmarkCompose } = await import('../tools/bench/compose.ts')
 
 await cli(
   import.meta.url,

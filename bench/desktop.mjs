@@ -3,8 +3,8 @@
 // build times. Prints a Markdown table; --write records it in docs/benchmarks.md.
 import { register } from 'tsx/esm/api'
 register()
-const { cli } = await import('../tools/cli.ts')
-const { benchmarkDesktop } = await import('../tools/bench-desktop.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { benchmarkDesktop } = await import('../tools/bench/desktop.ts')
 
 await cli(
   import.meta.url,

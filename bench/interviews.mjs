@@ -3,8 +3,8 @@
 // fit on this machine. Prints a Markdown table; --write records it in docs/benchmarks.md.
 import { register } from 'tsx/esm/api'
 register()
-const { cli } = await import('../tools/cli.ts')
-const { benchmarkInterviews } = await import('../tools/bench-interviews.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { benchmarkInterviews } = await import('../tools/bench/interviews.ts')
 
 await cli(
   import.meta.url,

@@ -3,8 +3,8 @@
 // plain SSH; and the gateway's memory per browser. --write records it in docs/benchmarks.md.
 import { register } from 'tsx/esm/api'
 register()
-const { cli } = await import('../tools/cli.ts')
-const { benchmarkLatency } = await import('../tools/bench-latency.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { benchmarkLatency } = await import('../tools/bench/latency.ts')
 
 await cli(
   import.meta.url,

@@ -3,8 +3,8 @@
 // --write records it in docs/benchmarks.md.
 import { register } from 'tsx/esm/api'
 register()
-const { cli } = await import('../tools/cli.ts')
-const { benchmarkTasks } = await import('../tools/bench-tasks.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { benchmarkTasks } = await import('../tools/bench/tasks.ts')
 
 await cli(
   import.meta.url,

@@ -2,9 +2,9 @@
 // scripts/break.mjs: apply an extra fault from the task's library to a running interview
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
-const { cli } = await import('../tools/cli.ts')
-const { applyFault, faultsOf } = await import('../tools/faults.ts')
-const { formatTable } = await import('../tools/format.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { applyFault, faultsOf } = await import('../tools/live/faults.ts')
+const { formatTable } = await import('../tools/core/format.ts')
 
 await cli(
   import.meta.url,

@@ -2,9 +2,9 @@
 // scripts/build.mjs: build images (base, tasks) in dependency order
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
-const { cli } = await import('../tools/cli.ts')
-const { buildImages, listImages } = await import('../tools/images.ts')
-const { UserError } = await import('../tools/errors.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { buildImages, listImages } = await import('../tools/images/build.ts')
+const { UserError } = await import('../tools/core/errors.ts')
 
 await cli(
   import.meta.url,

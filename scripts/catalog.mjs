@@ -2,8 +2,8 @@
 // scripts/catalog.mjs: the README's table of tasks, generated from images/tasks/*/task.md
 import { register } from 'tsx/esm/api'
 register()
-const { cli } = await import('../tools/cli.ts')
-const { catalogEntries, catalogTable, checkCatalog, writeCatalog } = await import('../tools/catalog.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { catalogEntries, catalogTable, checkCatalog, writeCatalog } = await import('../tools/tasks/catalog.ts')
 
 await cli(
   import.meta.url,

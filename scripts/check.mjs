@@ -2,9 +2,9 @@
 // scripts/check.mjs: the interviewer's authoritative check of a running interview
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
-const { cli } = await import('../tools/cli.ts')
-const { checkInterview } = await import('../tools/checks.ts')
-const { printable } = await import('../tools/printable.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { checkInterview } = await import('../tools/live/checks.ts')
+const { printable } = await import('../tools/core/printable.ts')
 
 await cli(
   import.meta.url,

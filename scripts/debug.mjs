@@ -2,8 +2,8 @@
 // scripts/debug.mjs: a root shell in a running interview, or in a throwaway container of an image
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
-const { cli } = await import('../tools/cli.ts')
-const { debugShell } = await import('../tools/debug.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { debugShell } = await import('../tools/live/debug.ts')
 
 await cli(
   import.meta.url,

@@ -2,12 +2,12 @@
 // scripts/keys.mjs: the SSH keys of a running interview, and new keypairs for candidates
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
-const { cli } = await import('../tools/cli.ts')
-const { addKeys, listKeys, removeKeys } = await import('../tools/authorized-keys.ts')
-const { writeKeyPair } = await import('../tools/keys.ts')
-const { REPO_ROOT } = await import('../tools/images.ts')
-const { UserError } = await import('../tools/errors.ts')
-const { printable } = await import('../tools/printable.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { addKeys, listKeys, removeKeys } = await import('../tools/live/authorized-keys.ts')
+const { writeKeyPair } = await import('../tools/interviews/keys.ts')
+const { REPO_ROOT } = await import('../tools/core/paths.ts')
+const { UserError } = await import('../tools/core/errors.ts')
+const { printable } = await import('../tools/core/printable.ts')
 const { join } = await import('node:path')
 
 await cli(
@@ -30,7 +30,7 @@ await cli(
       if (!value) throw new UserError(`keys ${argv.action} needs ${what}`, 'see npx zx scripts/keys.mjs --help')
       return value
     }
-    /** @type {(keys: import('../tools/keys.ts').PublicKey[]) => string} */
+    /** @type {(keys: import('../tools/interviews/keys.ts').PublicKey[]) => string} */
     const show = (keys) => keys.map((key) => `${key.fingerprint}  ${printable(key.type)}  ${printable(key.comment)}`).join('\n')
     switch (argv.action) {
       case 'add': {

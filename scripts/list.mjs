@@ -2,12 +2,12 @@
 // scripts/list.mjs: the running interviews (or, with --images, the images there are to run)
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
-const { cli } = await import('../tools/cli.ts')
-const { listInterviews } = await import('../tools/interviews.ts')
-const { listImages } = await import('../tools/images.ts')
-const { readTaskFolder } = await import('../tools/tasks.ts')
-const { formatAge, formatTable } = await import('../tools/format.ts')
-const { printable } = await import('../tools/printable.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { listInterviews } = await import('../tools/interviews/start.ts')
+const { listImages } = await import('../tools/images/build.ts')
+const { readTaskFolder } = await import('../tools/tasks/task-folder.ts')
+const { formatAge, formatTable } = await import('../tools/core/format.ts')
+const { printable } = await import('../tools/core/printable.ts')
 
 await cli(
   import.meta.url,

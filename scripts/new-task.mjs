@@ -2,8 +2,8 @@
 // scripts/new-task.mjs: scaffold a task folder that builds and passes its tests at once
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
-const { cli } = await import('../tools/cli.ts')
-const { newTask } = await import('../tools/new-task.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { newTask } = await import('../tools/tasks/new-task.ts')
 
 await cli(
   import.meta.url,

@@ -2,8 +2,8 @@
 // scripts/publish.mjs: tag and push images to a registry (Docker Hub by default)
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
-const { cli } = await import('../tools/cli.ts')
-const { publishImages } = await import('../tools/publish.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { publishImages } = await import('../tools/images/publish.ts')
 
 await cli(
   import.meta.url,

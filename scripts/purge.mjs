@@ -2,7 +2,7 @@
 // scripts/purge.mjs: delete old recordings
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
-const { cli } = await import('../tools/cli.ts')
+const { cli } = await import('../tools/core/cli.ts')
 const { parseAge, purgeRecordings } = await import('../tools/recording/purge.ts')
 const { recordingsRoot } = await import('../tools/recording/paths.ts')
 

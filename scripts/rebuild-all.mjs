@@ -2,8 +2,8 @@
 // scripts/rebuild-all.mjs: rebuild every image in dependency order, through Nx
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
-const { cli } = await import('../tools/cli.ts')
-const { rebuildAll } = await import('../tools/rebuild.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { rebuildAll } = await import('../tools/images/rebuild.ts')
 
 await cli(
   import.meta.url,

@@ -3,9 +3,9 @@
 // rarely a reason to start it by hand). Ends by itself when the interview ends.
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
-const { cli } = await import('../tools/cli.ts')
-const { connectDocker } = await import('../tools/docker.ts')
-const { interviewContainer, stopInterviews } = await import('../tools/interviews.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { connectDocker } = await import('../tools/engine/docker.ts')
+const { interviewContainer, stopInterviews } = await import('../tools/interviews/start.ts')
 const { recordInterview } = await import('../tools/recording/recorder.ts')
 const { recordingDir } = await import('../tools/recording/paths.ts')
 

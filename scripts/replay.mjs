@@ -2,7 +2,7 @@
 // scripts/replay.mjs: play an interview's recording in this terminal
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
-const { cli } = await import('../tools/cli.ts')
+const { cli } = await import('../tools/core/cli.ts')
 const { replay, recordingFile } = await import('../tools/recording/replay.ts')
 const { formatTyped, typedLines } = await import('../tools/recording/typed.ts')
 const { dirname } = await import('node:path')

@@ -2,9 +2,9 @@
 // scripts/role.mjs: switch a participant between watching and typing, at once
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
-const { cli } = await import('../tools/cli.ts')
-const { setReadOnly } = await import('../tools/roles.ts')
-const { UserError } = await import('../tools/errors.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { setReadOnly } = await import('../tools/live/roles.ts')
+const { UserError } = await import('../tools/core/errors.ts')
 
 await cli(
   import.meta.url,

@@ -2,9 +2,9 @@
 // scripts/run.mjs: start an interview of a task and print how to join it
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
-const { cli } = await import('../tools/cli.ts')
-const { runInterview } = await import('../tools/interviews.ts')
-const { connectionCard, connectionJson } = await import('../tools/card.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { runInterview } = await import('../tools/interviews/start.ts')
+const { connectionCard, connectionJson } = await import('../tools/interviews/card.ts')
 const { ensureGateway } = await import('../tools/web/daemon.ts')
 const { parseDuration } = await import('../tools/recording/purge.ts')
 

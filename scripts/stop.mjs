@@ -2,8 +2,8 @@
 // scripts/stop.mjs: stop interviews and remove everything they made
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
-const { cli } = await import('../tools/cli.ts')
-const { stopInterviews } = await import('../tools/interviews.ts')
+const { cli } = await import('../tools/core/cli.ts')
+const { stopInterviews } = await import('../tools/interviews/start.ts')
 
 await cli(
   import.meta.url,

@@ -2,7 +2,7 @@
 // scripts/web.mjs: the web gateway, in the foreground: browsers join interviews through their links
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
-const { cli } = await import('../tools/cli.ts')
+const { cli } = await import('../tools/core/cli.ts')
 const { serveGateway } = await import('../tools/web/serve.ts')
 
 await cli(

@@ -30,7 +30,7 @@ of_variant() { [ -z "${1:-}" ] || echo " (variant $1)"; }
 assert_broken_at_start() {
   local variant=${1:-}
   if [ -n "$variant" ]; then
-    assert_equal "$(jq -r .variant <<<"$RUN_JSON")" "$variant" || to_fix "run --variant $variant must report that variant in --json (tools/interviews.ts)"
+    assert_equal "$(jq -r .variant <<<"$RUN_JSON")" "$variant" || to_fix "run --variant $variant must report that variant in --json (tools/interviews/start.ts)"
     run docker exec "$(interview_container)" cat /var/lib/interview/task/variant
     assert_output "$variant" \
       || to_fix "start must set up the variant named in \$INTERVIEW_VARIANT ($variant) and write it to /var/lib/interview/task/variant (docs/writing-tasks.md, Variants)"

@@ -5,8 +5,8 @@
 // DCS or other control string is ever written) and markers are printable text.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
-import { jsonLine, printable } from '../printable.ts'
-import { TerminalFilter } from '../terminal-filter.ts'
+import { jsonLine, printable } from '../core/printable.ts'
+import { TerminalFilter } from '../core/terminal-filter.ts'
 
 export interface CastHeader {
   version: 2

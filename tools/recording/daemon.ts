@@ -3,9 +3,9 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { UserError } from '../errors.ts'
-import { REPO_ROOT } from '../images.ts'
-import { scriptCommand } from '../runtime.ts'
+import { UserError } from '../core/errors.ts'
+import { REPO_ROOT } from '../core/paths.ts'
+import { scriptCommand } from '../core/runtime.ts'
 import { FILES } from './paths.ts'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

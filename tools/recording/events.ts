@@ -3,7 +3,7 @@
 // role, input (who typed what), exec (a command run without the shared terminal), hint, check, fault (applied live), warning, expired, end.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { jsonLine } from '../printable.ts'
+import { jsonLine } from '../core/printable.ts'
 import { FILES } from './paths.ts'
 
 export interface InterviewEvent {

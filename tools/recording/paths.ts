@@ -2,7 +2,7 @@
 // $INTERVIEW_ENV_RECORDINGS. They are on the host, out of the candidate's reach, and outlive `stop`.
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { REPO_ROOT } from '../images.ts'
+import { REPO_ROOT } from '../core/paths.ts'
 
 export const recordingsRoot = (env: NodeJS.ProcessEnv = process.env) => resolve(env.INTERVIEW_ENV_RECORDINGS || join(REPO_ROOT, 'recordings'))
 export const recordingDir = (interview: string, root = recordingsRoot()) => join(root, interview)

@@ -2,7 +2,7 @@
 // newest file in them, and never one whose recorder is still running.
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { UserError } from '../errors.ts'
+import { UserError } from '../core/errors.ts'
 import { FILES, recordingsRoot } from './paths.ts'
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }

@@ -4,9 +4,9 @@
 // filtered (or a cast from elsewhere) cannot write the clipboard or the title of this terminal.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { UserError } from '../errors.ts'
-import { printable } from '../printable.ts'
-import { TerminalFilter } from '../terminal-filter.ts'
+import { UserError } from '../core/errors.ts'
+import { printable } from '../core/printable.ts'
+import { TerminalFilter } from '../core/terminal-filter.ts'
 import { readCast } from './cast.ts'
 import { FILES, recordingDir, recordingsRoot } from './paths.ts'
 

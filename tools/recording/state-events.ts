@@ -2,8 +2,8 @@
 // hints and checks, each with its cast marker. The box is not trusted to count (root in it can
 // write 200000 into hints-used), so what one report can add is bounded: a few hints, never more
 // than the task has; a few checks, and a total.
-import type { BoxClient, BoxState } from '../box-state.ts'
-import { BOX_LIMITS } from '../box-state.ts'
+import type { BoxClient, BoxState } from '../engine/box-state.ts'
+import { BOX_LIMITS } from '../engine/box-state.ts'
 import type { InterviewEvent } from './events.ts'
 
 export const STATE_LIMITS = {

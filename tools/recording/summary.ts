@@ -4,7 +4,7 @@
 // neither break the Markdown nor carry terminal controls to whoever prints the file.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { markdownText } from '../printable.ts'
+import { markdownText } from '../core/printable.ts'
 import { clock, readEvents } from './events.ts'
 import { FILES } from './paths.ts'
 

@@ -2,7 +2,7 @@
 // lines (a line ends at Enter), with the time, the person and their role. Keys that print nothing
 // are shown by name: ⏎ Enter, ⌫ Backspace, ⇥ Tab, ^C, ←↑→↓, ⎋ for other escape sequences. Names and
 // text come from the box: whatever control character is left is printed as a visible escape.
-import { printable } from '../printable.ts'
+import { printable } from '../core/printable.ts'
 import { clock, readEvents } from './events.ts'
 
 const KEYS: [RegExp, string][] = [

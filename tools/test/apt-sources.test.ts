@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { debianMirror, debianSources, parseDeb822, parseSourcesList, renderDeb822 } from '../apt-sources.ts'
+import { debianMirror, debianSources, parseDeb822, parseSourcesList, renderDeb822 } from '../images/apt-sources.ts'
 
 const ONE_LINE = `
 # comment

@@ -1,7 +1,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { PassThrough } from 'node:stream'
-import { BOX_LIMITS, boundedCount, readBoxState } from '../box-state.ts'
+import { BOX_LIMITS, boundedCount, readBoxState } from '../engine/box-state.ts'
 import { boundedLines } from '../recording/lines.ts'
 import { nothingSeen, STATE_LIMITS, stateHappenings } from '../recording/state-events.ts'
 

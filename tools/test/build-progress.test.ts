@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { BuildProgress, parseStep, stepLine } from '../build-progress.ts'
+import { BuildProgress, parseStep, stepLine } from '../images/build-progress.ts'
 
 /** A writer that keeps what it was given, and a clock moved by hand. */
 function capture(isTTY: boolean) {

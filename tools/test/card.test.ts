@@ -1,7 +1,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { hostname } from 'node:os'
-import { connectionCard, connectionJson, sshCommand, type InterviewDetails } from '../card.ts'
+import { connectionCard, connectionJson, sshCommand, type InterviewDetails } from '../interviews/card.ts'
 
 const details: InterviewDetails = {
   name: 'base-abcd',

@@ -3,10 +3,10 @@ import * as assert from 'uvu/assert'
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CATALOG_END, CATALOG_START, catalogRow, catalogStatus, checkCatalog, withCatalog, writeCatalog } from '../catalog.ts'
-import { REPO_ROOT } from '../images.ts'
-import { newTask } from '../new-task.ts'
-import { UserError } from '../errors.ts'
+import { CATALOG_END, CATALOG_START, catalogRow, catalogStatus, checkCatalog, withCatalog, writeCatalog } from '../tasks/catalog.ts'
+import { REPO_ROOT } from '../core/paths.ts'
+import { newTask } from '../tasks/new-task.ts'
+import { UserError } from '../core/errors.ts'
 
 const info = { title: 'Pipes | tables', difficulty: 'easy' as const, minutes: 10, skills: ['a', 'b'], tools: ['ss'], variants: [], statement: 'x' }
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { verdict } from '../checks.ts'
+import { verdict } from '../live/checks.ts'
 
 test('OK needs exit 0 and OK as the first line', () => {
   assert.equal(verdict(0, 'OK\n'), { ok: true, message: 'OK' })

@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { scriptArguments } from '../cli.ts'
+import { scriptArguments } from '../core/cli.ts'
 
 const script = 'file:///repo/scripts/run.mjs'
 

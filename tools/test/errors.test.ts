@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { CommandError, formatError, lastLines, UserError } from '../errors.ts'
+import { CommandError, formatError, lastLines, UserError } from '../core/errors.ts'
 
 test('a user error is an error line and a hint line, no stack', () => {
   assert.equal(formatError(new UserError('unknown task "x"', 'known: base')), ['error: unknown task "x"', 'hint: known: base'])

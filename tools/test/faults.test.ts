@@ -1,7 +1,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { findImage } from '../images.ts'
-import { listFaults } from '../faults.ts'
+import { findImage } from '../images/build.ts'
+import { listFaults } from '../live/faults.ts'
 
 test('a task\'s library of faults: each with a description, an apply and a check', () => {
   const faults = listFaults(findImage('nginx-502'))

@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { formatAge, formatTable } from '../format.ts'
+import { formatAge, formatTable } from '../core/format.ts'
 
 test('ages', () => {
   assert.is(formatAge(45_000), '45s')

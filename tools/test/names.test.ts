@@ -1,7 +1,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { checkInterviewName, containerName, interviewLabels, newInterviewName } from '../names.ts'
-import { UserError } from '../errors.ts'
+import { checkInterviewName, containerName, interviewLabels, newInterviewName } from '../engine/names.ts'
+import { UserError } from '../core/errors.ts'
 
 test('accepts lower-case names with digits and dashes', () => {
   assert.is(checkInterviewName('alice-1'), 'alice-1')

@@ -1,8 +1,8 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createServer } from 'node:net'
-import { checkBindAddress, checkPort, checkPortFree, portIsFree } from '../ports.ts'
-import { UserError } from '../errors.ts'
+import { checkBindAddress, checkPort, checkPortFree, portIsFree } from '../engine/ports.ts'
+import { UserError } from '../core/errors.ts'
 
 test('port numbers', () => {
   assert.is(checkPort(2222), 2222)

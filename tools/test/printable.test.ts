@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { capped, jsonLine, markdownText, printable } from '../printable.ts'
+import { capped, jsonLine, markdownText, printable } from '../core/printable.ts'
 
 test('control characters are shown as escapes, never sent', () => {
   assert.is(printable('alice\x1b]52;c;ZXZpbA==\x07'), 'alice\\e]52;c;ZXZpbA==\\a')

@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { checkPublishOptions, publishedRef } from '../publish.ts'
+import { checkPublishOptions, publishedRef } from '../images/publish.ts'
 
 const base = { name: 'base', kind: 'base' as const }
 const task = { name: 'nginx-502', kind: 'task' as const }

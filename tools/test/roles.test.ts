@@ -3,12 +3,12 @@ import * as assert from 'uvu/assert'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { OBSERVER_KEY_OPTIONS, parseAuthorizedKey } from '../authorized-keys.ts'
-import { connectionCard, execPolicy } from '../card.ts'
-import { newKeyPair } from '../keys.ts'
+import { OBSERVER_KEY_OPTIONS, parseAuthorizedKey } from '../live/authorized-keys.ts'
+import { connectionCard, execPolicy } from '../interviews/card.ts'
+import { newKeyPair } from '../interviews/keys.ts'
 import { appendEvent } from '../recording/events.ts'
 import { summaryMarkdown } from '../recording/summary.ts'
-import { roleScript } from '../roles.ts'
+import { roleScript } from '../live/roles.ts'
 
 const key = newKeyPair('carol').publicKey
 

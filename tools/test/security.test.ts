@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { capabilityPlan, parseMemory, remapsUsers } from '../security.ts'
+import { capabilityPlan, parseMemory, remapsUsers } from '../engine/security.ts'
 
 test('a user-namespaced daemon gets the full toolset, SYS_ADMIN included', () => {
   const plan = capabilityPlan({ SecurityOptions: ['name=seccomp,profile=default', 'name=userns'] })

@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { filterTerminalText, filtered, TerminalFilter } from '../terminal-filter.ts'
+import { filterTerminalText, filtered, TerminalFilter } from '../core/terminal-filter.ts'
 
 const ESC = '\x1b'
 const bytes = (text: string) => Buffer.from(text, 'utf8')

@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process'
 import { openSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { UserError } from '../errors.ts'
-import { scriptCommand } from '../runtime.ts'
-import { REPO_ROOT } from '../images.ts'
+import { UserError } from '../core/errors.ts'
+import { scriptCommand } from '../core/runtime.ts'
+import { REPO_ROOT } from '../core/paths.ts'
 
 async function answers(url: string): Promise<boolean> {
   try {

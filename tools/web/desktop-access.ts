@@ -3,7 +3,7 @@
 // As with web tokens, only the passwords' hashes are kept, as container labels. Behind the gateway
 // TigerVNC has its own two passwords (full and view only), which the gateway hands to a browser
 // only after the interview password checks out; VNC itself listens only inside the container.
-import { newPassword } from '../passwords.ts'
+import { newPassword } from '../core/passwords.ts'
 import { hashToken, WEB_ROLES, type WebRole } from './tokens.ts'
 
 export const desktopLabel = (role: WebRole) => `interview-env.desktop.${role}`

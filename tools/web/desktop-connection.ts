@@ -4,7 +4,7 @@
 import { PassThrough, type Duplex } from 'node:stream'
 import type Docker from 'dockerode'
 import type { WebSocket } from 'ws'
-import { LABEL } from '../names.ts'
+import { LABEL } from '../engine/names.ts'
 import { desktopLabel, looksLikeDesktopPassword, VNC_ENV } from './desktop-access.ts'
 import { hashToken, WEB_ROLES, type WebRole } from './tokens.ts'
 

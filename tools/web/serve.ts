@@ -1,7 +1,7 @@
 // Running the gateway until the process is told to stop.
-import { connectDocker } from '../docker.ts'
-import { UserError } from '../errors.ts'
-import { checkBindAddress, checkPort } from '../ports.ts'
+import { connectDocker } from '../engine/docker.ts'
+import { UserError } from '../core/errors.ts'
+import { checkBindAddress, checkPort } from '../engine/ports.ts'
 import { startGateway } from './gateway.ts'
 
 export async function serveGateway(options: { bind: string; port: number; origins?: string[]; cert?: string; key?: string }): Promise<void> {

@@ -1,0 +1,100 @@
+// The keys that may log in to a running interview, changed without restarting it.
+import type Docker from 'dockerode'
+import { connectDocker, execIn } from '../engine/docker.ts'
+import { UserError } from '../core/errors.ts'
+import { interviewContainer } from '../interviews/start.ts'
+import { parsePublicKey, readPublicKeys, type PublicKey } from '../interviews/keys.ts'
+
+const FILE = '/home/user/.ssh/authorized_keys'
+
+/**
+ * What an observer's key may do, besides what the login gate allows it: a terminal, and nothing else
+ * (no forwarding, no ~/.ssh/rc), and the gate as its forced command should sshd's ForceCommand go.
+ */
+export const OBSERVER_KEY_OPTIONS = 'restrict,pty,command="/usr/local/lib/interview/login"'
+
+interface AuthorizedKey {
+  key: PublicKey
+  /** The options in front of the key (the interview's own, e.g. an observer's), or ''. */
+  options: string
+}
+
+/** One authorized_keys line, with or without options in front. */
+export function parseAuthorizedKey(text: string): AuthorizedKey | undefined {
+  const key = parsePublicKey(text)
+  if (key) return { key, options: '' }
+  const [options, ...rest] = text.trim().split(/\s+/)
+  const after = parsePublicKey(rest.join(' '))
+  return after && options ? { key: after, options } : undefined
+}
+
+async function readKeys(container: Docker.Container): Promise<AuthorizedKey[]> {
+  const result = await execIn(container, ['cat', FILE])
+  return result.stdout.split('\n').map(parseAuthorizedKey).filter((entry): entry is AuthorizedKey => !!entry)
+}
+
+async function writeKeys(container: Docker.Container, keys: AuthorizedKey[]): Promise<void> {
+  const text = keys.map(({ key, options }) => (options ? `${options} ${key.line}` : key.line) + '\n').join('')
+  const script = `umask 077; printf '%s' "$1" > ${FILE}.new && chown user:user ${FILE}.new && mv ${FILE}.new ${FILE}`
+  const result = await execIn(container, ['sh', '-c', script, 'sh', text])
+  if (result.exitCode !== 0) throw new UserError(`could not write the interview's authorized keys: ${result.stderr.trim()}`, 'is the interview still running? (npx zx scripts/list.mjs)')
+}
+
+export type KeyRole = 'candidate' | 'interviewer' | 'observer'
+export const KEY_ROLES: KeyRole[] = ['candidate', 'interviewer', 'observer']
+const PARTICIPANTS = '/etc/interview/participants'
+
+/**
+ * Adds the keys in `file` (checked before anything changes); returns those that were new. An
+ * interviewer's or observer's key is also listed with its role, which its next login takes.
+ */
+export async function addKeys(interview: string, file: string, role: KeyRole = 'candidate'): Promise<PublicKey[]> {
+  if (!KEY_ROLES.includes(role)) throw new UserError(`--role ${role} is not a role`, `use one of: ${KEY_ROLES.join(', ')}`)
+  const wanted = readPublicKeys(file)
+  const container = await interviewContainer(await connectDocker(), interview)
+  const options = role === 'observer' ? OBSERVER_KEY_OPTIONS : ''
+  // A key given again takes the role given now, with that role's options.
+  const before = await readKeys(container)
+  const isWanted = (key: PublicKey) => wanted.some((k) => k.fingerprint === key.fingerprint)
+  const added = wanted.filter((key) => !before.some(({ key: k }) => k.fingerprint === key.fingerprint))
+  await writeKeys(container, [...before.filter(({ key }) => !isWanted(key)), ...wanted.map((key) => ({ key, options }))])
+  await forgetRoles(container, wanted)
+  if (role !== 'candidate') {
+    const lines = wanted.map((key) => `${key.fingerprint} ${role} ${key.comment || key.fingerprint}\n`).join('')
+    await execIn(container, ['sh', '-c', `printf '%s' "$1" >> ${PARTICIPANTS}`, 'sh', lines])
+  }
+  return added
+}
+
+async function forgetRoles(container: Docker.Container, keys: PublicKey[]): Promise<void> {
+  for (const key of keys) await execIn(container, ['sed', '-i', `/^${key.fingerprint.replace(/[/+]/g, '\\$&')} /d`, PARTICIPANTS])
+}
+
+export async function listKeys(interview: string): Promise<PublicKey[]> {
+  return (await readKeys(await interviewContainer(await connectDocker(), interview))).map(({ key }) => key)
+}
+
+/** Removes the keys in a file, or the key with a given fingerprint or comment. */
+export async function removeKeys(interview: string, which: string): Promise<PublicKey[]> {
+  const byFile = /^SHA256:/.test(which) ? undefined : tryReadKeys(which)
+  const container = await interviewContainer(await connectDocker(), interview)
+  const keys = await readKeys(container)
+  const matches = ({ key }: AuthorizedKey) =>
+    byFile ? byFile.some((k) => k.fingerprint === key.fingerprint) : key.fingerprint === which || key.comment === which
+  const removed = keys.filter(matches).map(({ key }) => key)
+  if (!removed.length) {
+    throw new UserError(`interview "${interview}" has no key matching ${which}`, `see its keys: npx zx scripts/keys.mjs list ${interview}`)
+  }
+  await writeKeys(container, keys.filter((entry) => !matches(entry)))
+  await forgetRoles(container, removed)
+  return removed
+}
+
+function tryReadKeys(which: string): PublicKey[] | undefined {
+  try {
+    return readPublicKeys(which)
+  } catch (error) {
+    if (error instanceof UserError && /cannot read/.test(error.message)) return undefined
+    throw error
+  }
+}

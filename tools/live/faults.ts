@@ -1,0 +1,73 @@
+// Live fault injection: a task may ship a library of extra faults (images/tasks/<task>/faults/
+// <fault>/ with fault.md, apply and check; never copied into the image). The interviewer applies
+// one to a running interview to raise the difficulty; the interview remembers which were applied,
+// and the interviewer's check runs each applied fault's check after the task's own.
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { $ } from 'zx'
+import type Docker from 'dockerode'
+import { connectDocker, execIn } from '../engine/docker.ts'
+import { UserError } from '../core/errors.ts'
+import { findImage, type ImageDefinition } from '../images/build.ts'
+import { interviewContainer } from '../interviews/start.ts'
+import { LABEL } from '../engine/names.ts'
+import { appendEvent, castClock } from '../recording/events.ts'
+
+export const APPLIED = '/var/lib/interview/faults-applied'
+
+export interface Fault {
+  name: string
+  dir: string
+  description: string
+}
+
+export function listFaults(image: ImageDefinition): Fault[] {
+  const root = join(image.dir, 'faults')
+  if (!existsSync(root)) return []
+  return readdirSync(root)
+    .filter((name) => existsSync(join(root, name, 'apply')) && existsSync(join(root, name, 'check')))
+    .sort()
+    .map((name) => ({ name, dir: join(root, name), description: readFileSync(join(root, name, 'fault.md'), 'utf8').trim().split('\n')[0] ?? '' }))
+}
+
+/** Runs a script from the repository in the interview as root, through stdin, with a time limit. */
+export async function runScriptIn(container: Docker.Container, file: string, timeoutSeconds = 20) {
+  const script = readFileSync(file, 'utf8')
+  return $({ input: script, nothrow: true, quiet: true, timeout: `${timeoutSeconds + 5}s` })`docker exec -i -u root ${container.id} timeout -s KILL ${timeoutSeconds} bash -s`
+}
+
+async function interviewTask(name: string) {
+  const docker = await connectDocker()
+  const container = await interviewContainer(docker, name)
+  const task = (await container.inspect()).Config.Labels[LABEL.task] ?? ''
+  return { container, image: findImage(task) }
+}
+
+export async function faultsOf(interview: string): Promise<Fault[]> {
+  return listFaults((await interviewTask(interview)).image)
+}
+
+/** Faults applied to a running interview, in order. */
+export async function appliedFaults(container: Docker.Container): Promise<string[]> {
+  const result = await execIn(container, ['cat', APPLIED])
+  return result.exitCode === 0 ? result.stdout.split('\n').filter(Boolean) : []
+}
+
+export async function applyFault(interview: string, faultName: string): Promise<Fault> {
+  const { container, image } = await interviewTask(interview)
+  const faults = listFaults(image)
+  const fault = faults.find((f) => f.name === faultName)
+  if (!fault) {
+    throw new UserError(
+      faults.length ? `task ${image.name} has no fault "${faultName}"` : `task ${image.name} has no library of faults`,
+      faults.length ? `its faults: ${faults.map((f) => f.name).join(', ')}` : `add images/tasks/${image.name}/faults/<fault>/ with fault.md, apply and check (docs/writing-tasks.md)`,
+    )
+  }
+  if ((await appliedFaults(container)).includes(fault.name)) throw new UserError(`fault "${fault.name}" is already applied to "${interview}"`, 'pick another one: npx zx scripts/break.mjs ' + interview)
+  const result = await runScriptIn(container, join(fault.dir, 'apply'))
+  if (result.exitCode !== 0) throw new UserError(`applying "${fault.name}" failed: ${(result.stderr || result.stdout).trim().split('\n').pop()}`, `fix ${join(fault.dir, 'apply')}`)
+  await execIn(container, ['sh', '-c', `umask 077; echo "$1" >> ${APPLIED}`, 'sh', fault.name])
+  const dir = (await container.inspect()).Config.Labels[LABEL.recording]
+  if (dir && existsSync(dir)) appendEvent(dir, { t: castClock(dir), type: 'fault', fault: fault.name, description: fault.description })
+  return fault
+}
