@@ -3,7 +3,8 @@
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/core/cli.ts')
-const { buildImages, listImages } = await import('../tools/images/build.ts')
+const { buildImages } = await import('../tools/images/build.ts')
+const { listImages } = await import('../tools/images/list.ts')
 const { UserError } = await import('../tools/core/errors.ts')
 
 await cli(

@@ -4,7 +4,7 @@
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/core/cli.ts')
 const { listInterviews } = await import('../tools/interviews/start.ts')
-const { listImages } = await import('../tools/images/build.ts')
+const { listImages } = await import('../tools/images/list.ts')
 const { readTaskFolder } = await import('../tools/tasks/task-folder.ts')
 const { formatAge, formatTable } = await import('../tools/core/format.ts')
 const { printable } = await import('../tools/core/printable.ts')

@@ -8,6 +8,7 @@ const { connectDocker } = await import('../tools/engine/docker.ts')
 const { interviewContainer, stopInterviews } = await import('../tools/interviews/start.ts')
 const { recordInterview } = await import('../tools/recording/recorder.ts')
 const { recordingDir } = await import('../tools/recording/paths.ts')
+const { hintCountOf } = await import('../tools/tasks/task-folder.ts')
 
 await cli(
   import.meta.url,
@@ -23,6 +24,7 @@ await cli(
     const container = await interviewContainer(docker, argv.interview)
     await recordInterview(docker, container, argv.dir ?? recordingDir(argv.interview), {
       endsAt: argv.endsAt,
+      hintCount: hintCountOf,
       expire: async (name) => void (await stopInterviews([name], { waitForRecorder: false })),
       log: (line) => console.log(`${new Date().toISOString()} ${line}`),
     })

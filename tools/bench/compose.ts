@@ -1,7 +1,8 @@
 // The multi-service benchmark (bench/compose.mjs): what a task's services cost, against a
 // one-container task in the same run: time from run to ready, stop, idle memory, image sizes.
 import { formatMiB, formatMs, idleMemory, median, recordBenchmark } from './common.ts'
-import { composeTaskOf, ensureImage, findImage } from '../images/build.ts'
+import { ensureImage } from '../images/build.ts'
+import { composeTaskOf, findImage } from '../images/list.ts'
 import { connectDocker, type Docker } from '../engine/docker.ts'
 import { runInterview, stopInterviews } from '../interviews/start.ts'
 import { LABEL } from '../engine/names.ts'

@@ -2,7 +2,7 @@
 import { $ } from 'zx'
 import { formatMiB, formatMs, recordBenchmark } from './common.ts'
 import { connectDocker } from '../engine/docker.ts'
-import { listImages } from '../images/build.ts'
+import { listImages } from '../images/list.ts'
 import { readTaskFolder } from '../tasks/task-folder.ts'
 
 export async function benchmarkTasks(options: { write?: boolean } = {}): Promise<string> {

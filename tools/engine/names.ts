@@ -1,4 +1,4 @@
-// How interviews, containers, networks and images are named and labelled.
+// How interviews, containers, networks and images are named and labelled: the one place that spells a label.
 import { randomBytes } from 'node:crypto'
 import { UserError } from '../core/errors.ts'
 
@@ -10,6 +10,10 @@ export const LABEL = {
   endsAt: 'interview-env.ends-at',
   recording: 'interview-env.recording',
   variant: 'interview-env.variant',
+  /** On an image: which image of images/ it was built from. */
+  image: 'interview-env.image',
+  /** Docker Compose's own label: the service a container runs. */
+  composeService: 'com.docker.compose.service',
 } as const
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/

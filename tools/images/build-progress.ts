@@ -5,6 +5,27 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 
+/**
+ * Where a build's output goes: all of it to .build-logs/<logName>.log, and to the screen one line per
+ * step (or all of it when `verbose`). `finish` closes the log and says whether the build succeeded.
+ */
+export function buildOutput(root: string, image: string, logName: string, verbose = false) {
+  const file = openBuildLog(root, logName)
+  const progress = verbose ? undefined : new BuildProgress(image, process.stderr)
+  return {
+    path: file.path,
+    write: (chunk: Buffer) => {
+      file.write(chunk)
+      if (progress) progress.feed(chunk.toString())
+      else process.stderr.write(chunk)
+    },
+    finish: (ok: boolean) => {
+      progress?.finish(ok)
+      file.close()
+    },
+  }
+}
+
 /** Where the full output of an image's last build goes: .build-logs/<name>.log in the repository. */
 export function openBuildLog(root: string, name: string): { path: string; write: (chunk: string | Buffer) => void; close: () => void } {
   mkdirSync(join(root, '.build-logs'), { recursive: true })

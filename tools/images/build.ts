@@ -1,74 +1,16 @@
-// The catalog of images (images/base, images/tasks/<task>) and building them in dependency order.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+// Building images in dependency order: one line per step, the full log in .build-logs/.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { $ } from 'zx'
 import { ensureBaseOs } from './base-os.ts'
-import { BuildProgress, openBuildLog } from './build-progress.ts'
-import { readComposeTask, type ComposeTask } from '../tasks/compose-file.ts'
-import { buildServices, missingServiceImages } from '../tasks/compose.ts'
+import { buildOutput } from './build-progress.ts'
 import { connectDocker, imageExists, type Docker } from '../engine/docker.ts'
-import { CommandError, UserError } from '../core/errors.ts'
+import { LABEL } from '../engine/names.ts'
+import { runShowingTail } from '../core/command.ts'
 import { REPO_ROOT } from '../core/paths.ts'
-import { imageTag } from '../engine/names.ts'
 import { readTaskFolder } from '../tasks/task-folder.ts'
-
-
-export interface ImageDefinition {
-  name: string
-  dir: string
-  tag: string
-  /** Images this one is built FROM (the Nx project's implicitDependencies). */
-  dependsOn: string[]
-  /** base: built from the OS; image: another image under images/ (e.g. desktop); task: images/tasks. */
-  kind: 'base' | 'image' | 'task'
-}
-
-/** Every image the repository defines: the base, the other images/<name>, then each images/tasks/<name>. */
-export function listImages(root = REPO_ROOT): ImageDefinition[] {
-  const images: ImageDefinition[] = []
-  const add = (name: string, dir: string, kind: ImageDefinition['kind']) => {
-    if (!existsSync(join(dir, 'Dockerfile'))) return
-    const project = join(dir, 'project.json')
-    const dependsOn: string[] = existsSync(project) ? (JSON.parse(readFileSync(project, 'utf8')).implicitDependencies ?? []) : []
-    images.push({ name, dir, tag: imageTag(name), dependsOn, kind })
-  }
-  add('base', join(root, 'images/base'), 'base')
-  for (const name of readdirSync(join(root, 'images')).sort()) {
-    if (name !== 'base' && name !== 'tasks' && !name.startsWith('.')) add(name, join(root, 'images', name), 'image')
-  }
-  const tasks = join(root, 'images/tasks')
-  if (existsSync(tasks)) {
-    for (const name of readdirSync(tasks).sort()) if (!name.startsWith('.')) add(name, join(tasks, name), 'task')
-  }
-  return images
-}
-
-/** The named image, or an error that lists the known ones. */
-export function findImage(name: string, images = listImages()): ImageDefinition {
-  const image = images.find((candidate) => candidate.name === name)
-  if (!image) {
-    throw new UserError(`unknown image or task "${name}"`, `known: ${images.map((i) => i.name).join(', ')} (npx zx scripts/list.mjs --images)`)
-  }
-  return image
-}
-
-/** The named images and everything they are built from, dependencies first. */
-export function buildOrder(names: string[], images = listImages()): ImageDefinition[] {
-  const order: ImageDefinition[] = []
-  const visit = (name: string, path: string[]) => {
-    if (path.includes(name)) throw new UserError(`images depend on each other in a circle: ${[...path, name].join(' -> ')}`)
-    const image = findImage(name, images)
-    for (const dependency of image.dependsOn) visit(dependency, [...path, name])
-    if (!order.includes(image)) order.push(image)
-  }
-  for (const name of names) visit(name, [])
-  return order
-}
-
-/** Whether `image` is `ancestor` or is built from it, directly or not. */
-export function isBuiltFrom(image: ImageDefinition, ancestor: string, images = listImages()): boolean {
-  return buildOrder([image.name], images).some((step) => step.name === ancestor)
-}
+import { buildOrder, composeTaskOf, findImage, type ImageDefinition, type ResolvedImage } from './list.ts'
+import { buildServices, missingServiceImages } from './services.ts'
 
 export interface BuildOptions {
   noCache?: boolean
@@ -103,32 +45,18 @@ export async function buildImage(docker: Docker, image: ImageDefinition, options
   if (image.kind === 'task') readTaskFolder(image.dir)
   const compose = composeTaskOf(image)
   copyHostCertificates(image.dir)
-  const file = openBuildLog(REPO_ROOT, image.name)
-  log(`building ${image.tag} from ${image.dir} (log: ${file.path})`)
+  const output = buildOutput(REPO_ROOT, image.name, image.name, verboseBuild(options))
+  log(`building ${image.tag} from ${image.dir} (log: ${output.path})`)
   const flags = options.noCache || process.env.INTERVIEW_ENV_NO_CACHE === '1' ? ['--no-cache'] : []
-  const build = $({ nothrow: true, quiet: true, cwd: image.dir })`docker build ${flags} --force-rm --label interview-env.image=${image.name} -t ${image.tag} .`
-  const progress = verboseBuild(options) ? undefined : new BuildProgress(image.name, process.stderr)
-  let output = ''
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20000)
-    file.write(chunk)
-    if (progress) progress.feed(chunk.toString())
-    else process.stderr.write(chunk)
-  }
-  build.stdout.on('data', keep)
-  build.stderr.on('data', keep)
-  const result = await build
-  progress?.finish(result.exitCode === 0)
-  file.close()
-  if (result.exitCode !== 0) {
-    throw new CommandError(`building ${image.tag}`, result.exitCode, output, `fix ${join(image.dir, 'Dockerfile')} and run the build again (full log: ${file.path})`)
+  const build = $({ nothrow: true, quiet: true, cwd: image.dir })`docker build ${flags} --force-rm --label ${LABEL.image}=${image.name} -t ${image.tag} .`
+  let ok = false
+  try {
+    await runShowingTail(build, `building ${image.tag}`, `fix ${join(image.dir, 'Dockerfile')} and run the build again (full log: ${output.path})`, output.write)
+    ok = true
+  } finally {
+    output.finish(ok)
   }
   if (compose) await buildServices(compose, log, { noCache: flags.length > 0, verbose: verboseBuild(options) })
-}
-
-/** The services of a multi-service task (its compose.yaml), checked; undefined for a one-container image. */
-export function composeTaskOf(image: ImageDefinition): ComposeTask | undefined {
-  return image.kind === 'task' ? readComposeTask(image.name, image.dir) : undefined
 }
 
 /**
@@ -142,11 +70,14 @@ export function copyHostCertificates(dir: string, env: NodeJS.ProcessEnv = proce
   writeFileSync(join(folder, 'extra.pem'), sources.map((file) => readFileSync(file, 'utf8')).join('\n'))
 }
 
-/** Builds the image of `name` if it does not exist yet. */
-export async function ensureImage(docker: Docker, name: string, options: BuildOptions = {}): Promise<ImageDefinition> {
-  const image = findImage(name)
-  const compose = composeTaskOf(image)
-  if (!(await imageExists(docker, image.tag))) await buildImages([name], options)
+/**
+ * Builds the image of `target` (a name, or an image already resolved with its compose file) if it
+ * does not exist yet, and the images of its services that are missing.
+ */
+export async function ensureImage(docker: Docker, target: string | Pick<ResolvedImage, 'image' | 'compose'>, options: BuildOptions = {}): Promise<ImageDefinition> {
+  const image = typeof target === 'string' ? findImage(target) : target.image
+  const compose = typeof target === 'string' ? composeTaskOf(image) : target.compose
+  if (!(await imageExists(docker, image.tag))) await buildImages([image.name], options)
   else if (compose && (await missingServiceImages(docker, compose)).length) await buildServices(compose, options.log ?? ((line) => console.error(line)))
   return image
 }

@@ -2,7 +2,7 @@
 import { $ } from 'zx'
 import { connectDocker, imageExists } from '../engine/docker.ts'
 import { CommandError, UserError } from '../core/errors.ts'
-import { buildOrder, composeTaskOf, listImages, type ImageDefinition } from './build.ts'
+import { buildOrder, composeTaskOf, listImages, type ImageDefinition } from './list.ts'
 
 export interface PublishOptions {
   registry?: string

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { connectDocker, execIn } from '../engine/docker.ts'
 import { appliedFaults, listFaults, runScriptIn } from './faults.ts'
 import { UserError } from '../core/errors.ts'
-import { findImage } from '../images/build.ts'
+import { findImage } from '../images/list.ts'
 import { interviewContainer } from '../interviews/start.ts'
 import { LABEL } from '../engine/names.ts'
 

@@ -9,14 +9,12 @@
 // counters are bounded (state-events.ts), and a state report is applied at most once a second.
 import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { PassThrough, type Duplex } from 'node:stream'
 import type Docker from 'dockerode'
 import { BOX_LIMITS, readBoxState, type BoxState } from '../engine/box-state.ts'
 import { execIn } from '../engine/docker.ts'
 import { LABEL } from '../engine/names.ts'
 import { capped } from '../core/printable.ts'
-import { taskHintCount } from '../tasks/task-folder.ts'
 import { CastWriter } from './cast.ts'
 import { appendEvent, readEvents, type InterviewEvent } from './events.ts'
 import { boundedLines } from './lines.ts'
@@ -27,7 +25,6 @@ import { writeSummary } from './summary.ts'
 const RECORDER_ENV = ['TERM=xterm-256color', 'LANG=C.UTF-8', 'HOME=/home/user', 'INTERVIEW_ROLE=recorder']
 export const WARNINGS_S = [600, 120]
 const STATUS_LINES = 1
-const TASKS_DIR = fileURLToPath(new URL('../../images/tasks/', import.meta.url))
 export const FEED_LIMITS = {
   /** A feed line longer than this is dropped (a state report is a few hundred bytes, plus every line of checks.log). */
   lineBytes: 8 * 1024 * 1024,
@@ -52,6 +49,8 @@ export interface RecorderOptions {
   endsAt?: number
   /** Stops the interview when its time is up. */
   expire: (name: string) => Promise<void>
+  /** How many hints a task has (undefined: unknown); the box's count of hints shown is capped by it. */
+  hintCount?: (task: string) => number | undefined
   log?: (line: string) => void
 }
 
@@ -74,7 +73,7 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   const info = await container.inspect()
   const name = info.Config.Labels?.[LABEL.interview] ?? info.Name.replace(/^\/ie-/, '')
   const task = info.Config.Labels?.[LABEL.task] ?? '?'
-  const maxHints = Math.min((/^[a-z0-9][a-z0-9-]*$/.test(task) ? taskHintCount(join(TASKS_DIR, task)) : undefined) ?? BOX_LIMITS.hints, BOX_LIMITS.hints)
+  const maxHints = Math.min(options.hintCount?.(task) ?? BOX_LIMITS.hints, BOX_LIMITS.hints)
   writeFileSync(join(dir, FILES.pid), String(process.pid))
 
   // The session exists from the start (the first login attaches to it), so nothing is missed.

@@ -3,9 +3,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../core/errors.ts'
-import { listImages } from '../images/build.ts'
 import { REPO_ROOT } from '../core/paths.ts'
-import { readTaskFolder, type TaskInfo } from './task-folder.ts'
+import { listTaskDirs, readTaskFolder, type TaskInfo } from './task-folder.ts'
 
 export const CATALOG_START = '<!-- catalog: generated from images/tasks/*/task.md by `npx zx scripts/catalog.mjs --write`; edit task.md, not this table -->'
 export const CATALOG_END = '<!-- end of catalog -->'
@@ -17,9 +16,7 @@ export interface CatalogEntry {
 
 /** Every task of the repository with its front matter, by name. */
 export function catalogEntries(root = REPO_ROOT): CatalogEntry[] {
-  return listImages(root)
-    .filter((image) => image.kind === 'task')
-    .map((image) => ({ name: image.name, info: readTaskFolder(image.dir).info }))
+  return listTaskDirs(root).map((task) => ({ name: task.name, info: readTaskFolder(task.dir).info }))
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ')

@@ -1,18 +1,19 @@
 // Running a multi-service task's services with Docker Compose: the `docker compose` plugin where it
 // is installed, else Debian's docker-compose. The candidate's box is the interview's own container;
 // compose starts the services beside it, on the interview's network, under the interview's labels.
+// (Building the services' images is the image pipeline's: images/services.ts.)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { $ } from 'zx'
 import { parse as parseYaml, stringify as toYaml } from 'yaml'
-import { containerLogs, imageExists, type Docker } from '../engine/docker.ts'
+import { containerLogs, type Docker } from '../engine/docker.ts'
+import { runShowingTail } from '../core/command.ts'
 import { CommandError, lastLines, UserError } from '../core/errors.ts'
+import { sleep } from '../core/sleep.ts'
 import { composeOverride, hostAccessError, type ComposeTask } from './compose-file.ts'
 import { hostAccess } from './compose-host.ts'
 import { LABEL, networkName } from '../engine/names.ts'
-import { BuildProgress, openBuildLog } from '../images/build-progress.ts'
-import { REPO_ROOT } from '../core/paths.ts'
 
 let detected: Promise<string[]> | undefined
 
@@ -29,7 +30,7 @@ export function composeCommand(): Promise<string[]> {
 /** The compose project of an interview: its network's name, so `docker ps` groups them. */
 export const composeProject = (interview: string) => networkName(interview)
 
-interface ComposeRun {
+export interface ComposeRun {
   project: string
   interview?: { name: string; network: string }
   /** Also hand compose's output to this (builds), besides keeping it for an error. */
@@ -56,7 +57,7 @@ export async function checkResolvedFile(task: ComposeTask): Promise<void> {
 }
 
 /** Runs compose on the task's file plus the generated override; a failure shows the last lines. */
-async function compose(task: ComposeTask, args: string[], run: ComposeRun): Promise<void> {
+export async function runCompose(task: ComposeTask, args: string[], run: ComposeRun): Promise<void> {
   const command = await composeCommand()
   if (args[0] === 'build' || args[0] === 'up') await checkResolvedFile(task)
   const dir = mkdtempSync(join(tmpdir(), 'interview-env-compose-'))
@@ -66,61 +67,17 @@ async function compose(task: ComposeTask, args: string[], run: ComposeRun): Prom
     // INTERVIEW_VARIANT is always set, so the caller's own environment never picks a variant.
     const env = { ...process.env, INTERVIEW_VARIANT: run.variant ?? '' }
     const child = $({ nothrow: true, quiet: true, cwd: task.dir, env })`${command} -p ${run.project} -f ${task.file} -f ${override} ${args}`
-    let output = ''
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20000)
-      run.onOutput?.(chunk)
-    }
-    child.stdout.on('data', keep)
-    child.stderr.on('data', keep)
-    const result = await child
-    if (result.exitCode !== 0) {
-      throw new CommandError(`${command.join(' ')} ${args[0]} (${task.task})`, result.exitCode, output, `fix ${task.file} or the services it builds, and try again`)
-    }
+    await runShowingTail(child, `${command.join(' ')} ${args[0]} (${task.task})`, `fix ${task.file} or the services it builds, and try again`, run.onOutput)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
-}
-
-/**
- * Builds the images of the services that have a `build:` folder, tagged interview-env/<task>-<service>:
- * one line per service and step (or the whole output with `verbose`), the full output in
- * .build-logs/<task>-services.log.
- */
-export async function buildServices(task: ComposeTask, log: (line: string) => void, options: { noCache?: boolean; verbose?: boolean } = {}): Promise<void> {
-  if (!task.services.some((service) => service.built)) return
-  const file = openBuildLog(REPO_ROOT, `${task.task}-services`)
-  log(`building the services of ${task.task}: ${task.services.filter((s) => s.built).map((s) => s.image).join(', ')} (log: ${file.path})`)
-  const progress = options.verbose ? undefined : new BuildProgress(task.task, process.stderr)
-  let ok = false
-  try {
-    await compose(task, ['build', ...(options.noCache ? ['--no-cache'] : [])], {
-      project: `ie-build-${task.task}`,
-      onOutput: (chunk) => {
-        file.write(chunk)
-        if (progress) progress.feed(chunk.toString())
-        else process.stderr.write(chunk)
-      },
-    })
-    ok = true
-  } finally {
-    progress?.finish(ok)
-    file.close()
-  }
-}
-
-/** The built service images that are not there yet. */
-export async function missingServiceImages(docker: Docker, task: ComposeTask): Promise<string[]> {
-  const built = task.services.filter((service) => service.built)
-  const exists = await Promise.all(built.map((service) => imageExists(docker, service.image)))
-  return built.filter((_, i) => !exists[i]).map((service) => service.image)
 }
 
 /** Starts the services on the interview's network and waits until each runs (and is healthy, if it says how). */
 export async function startServices(docker: Docker, task: ComposeTask, interview: string, options: { variant?: string; timeoutMs?: number } = {}): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 120_000
   try {
-    await compose(task, ['up', '-d', '--no-build'], { project: composeProject(interview), interview: { name: interview, network: networkName(interview) }, variant: options.variant })
+    await runCompose(task, ['up', '-d', '--no-build'], { project: composeProject(interview), interview: { name: interview, network: networkName(interview) }, variant: options.variant })
   } catch (error) {
     // `up` gives up when a service that others wait for dies; that service's own log says why.
     const broken = (await serviceStates(docker, interview)).find(isBroken)
@@ -154,7 +111,7 @@ export async function servicesByInterview(docker: Docker, interview?: string): P
   for (const info of containers) {
     const owner = info.Labels[LABEL.interview] ?? '?'
     byInterview.set(owner, [...(byInterview.get(owner) ?? []), {
-      name: info.Labels['com.docker.compose.service'] ?? info.Names[0]?.replace(/^\//, '') ?? '?',
+      name: info.Labels[LABEL.composeService] ?? info.Names[0]?.replace(/^\//, '') ?? '?',
       id: info.Id,
       state: info.State,
       health: /\((healthy|unhealthy|health: starting)\)/.exec(info.Status)?.[1]?.replace('health: ', '') ?? 'none',
@@ -176,12 +133,12 @@ async function waitForServices(docker: Docker, task: ComposeTask, interview: str
       const waiting = task.services.find((service) => !states.some((s) => s.name === service.name && s.state === 'running' && s.health !== 'starting'))
       throw await serviceFailure(docker, task, interview, states.find((s) => s.name === waiting?.name) ?? { name: waiting?.name ?? '?', id: '', state: 'missing', health: 'none' }, `was not ready after ${Math.round(timeoutMs / 1000)} s`)
     }
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await sleep(300)
   }
 }
 
 async function serviceFailure(docker: Docker, task: ComposeTask, interview: string, service: ServiceState, what: string): Promise<UserError> {
-  const filters = JSON.stringify({ label: [`${LABEL.interview}=${interview}`, `com.docker.compose.service=${service.name}`] })
+  const filters = JSON.stringify({ label: [`${LABEL.interview}=${interview}`, `${LABEL.composeService}=${service.name}`] })
   const [info] = await docker.listContainers({ all: true, filters })
   const last = info ? lastLines(await containerLogs(docker.getContainer(info.Id)), 1)[0] : undefined
   return new UserError(`service "${service.name}" of ${task.task} ${what}${last ? `: ${last}` : ''}`, `nothing was left running; look at ${task.file} and the service's Dockerfile`)

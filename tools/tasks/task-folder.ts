@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { UserError } from '../core/errors.ts'
+import { REPO_ROOT, TASKS_DIR } from '../core/paths.ts'
 
 export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const
 /** The range of `minutes`: a fair time for a good candidate, within one interview slot. */
@@ -70,6 +71,16 @@ function variants(value: unknown, fail: (why: string) => UserError): string[] {
   return value as string[]
 }
 
+/** The task folders of the repository at `root` (images/tasks/<name> with a Dockerfile), by name. */
+export function listTaskDirs(root = REPO_ROOT): { name: string; dir: string }[] {
+  const tasks = join(root, 'images/tasks')
+  if (!existsSync(tasks)) return []
+  return readdirSync(tasks)
+    .sort()
+    .filter((name) => !name.startsWith('.') && existsSync(join(tasks, name, 'Dockerfile')))
+    .map((name) => ({ name, dir: join(tasks, name) }))
+}
+
 /** Reads and checks a task folder: statement, check, hints 1.md..N.md, solution kept out of the image. */
 export function readTaskFolder(dir: string): TaskFolder {
   const file = (name: string) => join(dir, name)
@@ -97,6 +108,11 @@ export function taskHintCount(dir: string): number | undefined {
   const hints = join(dir, 'hints')
   if (!existsSync(join(dir, 'task.md'))) return undefined
   return existsSync(hints) ? readdirSync(hints).filter((name) => /^\d+\.md$/.test(name)).length : 0
+}
+
+/** How many hints the task named `task` has, or undefined for a name that is no task folder. */
+export function hintCountOf(task: string, tasksDir = TASKS_DIR): number | undefined {
+  return /^[a-z0-9][a-z0-9-]*$/.test(task) ? taskHintCount(join(tasksDir, task)) : undefined
 }
 
 /**

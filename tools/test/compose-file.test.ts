@@ -10,7 +10,7 @@ import { interpolate, parseDotenv } from '../tasks/compose-interpolate.ts'
 import { CommandError } from '../core/errors.ts'
 import { UserError } from '../core/errors.ts'
 import { LABEL } from '../engine/names.ts'
-import { listImages } from '../images/build.ts'
+import { listImages } from '../images/list.ts'
 
 /** A task folder with a compose.yaml of `services` (each built from services/<name>) and a .dockerignore. */
 function taskWith(services: Record<string, unknown>, extra: Record<string, unknown> = {}, ignore = 'solution\ncompose.yaml\nservices\n'): string {

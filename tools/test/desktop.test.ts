@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connectionCard, connectionJson, type InterviewDetails } from '../interviews/card.ts'
-import { copyHostCertificates, isBuiltFrom, listImages } from '../images/build.ts'
+import { copyHostCertificates } from '../images/build.ts'
+import { isBuiltFrom, listImages } from '../images/list.ts'
 import { desktopLabel, looksLikeDesktopPassword, newDesktopAccess, VNC_ENV } from '../web/desktop-access.ts'
 import { hashToken } from '../web/tokens.ts'
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { findImage } from '../images/build.ts'
+import { findImage } from '../images/list.ts'
 import { listFaults } from '../live/faults.ts'
 
 test('a task\'s library of faults: each with a description, an apply and a check', () => {

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildOrder, findImage, listImages } from '../images/build.ts'
+import { buildOrder, findImage, listImages } from '../images/list.ts'
 
 function repo(tasks: Record<string, string[]>): string {
   const root = mkdtempSync(join(tmpdir(), 'images-test-'))

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MINUTES, parseTaskMarkdown, pickVariant, readTaskFolder } from '../tasks/task-folder.ts'
 import { newTask, taskFiles } from '../tasks/new-task.ts'
-import { listImages } from '../images/build.ts'
+import { listImages } from '../images/list.ts'
 import { REPO_ROOT } from '../core/paths.ts'
 import { UserError } from '../core/errors.ts'
 
