@@ -3,7 +3,7 @@
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/core/cli.ts')
-const { listInterviews } = await import('../tools/interviews/start.ts')
+const { listInterviews } = await import('../tools/interviews/list.ts')
 const { listImages } = await import('../tools/images/list.ts')
 const { readTaskFolder } = await import('../tools/tasks/task-folder.ts')
 const { formatAge, formatTable } = await import('../tools/core/format.ts')

@@ -3,7 +3,7 @@
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/core/cli.ts')
-const { stopInterviews } = await import('../tools/interviews/start.ts')
+const { stopInterviews } = await import('../tools/interviews/stop.ts')
 
 await cli(
   import.meta.url,

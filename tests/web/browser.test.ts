@@ -10,12 +10,14 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import WebSocket from 'ws'
 import { connectDocker } from '../../tools/engine/docker.ts'
 import { REPO_ROOT } from '../../tools/core/paths.ts'
-import { runInterview, stopInterviews } from '../../tools/interviews/start.ts'
+import { runInterview } from '../../tools/interviews/start.ts'
+import { stopInterviews } from '../../tools/interviews/stop.ts'
 import { newKeyPair } from '../../tools/interviews/keys.ts'
 import type { InterviewDetails } from '../../tools/interviews/card.ts'
 import { startGateway, type Gateway } from '../../tools/web/gateway.ts'
 import { FailureLimiter } from '../../tools/web/rate-limit.ts'
 import { newToken } from '../../tools/web/tokens.ts'
+import { sleep } from '../../tools/core/sleep.ts'
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const name = `web-${process.pid}`
@@ -27,7 +29,6 @@ let candidate: Page
 let observer: Page
 
 const marker = (what: string) => `${what}-${Math.random().toString(36).slice(2, 8)}`
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 function ssh(...command: string[]): string {
   return execFileSync('ssh', ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes',

@@ -10,10 +10,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import { connectDocker } from '../../tools/engine/docker.ts'
-import { runInterview, stopInterviews } from '../../tools/interviews/start.ts'
+import { runInterview } from '../../tools/interviews/start.ts'
+import { stopInterviews } from '../../tools/interviews/stop.ts'
 import { newKeyPair } from '../../tools/interviews/keys.ts'
 import type { InterviewDetails } from '../../tools/interviews/card.ts'
 import { startGateway, type Gateway } from '../../tools/web/gateway.ts'
+import { sleep } from '../../tools/core/sleep.ts'
 
 const name = `web-esc-${process.pid}`
 const keyDir = mkdtempSync(join(tmpdir(), 'web-esc-'))
@@ -43,12 +45,12 @@ test('OSC 52, a title and tmux passthrough typed in the box never reach an obser
   const received: Buffer[] = []
   socket.on('message', (data, isBinary) => isBinary && received.push(data as Buffer))
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject))
-  await new Promise((resolve) => setTimeout(resolve, 1000))
+  await sleep(1000)
   const done = `after-${process.pid}`
   const attack = `printf '\\ePtmux;\\e\\e]52;c;ZXZpbA==\\a\\e\\\\'; printf '\\e]52;c;ZXZpbA==\\a'; printf '\\e]0;pwned\\a'; echo ${done.replace('-', '""-')}`
   ssh(`tmux set -g allow-passthrough on; tmux set -g set-clipboard on; tmux send-keys -t interview ${JSON.stringify(attack)} Enter`)
   const deadline = Date.now() + 10_000
-  while (!Buffer.concat(received).includes(done) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+  while (!Buffer.concat(received).includes(done) && Date.now() < deadline) await sleep(100)
   socket.close()
   const all = Buffer.concat(received).toString('latin1')
   assert.ok(all.includes(done), 'the output after the attack reached the socket')

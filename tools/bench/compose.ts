@@ -4,8 +4,10 @@ import { formatMiB, formatMs, idleMemory, median, recordBenchmark } from './comm
 import { ensureImage } from '../images/build.ts'
 import { composeTaskOf, findImage } from '../images/list.ts'
 import { connectDocker, type Docker } from '../engine/docker.ts'
-import { runInterview, stopInterviews } from '../interviews/start.ts'
+import { runInterview } from '../interviews/start.ts'
+import { stopInterviews } from '../interviews/stop.ts'
 import { LABEL } from '../engine/names.ts'
+import { sleep } from '../core/sleep.ts'
 
 interface Measured {
   ready: number[]
@@ -33,7 +35,7 @@ async function measure(docker: Docker, task: string, runs: number, settleMs: num
   for (let i = 0; i < runs; i++) {
     const name = `bench-compose-${task}-${i}`
     result.ready.push(await timed(() => runInterview(task, { name, record: false, log: () => {} })))
-    await new Promise((resolve) => setTimeout(resolve, settleMs))
+    await sleep(settleMs)
     const memory = await interviewMemory(docker, name)
     result.memory.push(memory.bytes)
     result.containers = memory.containers

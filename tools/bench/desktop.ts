@@ -5,9 +5,11 @@ import { chromium } from 'playwright-core'
 import { formatMiB, formatMs, idleMemory, median, recordBenchmark } from './common.ts'
 import { connectDocker } from '../engine/docker.ts'
 import { findImage } from '../images/list.ts'
-import { runInterview, stopInterviews } from '../interviews/start.ts'
+import { runInterview } from '../interviews/start.ts'
+import { stopInterviews } from '../interviews/stop.ts'
 import { containerName } from '../engine/names.ts'
 import { startGateway } from '../web/gateway.ts'
+import { sleep } from '../core/sleep.ts'
 
 const WRITE_UP_INSTALL_MS = 7 * 60_000
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
@@ -38,7 +40,7 @@ export async function benchmarkDesktop(options: { task: string; runs: number; co
       }, undefined, { timeout: 60_000, polling: 100 })
       drawn.push(performance.now() - start)
       await page.close()
-      await new Promise((resolve) => setTimeout(resolve, 20_000))
+      await sleep(20_000)
       idle.push(idleMemory(await docker.getContainer(containerName(name)).stats({ stream: false })))
       await stopInterviews([name])
     }

@@ -6,10 +6,11 @@ import { $ } from 'zx'
 import { formatMiB, formatMs, idleMemory, median, recordBenchmark } from './common.ts'
 import type { InterviewDetails } from '../interviews/card.ts'
 import { connectDocker } from '../engine/docker.ts'
-import { REPO_ROOT } from '../core/paths.ts'
-import { runInterview, stopInterviews } from '../interviews/start.ts'
+import { runInterview } from '../interviews/start.ts'
+import { stopInterviews } from '../interviews/stop.ts'
 import { newKeyPair } from '../interviews/keys.ts'
 import { containerName } from '../engine/names.ts'
+import { sleep } from '../core/sleep.ts'
 
 export async function benchmarkInterviews(options: { runs: number; max: number; write?: boolean }): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'))
@@ -71,7 +72,7 @@ export async function benchmarkInterviews(options: { runs: number; max: number; 
     }
     held = n
   }
-  await new Promise((resolve) => setTimeout(resolve, 5000))
+  await sleep(5000)
   for (const details of running) {
     idle.push(idleMemory(await docker.getContainer(containerName(details.name)).stats({ stream: false })))
   }

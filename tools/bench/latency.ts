@@ -8,9 +8,11 @@ import { join } from 'node:path'
 import ssh2 from 'ssh2'
 import WebSocket from 'ws'
 import { formatMiB, formatMs, median, percentile, recordBenchmark } from './common.ts'
-import { runInterview, stopInterviews } from '../interviews/start.ts'
+import { runInterview } from '../interviews/start.ts'
+import { stopInterviews } from '../interviews/stop.ts'
 import { newKeyPair } from '../interviews/keys.ts'
 import { ensureGateway } from '../web/daemon.ts'
+import { sleep } from '../core/sleep.ts'
 
 /** Something keys can be typed into, whose output can be watched. */
 interface Terminal {
@@ -19,7 +21,6 @@ interface Terminal {
   close(): void
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Types `x` again and again, timing each echo; clears the line every 40 keystrokes. */
 async function echoTimes(terminal: Terminal, count: number): Promise<number[]> {

@@ -2,6 +2,7 @@
 import type Docker from 'dockerode'
 import { execIn } from '../engine/docker.ts'
 import { UserError } from '../core/errors.ts'
+import { sleep } from '../core/sleep.ts'
 
 export const DESKTOP_READY = '/usr/local/lib/interview/desktop/ready'
 
@@ -14,7 +15,7 @@ export async function waitForDesktop(container: Docker.Container, timeoutMs = 90
     if (result.exitCode === 0) return
     last = (result.stdout + result.stderr).trim()
     if (!(await container.inspect()).State.Running) break
-    await new Promise((resolve) => setTimeout(resolve, 250))
+    await sleep(250)
   }
   throw new UserError(
     `the desktop did not come up: ${last || 'the container stopped'}`,

@@ -2,6 +2,7 @@
 // so only a completed authentication says an interview is ready.
 import ssh2 from 'ssh2'
 import { fingerprintOf } from './keys.ts'
+import { sleep } from '../core/sleep.ts'
 
 export interface LoginTarget {
   host: string
@@ -57,7 +58,7 @@ export async function waitForLogin(
       lastError = error
     }
     if (options.stillStarting && !(await options.stillStarting())) break
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await sleep(50)
   }
   throw new Error(`no SSH login succeeded on ${target.host}:${target.port}: ${(lastError as Error)?.message ?? 'timed out'}`)
 }

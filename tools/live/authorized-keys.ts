@@ -2,7 +2,7 @@
 import type Docker from 'dockerode'
 import { connectDocker, execIn } from '../engine/docker.ts'
 import { UserError } from '../core/errors.ts'
-import { interviewContainer } from '../interviews/start.ts'
+import { interviewContainer } from '../interviews/find.ts'
 import { parsePublicKey, readPublicKeys, type PublicKey } from '../interviews/keys.ts'
 
 const FILE = '/home/user/.ssh/authorized_keys'

@@ -4,9 +4,8 @@ import { join } from 'node:path'
 import { connectDocker, execIn } from '../engine/docker.ts'
 import { appliedFaults, listFaults, runScriptIn } from './faults.ts'
 import { UserError } from '../core/errors.ts'
-import { findImage } from '../images/list.ts'
-import { interviewContainer } from '../interviews/start.ts'
-import { LABEL } from '../engine/names.ts'
+import { sleep } from '../core/sleep.ts'
+import { interviewImage } from '../interviews/find.ts'
 
 export interface CheckResult {
   ok: boolean
@@ -32,10 +31,7 @@ export function verdict(exitCode: number | null, output: string): CheckResult {
 
 /** Runs the task's check in the interview twice, a few seconds apart; both runs must say OK. */
 export async function checkInterview(name: string, options: CheckOptions = {}): Promise<CheckResult> {
-  const docker = await connectDocker()
-  const container = await interviewContainer(docker, name)
-  const task = (await container.inspect()).Config.Labels[LABEL.task] ?? ''
-  const image = findImage(task)
+  const { container, task, image } = await interviewImage(await connectDocker(), name)
   if (image.kind !== 'task') throw new UserError(`interview "${name}" runs ${task}, which has no check`, 'checks come with task images: npx zx scripts/list.mjs --images')
   const timeout = options.timeoutSeconds ?? 20
   // The check of each fault applied live (scripts/break.mjs), then the task's own: all must say OK.
@@ -52,7 +48,7 @@ export async function checkInterview(name: string, options: CheckOptions = {}): 
     return verdict(0, 'OK')
   }
   const first = await runOnce()
-  const result = first.ok ? (await new Promise((resolve) => setTimeout(resolve, options.recheckDelayMs ?? 2000)), await runOnce()) : first
+  const result = first.ok ? (await sleep(options.recheckDelayMs ?? 2000), await runOnce()) : first
   // Into the interview's timeline, beside the candidate's own `task check` (the recorder reads it).
   const line = `${Math.floor(Date.now() / 1000)} interviewer ${result.message.split('\n')[0]}`
   await execIn(container, ['bash', '-c', 'mkdir -p /var/lib/interview && printf "%s\\n" "$1" >> /var/lib/interview/checks.log && chmod 644 /var/lib/interview/checks.log', 'log', line]).catch(() => undefined)

@@ -4,7 +4,7 @@ import { connectDocker } from '../engine/docker.ts'
 import { UserError } from '../core/errors.ts'
 import { ensureImage } from '../images/build.ts'
 import { listImages } from '../images/list.ts'
-import { findRunningInterview, interviewContainer, runningInterviewNames, serviceContainer } from '../interviews/start.ts'
+import { findRunningInterview, interviewContainer, runningInterviewNames, serviceContainer } from '../interviews/find.ts'
 import { LABEL } from '../engine/names.ts'
 import { capabilityPlan, DEFAULT_LIMITS } from '../engine/security.ts'
 

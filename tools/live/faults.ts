@@ -8,8 +8,8 @@ import { $ } from 'zx'
 import type Docker from 'dockerode'
 import { connectDocker, execIn } from '../engine/docker.ts'
 import { UserError } from '../core/errors.ts'
-import { findImage, type ImageDefinition } from '../images/list.ts'
-import { interviewContainer } from '../interviews/start.ts'
+import type { ImageDefinition } from '../images/list.ts'
+import { interviewImage } from '../interviews/find.ts'
 import { LABEL } from '../engine/names.ts'
 import { appendEvent, castClock } from '../recording/events.ts'
 
@@ -36,12 +36,7 @@ export async function runScriptIn(container: Docker.Container, file: string, tim
   return $({ input: script, nothrow: true, quiet: true, timeout: `${timeoutSeconds + 5}s` })`docker exec -i -u root ${container.id} timeout -s KILL ${timeoutSeconds} bash -s`
 }
 
-async function interviewTask(name: string) {
-  const docker = await connectDocker()
-  const container = await interviewContainer(docker, name)
-  const task = (await container.inspect()).Config.Labels[LABEL.task] ?? ''
-  return { container, image: findImage(task) }
-}
+const interviewTask = async (name: string) => interviewImage(await connectDocker(), name)
 
 export async function faultsOf(interview: string): Promise<Fault[]> {
   return listFaults((await interviewTask(interview)).image)

@@ -7,8 +7,7 @@ import { UserError } from '../core/errors.ts'
 import { REPO_ROOT } from '../core/paths.ts'
 import { scriptCommand } from '../core/runtime.ts'
 import { FILES } from './paths.ts'
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+import { sleep } from '../core/sleep.ts'
 
 export async function startRecorder(interview: string, dir: string, endsAt?: number): Promise<string> {
   mkdirSync(dir, { recursive: true, mode: 0o750 })

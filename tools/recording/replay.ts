@@ -9,6 +9,7 @@ import { printable } from '../core/printable.ts'
 import { TerminalFilter } from '../core/terminal-filter.ts'
 import { readCast } from './cast.ts'
 import { FILES, recordingDir, recordingsRoot } from './paths.ts'
+import { sleep as wait } from '../core/sleep.ts'
 
 export interface ReplayOptions {
   speed?: number
@@ -32,7 +33,7 @@ export async function replay(interviewOrFile: string, options: ReplayOptions = {
   const idleLimit = options.idleLimit ?? 2
   const write = options.write ?? ((text) => process.stdout.write(text))
   const note = options.note ?? ((text) => process.stderr.write(`\n[${text}]\n`))
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+  const sleep = options.sleep ?? wait
   const { events } = readCast(recordingFile(interviewOrFile))
   const filter = new TerminalFilter()
   let last = 0
