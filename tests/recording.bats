@@ -92,9 +92,9 @@ teardown() {
   # Two switches within 300 ms, shorter than anything the recorder could notice: both are on the
   # record, in order, each once.
   run node --import tsx/esm -e "
-    const { clientsOf, switchRole } = await import('$REPO_ROOT/tools/roles.ts')
-    const { connectDocker } = await import('$REPO_ROOT/tools/docker.ts')
-    const { interviewContainer } = await import('$REPO_ROOT/tools/interviews.ts')
+    const { clientsOf, switchRole } = await import('$REPO_ROOT/tools/live/roles.ts')
+    const { connectDocker } = await import('$REPO_ROOT/tools/engine/docker.ts')
+    const { interviewContainer } = await import('$REPO_ROOT/tools/interviews/find.ts')
     const box = await interviewContainer(await connectDocker(), '$INTERVIEW')
     const carol = await clientsOf(box, '$INTERVIEW', 'carol')
     const [writer] = await switchRole(box, carol, false)
