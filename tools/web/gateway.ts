@@ -232,6 +232,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const attachment = await findDesktop(docker, password).catch(() => undefined)
       if (!attachment) {
         limiter.fail(from)
+        ws.resume() // to read the closing handshake
         return ws.close(4003, 'wrong password')
       }
       limitMessages(ws, MAX_MESSAGE)
