@@ -15,7 +15,7 @@ import { attachDesktop, findDesktop } from './desktop-connection.ts'
 import { desktopPage } from './desktop-page.ts'
 import { terminalPage } from './page.ts'
 import { FailureLimiter } from './rate-limit.ts'
-import { endClient, newClientId, readPid, reportingPid, CLIENT_ID_ENV } from './exec-client.ts'
+import { CLIENT_ID_ENV, ClientReaper, newClientId, unlessEnded } from './exec-client.ts'
 import { allowedHosts, clientAddress, hostAllowed, requestPath, trustedSet } from './requests.ts'
 import { hashToken, looksLikeToken, WEB_ROLES, webLabel, type WebRole } from './tokens.ts'
 
@@ -91,16 +91,22 @@ async function findAttachment(docker: Docker, token: string): Promise<Attachment
 }
 
 /**
- * The command that attaches to the shared session, printing its PID first (see exec-client.ts):
- * observers get a read-only tmux client whose size tmux ignores, so they never resize the window.
+ * The command that attaches to the shared session: observers get a read-only tmux client whose
+ * size tmux ignores, so an observer never resizes the window.
  */
 export function attachCommand(role: WebRole): string[] {
-  return reportingPid(
-    role === 'candidate'
-      ? 'exec tmux -u new-session -A -s interview'
-      : 'tmux has-session -t interview 2>/dev/null || tmux new-session -d -s interview; exec tmux -u attach-session -f read-only,ignore-size -t interview',
-  )
+  return ['sh', '-c', unlessEnded(role === 'candidate' ? 'exec tmux -u new-session -A -s interview' : OBSERVER_ATTACH)]
 }
+
+// tmux still sizes the window by ignore-size clients when no other client is attached, so an
+// observer's terminal takes the window's size (plus the status line) and keeps it: the gateway
+// forwards no resize from an observer.
+const OBSERVER_ATTACH = [
+  'tmux has-session -t interview 2>/dev/null || tmux new-session -d -s interview',
+  "set -- $(tmux display -p -t interview '#{window_width} #{window_height} #{?status,1,0}')",
+  'stty cols "$1" rows "$(($2 + $3))"',
+  'exec tmux -u attach-session -f read-only,ignore-size -t interview',
+].join('; ')
 
 /** The largest WebSocket message: a terminal's typed or pasted input, or a VNC client's message. */
 export const MAX_MESSAGE = 1024 * 1024
@@ -122,6 +128,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const page = terminalPage()
   const desktop = desktopPage()
   const open = new Set<{ interview: string; socket: WebSocket }>()
+  const reaper = new ClientReaper()
 
   const refuse = (res: ServerResponse, code: number, text: string) => {
     res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
@@ -276,20 +283,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     } catch {
       return ws.close(4000, 'the interview has ended')
     }
-    // The client outlives its connection unless ended: once the socket closes, end it by its PID.
+    // The client outlives its connection unless ended: once the socket closes, end it by its id.
     let exited = false
     stream.once('end', () => (exited = true))
-    const pid = readPid(stream, (chunk) => ws.readyState === ws.OPEN && ws.send(chunk, { binary: true }))
     const end = () =>
-      void pid
-        .then((known) => (known && !exited ? endClient(container, 'user', known, id) : undefined))
+      void (exited ? Promise.resolve() : reaper.end(container, id))
         .catch((error: unknown) => log(`${interview}: could not end a browser's tmux client: ${(error as Error)?.message ?? error}`))
         .finally(() => stream.destroy())
-    if (closed) return end()
-    ws.on('close', end)
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'hello', role, interview }))
+    stream.on('data', (chunk: Buffer) => ws.readyState === ws.OPEN && ws.send(chunk, { binary: true }))
     stream.on('end', () => ws.close(4000, 'the interview has ended'))
     stream.on('error', () => ws.close(4000, 'the interview has ended'))
+    if (closed) return end()
+    ws.on('close', end)
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
         // Observers are read-only twice over: a read-only tmux client, and no input forwarded.
@@ -298,7 +304,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
       try {
         const message = JSON.parse(String(data))
-        if (message.type === 'resize' && message.cols > 0 && message.rows > 0) {
+        if (role === 'candidate' && message.type === 'resize' && message.cols > 0 && message.rows > 0) {
           void exec.resize({ w: Math.min(500, message.cols | 0), h: Math.min(200, message.rows | 0) }).catch(() => undefined)
         }
       } catch {
