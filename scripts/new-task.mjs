@@ -14,6 +14,6 @@ await cli(
     const dir = newTask(argv.name)
     console.log(`created ${dir}`)
     console.log(`list it in the README's catalog (again after each change to its task.md): npx zx scripts/catalog.mjs --write`)
-    console.log(`build and test it: npx nx run-many -t test -p ${argv.name}`)
+    console.log(`build and test it: npx nx run-many -t test -p ${argv.name} --outputStyle=stream`)
   },
 )

@@ -45,10 +45,16 @@ teardown_file() {
   assert_output 403
 }
 
-@test "[web] --cert without --key, and a taken port, are refused with a hint" {
+@test "[web] --cert without --key, a bad --trusted-proxy or --public-url, and a taken port, are refused with a hint" {
   run zx_script web --cert /tmp/cert.pem
   assert_user_error
   assert_line --partial '--cert and --key go together'
+  run zx_script web --trusted-proxy proxy.example
+  assert_user_error
+  assert_line --partial 'is not an IP address'
+  run zx_script web --public-url 'interviews.example.com/x'
+  assert_user_error
+  assert_line --partial 'is not an http(s) origin'
   run zx_script web --port "$WEB_PORT"
   assert_user_error
   assert_line "error: port $WEB_PORT on 127.0.0.1 is already in use"

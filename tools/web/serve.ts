@@ -1,12 +1,39 @@
 // Running the gateway until the process is told to stop.
+import { isIP } from 'node:net'
 import { connectDocker } from '../engine/docker.ts'
 import { UserError } from '../core/errors.ts'
 import { checkBindAddress, checkPort } from '../engine/ports.ts'
 import { startGateway } from './gateway.ts'
 
-export async function serveGateway(options: { bind: string; port: number; origins?: string[]; cert?: string; key?: string }): Promise<void> {
+export interface ServeOptions {
+  bind: string
+  port: number
+  origins?: string[]
+  cert?: string
+  key?: string
+  publicUrls?: string[]
+  trustedProxies?: string[]
+}
+
+function checkPublicUrl(url: string): void {
+  let parsed: URL | undefined
+  try {
+    parsed = new URL(url)
+  } catch {
+    /* reported below */
+  }
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.pathname !== '/' || parsed.search || parsed.username) {
+    throw new UserError(`--public-url ${JSON.stringify(url)} is not an http(s) origin`, 'give the scheme, host and port browsers use, e.g. --public-url https://interviews.example.com')
+  }
+}
+
+export async function serveGateway(options: ServeOptions): Promise<void> {
   checkBindAddress(options.bind)
   checkPort(options.port)
+  for (const url of options.publicUrls ?? []) checkPublicUrl(url)
+  for (const proxy of options.trustedProxies ?? []) {
+    if (!isIP(proxy)) throw new UserError(`--trusted-proxy ${JSON.stringify(proxy)} is not an IP address`, 'give the address the proxy connects from, e.g. --trusted-proxy 127.0.0.1 (repeat for several)')
+  }
   if (!!options.cert !== !!options.key) throw new UserError('--cert and --key go together', 'give both PEM files, or neither (and put a TLS proxy in front)')
   const docker = await connectDocker()
   const gateway = await startGateway({
@@ -14,6 +41,8 @@ export async function serveGateway(options: { bind: string; port: number; origin
     host: options.bind,
     port: options.port,
     allowedOrigins: options.origins,
+    publicUrls: options.publicUrls,
+    trustedProxies: options.trustedProxies,
     tls: options.cert && options.key ? { cert: options.cert, key: options.key } : undefined,
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
   }).catch((error: NodeJS.ErrnoException) => {
