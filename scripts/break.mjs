@@ -9,8 +9,8 @@ const { formatTable } = await import('../tools/core/format.ts')
 await cli(
   import.meta.url,
   '<interview> [fault]',
-  'Raise the difficulty live: apply <fault> from the task\'s library (images/tasks/<task>/faults/) to a running interview.\n' +
-    'Without <fault>, lists the faults there are. The interviewer\'s check (check.mjs) then checks the fault too.',
+  "Raise the difficulty live: apply <fault> from the task's library (images/tasks/<task>/faults/) to a running interview.\n" +
+    "Without <fault>, lists the faults there are. The interviewer's check (check.mjs) then checks the fault too.",
   (y) =>
     y
       .positional('interview', { type: 'string', demandOption: true, describe: 'Interview name' })
@@ -18,7 +18,14 @@ await cli(
   async (argv) => {
     if (!argv.fault) {
       const faults = await faultsOf(argv.interview)
-      console.log(faults.length ? formatTable(['FAULT', 'WHAT IT DOES'], faults.map((f) => [f.name, f.description])) : 'this task has no library of faults')
+      console.log(
+        faults.length
+          ? formatTable(
+              ['FAULT', 'WHAT IT DOES'],
+              faults.map((f) => [f.name, f.description]),
+            )
+          : 'this task has no library of faults',
+      )
       return
     }
     const fault = await applyFault(argv.interview, argv.fault)

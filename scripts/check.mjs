@@ -9,7 +9,7 @@ const { printable } = await import('../tools/core/printable.ts')
 await cli(
   import.meta.url,
   '<interview>',
-  'Run the task\'s check in the interview: prints OK, or NO and what is still wrong (exit 1).\n' +
+  "Run the task's check in the interview: prints OK, or NO and what is still wrong (exit 1).\n" +
     'The check comes from this repository at check time, runs twice a few seconds apart, and is time-limited.',
   (y) => y.positional('interview', { type: 'string', demandOption: true, describe: 'Interview name (see list.mjs)' }),
   async (argv) => {

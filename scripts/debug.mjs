@@ -10,7 +10,7 @@ await cli(
   '<target> [command..]',
   'Open a root shell (or run a command) in the running interview <target>, or in a throwaway\n' +
     'container of the image <target> for task authors. Example: debug base -- cat /etc/os-release\n' +
-    'With --service, in one of the interview\'s services instead (a multi-service task\'s db, web...).',
+    "With --service, in one of the interview's services instead (a multi-service task's db, web...).",
   (y) =>
     y
       .positional('target', { type: 'string', demandOption: true, describe: 'Interview name or image name' })

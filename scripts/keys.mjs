@@ -23,7 +23,11 @@ await cli(
       .positional('action', { choices: ['add', 'list', 'remove', 'new'], demandOption: true })
       .positional('target', { type: 'string', describe: 'Interview name (or NAME for `new`)' })
       .positional('file', { type: 'string', describe: 'Public key file, or a fingerprint for remove' })
-      .option('role', { choices: ['candidate', 'interviewer', 'observer'], default: 'candidate', describe: 'For add: who the key belongs to' }),
+      .option('role', {
+        choices: ['candidate', 'interviewer', 'observer'],
+        default: 'candidate',
+        describe: 'For add: who the key belongs to',
+      }),
   async (argv) => {
     /** @type {(value: string | undefined, what: string) => string} */
     const need = (value, what) => {
@@ -34,7 +38,11 @@ await cli(
     const show = (keys) => keys.map((key) => `${key.fingerprint}  ${printable(key.type)}  ${printable(key.comment)}`).join('\n')
     switch (argv.action) {
       case 'add': {
-        const added = await addKeys(need(argv.target, 'an interview name'), need(argv.file, 'a public key file'), /** @type {any} */ (argv.role))
+        const added = await addKeys(
+          need(argv.target, 'an interview name'),
+          need(argv.file, 'a public key file'),
+          /** @type {any} */ (argv.role),
+        )
         console.log(added.length ? `added:\n${show(added)}` : 'those keys were already allowed')
         break
       }
@@ -42,11 +50,15 @@ await cli(
         console.log(show(await listKeys(need(argv.target, 'an interview name'))) || 'no keys (password login only)')
         break
       case 'remove':
-        console.log(`removed:\n${show(await removeKeys(need(argv.target, 'an interview name'), need(argv.file, 'a key file or fingerprint')))}`)
+        console.log(
+          `removed:\n${show(await removeKeys(need(argv.target, 'an interview name'), need(argv.file, 'a key file or fingerprint')))}`,
+        )
         break
       case 'new': {
         const pair = writeKeyPair(need(argv.target, 'a NAME'), join(REPO_ROOT, 'keys'))
-        console.log(`private key: ${pair.privateKey}\npublic key:  ${pair.publicKey}\nuse it:      --key ${pair.publicKey} when you run, or keys add INTERVIEW ${pair.publicKey}`)
+        console.log(
+          `private key: ${pair.privateKey}\npublic key:  ${pair.publicKey}\nuse it:      --key ${pair.publicKey} when you run, or keys add INTERVIEW ${pair.publicKey}`,
+        )
         break
       }
     }

@@ -21,7 +21,12 @@ await cli(
   async (argv) => {
     if (argv.images) {
       // A task's variants are the faults `run --variant` can pin (task.md's `variants:`).
-      const images = listImages().map(({ name, kind, tag, dir }) => ({ name, kind, tag, variants: kind === 'task' ? readTaskFolder(dir).info.variants : [] }))
+      const images = listImages().map(({ name, kind, tag, dir }) => ({
+        name,
+        kind,
+        tag,
+        variants: kind === 'task' ? readTaskFolder(dir).info.variants : [],
+      }))
       const rows = images.map((i) => [i.name, i.kind, i.tag, i.variants.join(',') || '-'])
       console.log(argv.json ? JSON.stringify(images) : formatTable(['NAME', 'KIND', 'IMAGE', 'VARIANTS'], rows))
       return
@@ -35,7 +40,12 @@ await cli(
     const service = (s) => `${s.name} ${s.state !== 'running' ? s.state : s.health === 'none' ? 'up' : s.health}`
     const withServices = interviews.some((i) => i.services.length)
     const rows = interviews.map((i) => [
-      i.name, i.task, i.address, formatAge(Date.now() - i.createdAt.getTime()), i.clients === null ? '-' : String(i.clients), i.state,
+      i.name,
+      i.task,
+      i.address,
+      formatAge(Date.now() - i.createdAt.getTime()),
+      i.clients === null ? '-' : String(i.clients),
+      i.state,
       ...(withServices ? [i.services.map(service).join(', ') || '-'] : []),
       i.people.map(person).join(', ') || '-',
     ])

@@ -9,6 +9,6 @@ await cli(
   import.meta.url,
   '',
   'Rebuild every image (base first, then each task) with `nx run-many -t build`.',
-  (y) => y.option('cache', { type: 'boolean', default: true, describe: 'Use Docker\'s layer cache (--no-cache: build without it)' }),
+  (y) => y.option('cache', { type: 'boolean', default: true, describe: "Use Docker's layer cache (--no-cache: build without it)" }),
   (argv) => rebuildAll({ noCache: !argv.cache, verbose: argv.verbose === true }),
 )

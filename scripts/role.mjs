@@ -10,7 +10,7 @@ await cli(
   import.meta.url,
   '<interview> <who>',
   'Make <who> (a name from list.mjs, e.g. alice@laptop, or a tty) read-only or read-write in the shared terminal.\n' +
-    'It takes effect at once and goes into the recording\'s timeline.',
+    "It takes effect at once and goes into the recording's timeline.",
   (y) =>
     y
       .positional('interview', { type: 'string', demandOption: true, describe: 'Interview name' })
@@ -18,8 +18,13 @@ await cli(
       .option('read-only', { type: 'boolean', describe: 'Watch only' })
       .option('read-write', { type: 'boolean', describe: 'May type' }),
   async (argv) => {
-    if (!!argv.readOnly === !!argv.readWrite) throw new UserError('say --read-only or --read-write', `e.g. npx zx scripts/role.mjs ${argv.interview} ${argv.who} --read-only`)
+    if (!!argv.readOnly === !!argv.readWrite)
+      throw new UserError('say --read-only or --read-write', `e.g. npx zx scripts/role.mjs ${argv.interview} ${argv.who} --read-only`)
     const changed = await setReadOnly(argv.interview, argv.who, !!argv.readOnly)
-    console.log(changed.length ? `${argv.who} is now ${argv.readOnly ? 'read-only' : 'read-write'} (${changed.length} client${changed.length > 1 ? 's' : ''})` : `${argv.who} already was ${argv.readOnly ? 'read-only' : 'read-write'}`)
+    console.log(
+      changed.length
+        ? `${argv.who} is now ${argv.readOnly ? 'read-only' : 'read-write'} (${changed.length} client${changed.length > 1 ? 's' : ''})`
+        : `${argv.who} already was ${argv.readOnly ? 'read-only' : 'read-write'}`,
+    )
   },
 )

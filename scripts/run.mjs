@@ -17,21 +17,36 @@ await cli(
   (y) =>
     y
       .positional('task', { type: 'string', demandOption: true, describe: 'Image to run: base or a task name' })
-      .option('variant', { type: 'string', describe: "Which of the task's variants (faults) to start (default: one at random; see the README's catalog)" })
+      .option('variant', {
+        type: 'string',
+        describe: "Which of the task's variants (faults) to start (default: one at random; see the README's catalog)",
+      })
       .option('name', { type: 'string', describe: 'Interview name (default: <task>-<random>)' })
       .option('port', { type: 'number', describe: 'Host port for SSH (default: a free one)' })
       .option('bind', { type: 'string', default: '127.0.0.1', describe: 'Host address to publish SSH on' })
       .option('password', { type: 'string', describe: 'Password for `user` (default: a strong random one); --no-password for keys only' })
       .option('key', { type: 'string', array: true, describe: 'Public key file allowed to log in (repeatable)' })
-      .option('interviewer', { type: 'string', array: true, describe: 'Public key file of an interviewer: can type, known by its key (repeatable)' })
+      .option('interviewer', {
+        type: 'string',
+        array: true,
+        describe: 'Public key file of an interviewer: can type, known by its key (repeatable)',
+      })
       .option('observer', { type: 'string', array: true, describe: 'Public key file of an observer: read-only (repeatable)' })
-      .option('record', { type: 'boolean', default: true, describe: 'Record the shared terminal to recordings/<name>/ (--no-record: do not)' })
+      .option('record', {
+        type: 'boolean',
+        default: true,
+        describe: 'Record the shared terminal to recordings/<name>/ (--no-record: do not)',
+      })
       .option('ttl', { type: 'string', describe: 'Time limit, e.g. 90m or 1h30m: warnings at 10 and 2 minutes, then the interview stops' })
       .option('memory', { type: 'string', describe: 'Memory limit (default 1g; 4g for a desktop)' })
       .option('cpus', { type: 'number', describe: 'CPU limit (default 1; 2 for a desktop)' })
       .option('pids', { type: 'number', describe: 'Process and thread limit (default 512; 4096 for a desktop)' })
       .option('mirror', { type: 'string', describe: 'Debian mirror for building the base OS when it cannot be pulled' })
-      .option('exec', { type: 'boolean', default: true, describe: 'Let the candidate run commands, scp and sftp without the shared terminal, traced (--no-exec: refuse them)' })
+      .option('exec', {
+        type: 'boolean',
+        default: true,
+        describe: 'Let the candidate run commands, scp and sftp without the shared terminal, traced (--no-exec: refuse them)',
+      })
       .option('web', { type: 'boolean', describe: 'Also give browser links (candidate and observer) through the web gateway' })
       .option('web-port', { type: 'number', default: 7681, describe: 'Port of the web gateway (started if none answers)' })
       .option('json', { type: 'boolean', describe: 'Print the details as one JSON object' }),

@@ -15,11 +15,16 @@ await cli(
       .option('bind', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
       .option('port', { type: 'number', default: 7681, describe: 'Port to listen on' })
       .option('origin', { type: 'string', array: true, describe: 'Also accept WebSockets from this origin (behind a reverse proxy)' })
-      .option('public-url', { type: 'string', array: true, describe: 'Also answer requests for this URL\'s host (a reverse proxy\'s public URL); repeatable' })
+      .option('public-url', {
+        type: 'string',
+        array: true,
+        describe: "Also answer requests for this URL's host (a reverse proxy's public URL); repeatable",
+      })
       .option('trusted-proxy', { type: 'string', array: true, describe: 'Believe X-Forwarded-For from this proxy address; repeatable' })
       .option('cert', { type: 'string', describe: 'TLS certificate (PEM) to serve HTTPS' })
       .option('key', { type: 'string', describe: 'TLS private key (PEM)' }),
-  (argv) => serveGateway({
+  (argv) =>
+    serveGateway({
       bind: argv.bind,
       port: argv.port,
       origins: argv.origin,

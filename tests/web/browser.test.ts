@@ -19,7 +19,15 @@ import { FailureLimiter } from '../../tools/web/rate-limit.ts'
 import { newToken } from '../../tools/web/tokens.ts'
 import { sleep } from '../../tools/core/sleep.ts'
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 const name = `web-${process.pid}`
 const keyDir = mkdtempSync(join(tmpdir(), 'web-test-'))
 let gateway: Gateway
@@ -31,8 +39,26 @@ let observer: Page
 const marker = (what: string) => `${what}-${Math.random().toString(36).slice(2, 8)}`
 
 function ssh(...command: string[]): string {
-  return execFileSync('ssh', ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes',
-    '-i', join(keyDir, 'id'), '-p', String(interview.port), 'user@127.0.0.1', ...command], { encoding: 'utf8' })
+  return execFileSync(
+    'ssh',
+    [
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'LogLevel=ERROR',
+      '-o',
+      'BatchMode=yes',
+      '-i',
+      join(keyDir, 'id'),
+      '-p',
+      String(interview.port),
+      'user@127.0.0.1',
+      ...command,
+    ],
+    { encoding: 'utf8' },
+  )
 }
 /** What the shared session shows, with its recent history, as an SSH client sees it. */
 const sharedScreen = () => ssh(`tmux capture-pane -p -J -t interview -S -200`)
@@ -109,8 +135,22 @@ test('in the candidate link, a typed command runs, and an SSH client sees its ou
 })
 
 test('what an interactive OpenSSH client types appears in the browser', async () => {
-  const client: ChildProcessWithoutNullStreams = spawn('ssh', ['-tt', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
-    '-o', 'BatchMode=yes', '-i', join(keyDir, 'id'), '-p', String(interview.port), 'user@127.0.0.1'])
+  const client: ChildProcessWithoutNullStreams = spawn('ssh', [
+    '-tt',
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'LogLevel=ERROR',
+    '-o',
+    'BatchMode=yes',
+    '-i',
+    join(keyDir, 'id'),
+    '-p',
+    String(interview.port),
+    'user@127.0.0.1',
+  ])
   try {
     await sleep(1500)
     const word = marker('from-ssh')
@@ -171,16 +211,42 @@ test('failed attempts are rate-limited', async () => {
 })
 
 test('with a certificate, the gateway serves HTTPS and WSS', async () => {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-keyout', join(keyDir, 'key.pem'), '-out', join(keyDir, 'cert.pem')], { stdio: 'ignore' })
-  const secure = await startGateway({ docker: await connectDocker(), port: 0, tls: { cert: join(keyDir, 'cert.pem'), key: join(keyDir, 'key.pem') } })
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-keyout',
+      join(keyDir, 'key.pem'),
+      '-out',
+      join(keyDir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  )
+  const secure = await startGateway({
+    docker: await connectDocker(),
+    port: 0,
+    tls: { cert: join(keyDir, 'cert.pem'), key: join(keyDir, 'key.pem') },
+  })
   try {
     assert.match(secure.url, /^https:/)
     const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 800, height: 400 } })
     const page = await context.newPage()
     await page.goto(interview.web!.observer.replace(gateway.url, secure.url))
     await page.waitForFunction(() => (window as unknown as { __interview: { connected: boolean } }).__interview?.connected)
-    assert.is(await page.evaluate(() => (window as unknown as { __interview: { socket: WebSocket } }).__interview.socket.url.slice(0, 6)), 'wss://')
+    assert.is(
+      await page.evaluate(() => (window as unknown as { __interview: { socket: WebSocket } }).__interview.socket.url.slice(0, 6)),
+      'wss://',
+    )
     await context.close()
   } finally {
     await secure.close()

@@ -20,14 +20,17 @@ let gateway: Gateway
 let interview: InterviewDetails
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const inBox = (script: string) => execFileSync('docker', ['exec', '-u', 'user', containerName(name), 'sh', '-c', script], { encoding: 'utf8' }).trim()
+const inBox = (script: string) =>
+  execFileSync('docker', ['exec', '-u', 'user', containerName(name), 'sh', '-c', script], { encoding: 'utf8' }).trim()
 const tmuxClients = () => Number(inBox('tmux list-clients 2>/dev/null | wc -l'))
 const windowSize = () => inBox(`tmux display -p -t interview '#{window_width}x#{window_height}'`)
 
 /** Keys held by the host uid that root in every container maps to (/proc/key-users), from /etc/subuid. */
 function remappedRootKeys(): number {
   const base = /^dockremap:(\d+):/m.exec(readFileSync('/etc/subuid', 'utf8'))?.[1]
-  const line = readFileSync('/proc/key-users', 'utf8').split('\n').find((l) => l.trim().startsWith(`${base}:`))
+  const line = readFileSync('/proc/key-users', 'utf8')
+    .split('\n')
+    .find((l) => l.trim().startsWith(`${base}:`))
   return line ? Number(/ (\d+)\/\d+ /.exec(line)![1]) : 0
 }
 
@@ -69,7 +72,11 @@ function openAndClose(link: string, i: number): Promise<void> {
 }
 
 test.before(async () => {
-  gateway = await startGateway({ docker: await connectDocker(), port: 0, log: (line) => /error|could not/.test(line) && console.log(`  gateway: ${line}`) })
+  gateway = await startGateway({
+    docker: await connectDocker(),
+    port: 0,
+    log: (line) => /error|could not/.test(line) && console.log(`  gateway: ${line}`),
+  })
   interview = await runInterview('base', { name, keys: [], webGateway: gateway.url, log: () => {} })
 })
 
@@ -106,7 +113,11 @@ test(`${CONNECTIONS} sockets opened and closed leave no tmux client and no kerne
     await waitFor(`the clients of batch ${batch} to end (${tmuxClients()} left)`, () => tmuxClients() === 0, 15_000)
   }
   console.log(`  ${CONNECTIONS} connections in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-  await waitFor(`the keys to come back (${remappedRootKeys()} now, ${keysBefore} before)`, () => remappedRootKeys() <= keysBefore + 10, 10_000)
+  await waitFor(
+    `the keys to come back (${remappedRootKeys()} now, ${keysBefore} before)`,
+    () => remappedRootKeys() <= keysBefore + 10,
+    10_000,
+  )
   assert.is(gateway.connections().get(name) ?? 0, 0)
 })
 

@@ -23,8 +23,26 @@ let gateway: Gateway
 let interview: InterviewDetails
 
 const ssh = (command: string) =>
-  execFileSync('ssh', ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes',
-    '-i', join(keyDir, 'id'), '-p', String(interview.port), 'user@127.0.0.1', command], { encoding: 'utf8' })
+  execFileSync(
+    'ssh',
+    [
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'LogLevel=ERROR',
+      '-o',
+      'BatchMode=yes',
+      '-i',
+      join(keyDir, 'id'),
+      '-p',
+      String(interview.port),
+      'user@127.0.0.1',
+      command,
+    ],
+    { encoding: 'utf8' },
+  )
 
 test.before(async () => {
   const pair = newKeyPair('web-esc')

@@ -59,7 +59,9 @@ function status(path: string, headers: Record<string, string> = {}): Promise<num
     request({ host: '127.0.0.1', port, path, headers }, (res) => {
       res.resume()
       resolve(res.statusCode ?? 0)
-    }).on('error', reject).end()
+    })
+      .on('error', reject)
+      .end()
   })
 }
 
@@ -75,14 +77,27 @@ function wsStatus(path: string, headers: Record<string, string>): Promise<number
   })
 }
 
-const memoryKb = (field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${gateway.pid}/status`, 'utf8'))![1])
+const memoryKb = (field: 'VmRSS' | 'VmHWM') =>
+  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${gateway.pid}/status`, 'utf8'))![1])
 const alive = () => gateway.exitCode === null && gateway.signalCode === null
 
 test.before(async () => {
   port = await freePort()
   url = `http://127.0.0.1:${port}`
-  gateway = spawn(process.execPath, [join(REPO_ROOT, 'node_modules/zx/build/cli.js'), join(REPO_ROOT, 'scripts/web.mjs'), '--port', String(port),
-    '--public-url', PUBLIC_URL, '--trusted-proxy', '127.0.0.1'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  gateway = spawn(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'node_modules/zx/build/cli.js'),
+      join(REPO_ROOT, 'scripts/web.mjs'),
+      '--port',
+      String(port),
+      '--public-url',
+      PUBLIC_URL,
+      '--trusted-proxy',
+      '127.0.0.1',
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
   gateway.stdout!.on('data', (chunk) => (output += chunk))
   gateway.stderr!.on('data', (chunk) => (output += chunk))
   for (let i = 0; i < 150 && !output.includes('listening on'); i++) await sleep(100)
@@ -150,8 +165,10 @@ test('huge frames before authentication close the socket, and the gateway stays 
   let closed = false
   socket.on('error', () => undefined)
   socket.on('close', () => (closed = true))
-  socket.write(`GET /ws/desktop HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${url}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n')
+  socket.write(
+    `GET /ws/desktop HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${url}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+  )
   const started = Date.now()
   for (let i = 0; i < 10 && !closed; i++) {
     socket.write(header)
@@ -183,7 +200,11 @@ test('behind a trusted proxy, a brute-forcer is limited by its own address, and 
   const from = (address: string) => ({ host: `127.0.0.1:${port}`, 'x-forwarded-for': address })
   for (let i = 0; i < 10; i++) assert.is(await status(`/i/${newToken()}`, from('198.51.100.1')), 403)
   assert.is(await status(`/i/${newToken()}`, from('198.51.100.1')), 429)
-  assert.is(await status(`/i/${newToken()}`, from('198.51.100.2, 198.51.100.1')), 429, 'a forged left-most X-Forwarded-For entry was believed')
+  assert.is(
+    await status(`/i/${newToken()}`, from('198.51.100.2, 198.51.100.1')),
+    429,
+    'a forged left-most X-Forwarded-For entry was believed',
+  )
   assert.is(await status(`/i/${newToken()}`, from('198.51.100.2')), 403, 'another client behind the proxy was locked out')
 })
 

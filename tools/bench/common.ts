@@ -32,7 +32,14 @@ export function markdownTable(header: string[], rows: string[][]): string {
 }
 
 /** Renders a section; with `write`, replaces (or appends) that section of docs/benchmarks.md. */
-export function recordBenchmark(title: string, machine: string, header: string[], rows: string[][], write = false, file = join(REPO_ROOT, 'docs/benchmarks.md')): string {
+export function recordBenchmark(
+  title: string,
+  machine: string,
+  header: string[],
+  rows: string[][],
+  write = false,
+  file = join(REPO_ROOT, 'docs/benchmarks.md'),
+): string {
   const section = `## ${title}\n\nMeasured ${new Date().toISOString().slice(0, 10)} on ${hostFacts()}, ${machine}.\n\n${markdownTable(header, rows)}\n`
   if (write) {
     const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nMade by the scripts in bench/; each section says which.\n'

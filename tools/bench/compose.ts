@@ -56,11 +56,37 @@ export async function benchmarkCompose(options: { task: string; against: string;
   const base = await size('interview-env/base')
   const sizes = await Promise.all(compose.services.map(async (service) => `${service.name} ${formatMiB(await size(service.image))}`))
   const rows = [
-    ['run → ready (library, built images; services healthy)', formatMs(median(single.ready)), formatMs(median(multi.ready)), ratio(single.ready, multi.ready)],
+    [
+      'run → ready (library, built images; services healthy)',
+      formatMs(median(single.ready)),
+      formatMs(median(multi.ready)),
+      ratio(single.ready, multi.ready),
+    ],
     ['stop (the services included)', formatMs(median(single.stop)), formatMs(median(multi.stop)), ratio(single.stop, multi.stop)],
-    [`idle memory of the whole interview, 5 s after start`, `${formatMiB(median(single.memory))} (${single.containers} container)`, `${formatMiB(median(multi.memory))} (${multi.containers} containers)`, ratio(single.memory, multi.memory)],
-    ['images', `+${formatMiB((await size(findImage(options.against).tag)) - base)} over base`, `box +${formatMiB((await size(findImage(options.task).tag)) - base)} over base; ${sizes.join(', ')}`, ''],
+    [
+      `idle memory of the whole interview, 5 s after start`,
+      `${formatMiB(median(single.memory))} (${single.containers} container)`,
+      `${formatMiB(median(multi.memory))} (${multi.containers} containers)`,
+      ratio(single.memory, multi.memory),
+    ],
+    [
+      'images',
+      `+${formatMiB((await size(findImage(options.against).tag)) - base)} over base`,
+      `box +${formatMiB((await size(findImage(options.task).tag)) - base)} over base; ${sizes.join(', ')}`,
+      '',
+    ],
   ]
   const machine = `Docker ${(await docker.version()).Version}, medians of ${options.runs} runs each, in one run`
-  return recordBenchmark('Multi-service interviews', machine, ['measure', `\`${options.against}\` (one container)`, `\`${options.task}\` (box + ${compose.services.map((s) => s.name).join(' + ')})`, 'ratio'], rows, options.write)
+  return recordBenchmark(
+    'Multi-service interviews',
+    machine,
+    [
+      'measure',
+      `\`${options.against}\` (one container)`,
+      `\`${options.task}\` (box + ${compose.services.map((s) => s.name).join(' + ')})`,
+      'ratio',
+    ],
+    rows,
+    options.write,
+  )
 }

@@ -12,7 +12,14 @@ import { startGateway } from '../web/gateway.ts'
 import { sleep } from '../core/sleep.ts'
 
 const WRITE_UP_INSTALL_MS = 7 * 60_000
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 export async function benchmarkDesktop(options: { task: string; runs: number; cold?: boolean; write?: boolean }): Promise<string> {
   const docker = await connectDocker()
@@ -30,14 +37,18 @@ export async function benchmarkDesktop(options: { task: string; runs: number; co
       // Usable = a real browser shows the drawn desktop (many colours, not a black frame).
       const page = await browser.newPage({ viewport: { width: 1280, height: 760 } })
       await page.goto(details.desktop!.link)
-      await page.waitForFunction(() => {
-        const canvas = document.querySelector('#screen canvas') as HTMLCanvasElement | null
-        if (!canvas?.width) return false
-        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
-        const colours = new Set<number>()
-        for (let i = 0; i < data.length; i += 4 * 97) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!)
-        return colours.size > 50
-      }, undefined, { timeout: 60_000, polling: 100 })
+      await page.waitForFunction(
+        () => {
+          const canvas = document.querySelector('#screen canvas') as HTMLCanvasElement | null
+          if (!canvas?.width) return false
+          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+          const colours = new Set<number>()
+          for (let i = 0; i < data.length; i += 4 * 97) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!)
+          return colours.size > 50
+        },
+        undefined,
+        { timeout: 60_000, polling: 100 },
+      )
       drawn.push(performance.now() - start)
       await page.close()
       await sleep(20_000)
@@ -62,12 +73,40 @@ export async function benchmarkDesktop(options: { task: string; runs: number; co
   const [baseSize, desktopSize, taskSize] = [await size('base'), await size('desktop'), await size(options.task)]
 
   const rows = [
-    [`run → card printed (desktop, editor window, Jupyter up), \`${options.task}\``, `median ${formatMs(median(ready))}`, `${options.runs} runs, ${formatMs(Math.min(...ready))}–${formatMs(Math.max(...ready))}`],
-    ['run → desktop drawn in a real browser (noVNC)', `median ${formatMs(median(drawn))}`, `the write-up: ~7 min of install, ${Math.round(WRITE_UP_INSTALL_MS / median(drawn))}× longer`],
-    ['idle memory, 20 s after start (Xfce, Chromium + VS Code, Jupyter, VNC)', `median ${formatMiB(median(idle))}`, `max ${formatMiB(Math.max(...idle))}; limit 4 GiB`],
-    ['image size', `${formatMiB(desktopSize)} desktop`, `${formatMiB(desktopSize - baseSize)} over base; ${options.task}: +${formatMiB(taskSize - desktopSize)}`],
-    ['warm build of the desktop (layers cached)', formatMs(warmDesktop), cold === undefined ? 'cold build: run with --cold' : `cold build, no cache: ${formatMs(cold)}`],
-    ...(taskOnly === undefined ? [] : [[`build of \`${options.task}\` on a built desktop`, formatMs(taskOnly), 'its own layers, no cache']]),
+    [
+      `run → card printed (desktop, editor window, Jupyter up), \`${options.task}\``,
+      `median ${formatMs(median(ready))}`,
+      `${options.runs} runs, ${formatMs(Math.min(...ready))}–${formatMs(Math.max(...ready))}`,
+    ],
+    [
+      'run → desktop drawn in a real browser (noVNC)',
+      `median ${formatMs(median(drawn))}`,
+      `the write-up: ~7 min of install, ${Math.round(WRITE_UP_INSTALL_MS / median(drawn))}× longer`,
+    ],
+    [
+      'idle memory, 20 s after start (Xfce, Chromium + VS Code, Jupyter, VNC)',
+      `median ${formatMiB(median(idle))}`,
+      `max ${formatMiB(Math.max(...idle))}; limit 4 GiB`,
+    ],
+    [
+      'image size',
+      `${formatMiB(desktopSize)} desktop`,
+      `${formatMiB(desktopSize - baseSize)} over base; ${options.task}: +${formatMiB(taskSize - desktopSize)}`,
+    ],
+    [
+      'warm build of the desktop (layers cached)',
+      formatMs(warmDesktop),
+      cold === undefined ? 'cold build: run with --cold' : `cold build, no cache: ${formatMs(cold)}`,
+    ],
+    ...(taskOnly === undefined
+      ? []
+      : [[`build of \`${options.task}\` on a built desktop`, formatMs(taskOnly), 'its own layers, no cache']]),
   ]
-  return recordBenchmark('Shared desktop', `Docker ${(await docker.version()).Version}, the desktop image built`, ['measure', 'result', 'notes'], rows, options.write)
+  return recordBenchmark(
+    'Shared desktop',
+    `Docker ${(await docker.version()).Version}, the desktop image built`,
+    ['measure', 'result', 'notes'],
+    rows,
+    options.write,
+  )
 }

@@ -18,7 +18,10 @@ export async function benchmarkInterviews(options: { runs: number; max: number; 
   writeFileSync(join(dir, 'id'), pair.privateKey, { mode: 0o600 })
   writeFileSync(join(dir, 'id.pub'), pair.publicKey)
   const ssh = (port: number, command = 'true') =>
-    $({ quiet: true, nothrow: true })`ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -o IdentitiesOnly=yes -i ${join(dir, 'id')} -p ${port} user@127.0.0.1 ${command}`
+    $({
+      quiet: true,
+      nothrow: true,
+    })`ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -o IdentitiesOnly=yes -i ${join(dir, 'id')} -p ${port} user@127.0.0.1 ${command}`
   const timed = async <T>(fn: () => Promise<T>): Promise<[number, T]> => {
     const start = performance.now()
     const value = await fn()
@@ -79,10 +82,20 @@ export async function benchmarkInterviews(options: { runs: number; max: number; 
   await stopInterviews([], { all: true })
 
   const rows = [
-    ['run → first OpenSSH login (library, built image)', `median ${formatMs(median(ready))}`, `${options.runs} runs, min ${formatMs(Math.min(...ready))}, max ${formatMs(Math.max(...ready))}`, '≤ 1.5 s'],
+    [
+      'run → first OpenSSH login (library, built image)',
+      `median ${formatMs(median(ready))}`,
+      `${options.runs} runs, min ${formatMs(Math.min(...ready))}, max ${formatMs(Math.max(...ready))}`,
+      '≤ 1.5 s',
+    ],
     ['`npx zx scripts/run.mjs base` wall time (Node start-up included)', `median ${formatMs(median(cli))}`, `${cli.length} runs`, ''],
     ['stop', `median ${formatMs(median(stop))}`, `${options.runs} runs`, ''],
-    ['idle memory per interview (sshd + tmux session + shell)', `median ${formatMiB(median(idle))}`, `${idle.length} interviews, max ${formatMiB(Math.max(...idle))}`, '≤ 32 MiB'],
+    [
+      'idle memory per interview (sshd + tmux session + shell)',
+      `median ${formatMiB(median(idle))}`,
+      `${idle.length} interviews, max ${formatMiB(Math.max(...idle))}`,
+      '≤ 32 MiB',
+    ],
     ['concurrent interviews with a new login ≤ 2 s', `${held}`, limit || `stopped at --max ${options.max}`, '≥ 25'],
   ]
   const machine = `Docker ${(await docker.version()).Version}`

@@ -21,7 +21,6 @@ interface Terminal {
   close(): void
 }
 
-
 /** Types `x` again and again, timing each echo; clears the line every 40 keystrokes. */
 async function echoTimes(terminal: Terminal, count: number): Promise<number[]> {
   let waiting: ((chunk: string) => void) | undefined
@@ -130,10 +129,25 @@ export async function benchmarkLatency(options: { keystrokes: number; browsers: 
       formatMs(percentile(times, 95)),
       formatMs(percentile(times, 99)),
       formatMs(Math.max(...times)),
-      label.startsWith('browser') ? `${percentile(times, 95) >= tmuxP95 ? '+' : '−'}${formatMs(Math.abs(percentile(times, 95) - tmuxP95))} p95 against SSH+tmux` : '',
+      label.startsWith('browser')
+        ? `${percentile(times, 95) >= tmuxP95 ? '+' : '−'}${formatMs(Math.abs(percentile(times, 95) - tmuxP95))} p95 against SSH+tmux`
+        : '',
     ])
-    rows.push([`web gateway memory per connected browser (${options.browsers} observers)`, `${Math.round((after - before) / options.browsers / 1024)} KiB`, '', '', '', `gateway RSS ${formatMiB(before)} → ${formatMiB(after)}`])
-    return recordBenchmark(`Keystroke echo latency (${options.keystrokes} keystrokes per path, loopback)`, 'one interview', ['path', 'median', 'p95', 'p99', 'max', 'note'], rows, options.write)
+    rows.push([
+      `web gateway memory per connected browser (${options.browsers} observers)`,
+      `${Math.round((after - before) / options.browsers / 1024)} KiB`,
+      '',
+      '',
+      '',
+      `gateway RSS ${formatMiB(before)} → ${formatMiB(after)}`,
+    ])
+    return recordBenchmark(
+      `Keystroke echo latency (${options.keystrokes} keystrokes per path, loopback)`,
+      'one interview',
+      ['path', 'median', 'p95', 'p99', 'max', 'note'],
+      rows,
+      options.write,
+    )
   } finally {
     await stopInterviews([name]).catch(() => undefined)
     process.kill(gateway.pid)

@@ -22,5 +22,11 @@ export async function benchmarkTasks(options: { write?: boolean } = {}): Promise
     rows.push([`\`${image.name}\``, formatMs(fresh), formatMs(cached), formatMiB(size), `+${formatMiB(size - base.Size)}`])
   }
   const machine = `the base image built and its layers cached (base: ${formatMiB(base.Size)})`
-  return recordBenchmark('Task images', machine, ['task', 'build, no cache', 'rebuild, cached', 'image size', 'over base'], rows, options.write)
+  return recordBenchmark(
+    'Task images',
+    machine,
+    ['task', 'build, no cache', 'rebuild, cached', 'image size', 'over base'],
+    rows,
+    options.write,
+  )
 }

@@ -31,7 +31,7 @@ export async function cli<T>(
       .command(`$0 ${usage}`.trim(), description, builder, (argv) => {
         parsed = argv
       })
-      .option('verbose', { type: 'boolean', describe: 'Show stack traces, and a build\'s whole output' })
+      .option('verbose', { type: 'boolean', describe: "Show stack traces, and a build's whole output" })
       .strict()
       .help()
       .version(false)

@@ -2,7 +2,10 @@
 
 /** A mistake in the input or the environment, with the next step to take. */
 export class UserError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message)
     this.name = 'UserError'
   }
@@ -10,7 +13,12 @@ export class UserError extends Error {
 
 /** A command that failed: shown as the command, its exit code and the last lines it printed. */
 export class CommandError extends Error {
-  constructor(readonly command: string, readonly exitCode: number | null, readonly output: string, readonly hint?: string) {
+  constructor(
+    readonly command: string,
+    readonly exitCode: number | null,
+    readonly output: string,
+    readonly hint?: string,
+  ) {
     super(`${command} failed with exit code ${exitCode}`)
     this.name = 'CommandError'
   }
@@ -18,7 +26,11 @@ export class CommandError extends Error {
 
 /** The last `count` non-empty lines of some output. */
 export function lastLines(output: string, count = 15): string[] {
-  return output.split('\n').map((line) => line.trimEnd()).filter(Boolean).slice(-count)
+  return output
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter(Boolean)
+    .slice(-count)
 }
 
 /** The lines printed for an error: `error:`/`hint:` for a UserError, output tail for a CommandError, a stack for a bug. */

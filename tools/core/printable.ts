@@ -8,7 +8,17 @@
  */
 const UNSAFE = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 
-const NAMED: Record<string, string> = { '\x1b': '\\e', '\x07': '\\a', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\f': '\\f', '\v': '\\v', '\0': '\\0' }
+const NAMED: Record<string, string> = {
+  '\x1b': '\\e',
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\f': '\\f',
+  '\v': '\\v',
+  '\0': '\\0',
+}
 
 const hex = (c: string) => {
   const code = c.charCodeAt(0)

@@ -35,7 +35,8 @@ export interface BoxState {
   checks: string[]
 }
 
-const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {})
+const record = (value: unknown): Record<string, unknown> =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : [])
 const text = (value: unknown, fallback = '') => capped(typeof value === 'string' && value ? value : fallback, BOX_LIMITS.text)
 
@@ -47,7 +48,13 @@ export function boundedCount(value: unknown, max: number): number {
 
 export function readBoxClient(raw: unknown): BoxClient {
   const client = record(raw)
-  return { tty: text(client.tty), who: text(client.who, 'unknown'), role: text(client.role, 'participant'), readonly: client.readonly === true, login: text(client.login) }
+  return {
+    tty: text(client.tty),
+    who: text(client.who, 'unknown'),
+    role: text(client.role, 'participant'),
+    readonly: client.readonly === true,
+    login: text(client.login),
+  }
 }
 
 export function readBoxState(raw: unknown): BoxState {
@@ -57,6 +64,8 @@ export function readBoxState(raw: unknown): BoxState {
     height: boundedCount(state.height, BOX_LIMITS.height),
     clients: list(state.clients).slice(0, BOX_LIMITS.clients).map(readBoxClient),
     hints: boundedCount(state.hints, BOX_LIMITS.hints),
-    checks: list(state.checks).slice(0, BOX_LIMITS.checks).map((line) => capped(typeof line === 'string' ? line : '', BOX_LIMITS.checkLine)),
+    checks: list(state.checks)
+      .slice(0, BOX_LIMITS.checks)
+      .map((line) => capped(typeof line === 'string' ? line : '', BOX_LIMITS.checkLine)),
   }
 }

@@ -84,7 +84,7 @@ export async function containerLogs(container: Docker.Container, tail = 20): Pro
     const buffer = (await container.logs({ stdout: true, stderr: true, tail, follow: false })) as unknown as Buffer
     // Without a TTY the log stream is multiplexed: 8-byte frame headers before each chunk.
     const chunks: string[] = []
-    for (let i = 0; i + 8 <= buffer.length; ) {
+    for (let i = 0; i + 8 <= buffer.length;) {
       const size = buffer.readUInt32BE(i + 4)
       chunks.push(buffer.subarray(i + 8, i + 8 + size).toString())
       i += 8 + size

@@ -13,7 +13,8 @@ export function checkPort(port: number): number {
 
 /** Throws unless `address` is an IP address to bind (127.0.0.1 by default; 0.0.0.0 for every interface). */
 export function checkBindAddress(address: string): string {
-  if (!isIP(address)) throw new UserError(`--bind ${address} is not an IP address`, 'use 127.0.0.1 (the default), 0.0.0.0, or one of this host\'s addresses')
+  if (!isIP(address))
+    throw new UserError(`--bind ${address} is not an IP address`, "use 127.0.0.1 (the default), 0.0.0.0, or one of this host's addresses")
   return address
 }
 

@@ -13,7 +13,10 @@ export interface AptSource {
 export function parseSourcesList(text: string): AptSource[] {
   const sources: AptSource[] = []
   for (const raw of text.split('\n')) {
-    const line = raw.replace(/#.*/, '').replace(/\[[^\]]*\]/, ' ').trim()
+    const line = raw
+      .replace(/#.*/, '')
+      .replace(/\[[^\]]*\]/, ' ')
+      .trim()
     const [type, uri, suite, ...components] = line.split(/\s+/)
     if (!type || !uri || !suite || !/^deb(-src)?$/.test(type)) continue
     sources.push({ types: [type], uris: [uri], suites: [suite], components })
@@ -73,15 +76,17 @@ export function debianMirror(sources: AptSource[], release: string): string | un
 
 /** A deb822 `.sources` file for the given sources. */
 export function renderDeb822(sources: AptSource[]): string {
-  return sources
-    .map((s) =>
-      [
-        `Types: ${s.types.join(' ')}`,
-        `URIs: ${s.uris.join(' ')}`,
-        `Suites: ${s.suites.join(' ')}`,
-        `Components: ${s.components.join(' ')}`,
-        'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg',
-      ].join('\n'),
-    )
-    .join('\n\n') + '\n'
+  return (
+    sources
+      .map((s) =>
+        [
+          `Types: ${s.types.join(' ')}`,
+          `URIs: ${s.uris.join(' ')}`,
+          `Suites: ${s.suites.join(' ')}`,
+          `Components: ${s.components.join(' ')}`,
+          'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg',
+        ].join('\n'),
+      )
+      .join('\n\n') + '\n'
+  )
 }

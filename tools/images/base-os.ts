@@ -99,7 +99,9 @@ const SLIM_CONFIG: Record<string, string> = {
 
 async function slimLikeDockerHub(root: string): Promise<void> {
   for (const [file, text] of Object.entries(SLIM_CONFIG)) writeFileSync(join(root, file), text + '\n')
-  await $({ quiet: true })`rm -rf ${root}/var/cache/apt/archives/*.deb ${root}/var/cache/apt/*.bin ${root}/var/lib/apt/lists ${root}/usr/share/man ${root}/usr/share/info ${root}/usr/share/groff ${root}/usr/share/lintian`
+  await $({
+    quiet: true,
+  })`rm -rf ${root}/var/cache/apt/archives/*.deb ${root}/var/cache/apt/*.bin ${root}/var/lib/apt/lists ${root}/usr/share/man ${root}/usr/share/info ${root}/usr/share/groff ${root}/usr/share/lintian`
   await $({ quiet: true })`find ${root}/usr/share/doc -mindepth 1 -not -name copyright -not -type d -delete`
   await $({ quiet: true })`find ${root}/usr/share/locale -mindepth 1 -maxdepth 1 -not -name locale.alias -exec rm -rf {} +`
 }

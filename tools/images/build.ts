@@ -48,10 +48,19 @@ export async function buildImage(docker: Docker, image: ImageDefinition, options
   const output = buildOutput(REPO_ROOT, image.name, image.name, verboseBuild(options))
   log(`building ${image.tag} from ${image.dir} (log: ${output.path})`)
   const flags = options.noCache || process.env.INTERVIEW_ENV_NO_CACHE === '1' ? ['--no-cache'] : []
-  const build = $({ nothrow: true, quiet: true, cwd: image.dir })`docker build ${flags} --force-rm --label ${LABEL.image}=${image.name} -t ${image.tag} .`
+  const build = $({
+    nothrow: true,
+    quiet: true,
+    cwd: image.dir,
+  })`docker build ${flags} --force-rm --label ${LABEL.image}=${image.name} -t ${image.tag} .`
   let ok = false
   try {
-    await runShowingTail(build, `building ${image.tag}`, `fix ${join(image.dir, 'Dockerfile')} and run the build again (full log: ${output.path})`, output.write)
+    await runShowingTail(
+      build,
+      `building ${image.tag}`,
+      `fix ${join(image.dir, 'Dockerfile')} and run the build again (full log: ${output.path})`,
+      output.write,
+    )
     ok = true
   } finally {
     output.finish(ok)
@@ -74,10 +83,15 @@ export function copyHostCertificates(dir: string, env: NodeJS.ProcessEnv = proce
  * Builds the image of `target` (a name, or an image already resolved with its compose file) if it
  * does not exist yet, and the images of its services that are missing.
  */
-export async function ensureImage(docker: Docker, target: string | Pick<ResolvedImage, 'image' | 'compose'>, options: BuildOptions = {}): Promise<ImageDefinition> {
+export async function ensureImage(
+  docker: Docker,
+  target: string | Pick<ResolvedImage, 'image' | 'compose'>,
+  options: BuildOptions = {},
+): Promise<ImageDefinition> {
   const image = typeof target === 'string' ? findImage(target) : target.image
   const compose = typeof target === 'string' ? composeTaskOf(image) : target.compose
   if (!(await imageExists(docker, image.tag))) await buildImages([image.name], options)
-  else if (compose && (await missingServiceImages(docker, compose)).length) await buildServices(compose, options.log ?? ((line) => console.error(line)))
+  else if (compose && (await missingServiceImages(docker, compose)).length)
+    await buildServices(compose, options.log ?? ((line) => console.error(line)))
   return image
 }

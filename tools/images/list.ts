@@ -39,7 +39,10 @@ export function listImages(root = REPO_ROOT): ImageDefinition[] {
 export function findImage(name: string, images = listImages()): ImageDefinition {
   const image = images.find((candidate) => candidate.name === name)
   if (!image) {
-    throw new UserError(`unknown image or task "${name}"`, `known: ${images.map((i) => i.name).join(', ')} (npx zx scripts/list.mjs --images)`)
+    throw new UserError(
+      `unknown image or task "${name}"`,
+      `known: ${images.map((i) => i.name).join(', ')} (npx zx scripts/list.mjs --images)`,
+    )
   }
   return image
 }

@@ -25,13 +25,19 @@ export function publishedRef(image: Pick<ImageDefinition, 'name' | 'kind'>, opti
 
 export function checkPublishOptions(options: PublishOptions): void {
   if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(options.namespace)) {
-    throw new UserError(`--namespace ${options.namespace} cannot name a repository`, 'use your Docker Hub user or organisation (lower case), e.g. --namespace acme')
+    throw new UserError(
+      `--namespace ${options.namespace} cannot name a repository`,
+      'use your Docker Hub user or organisation (lower case), e.g. --namespace acme',
+    )
   }
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(options.tag ?? 'latest')) {
     throw new UserError(`--tag ${options.tag} is not a valid tag`, 'use letters, digits, dots, dashes and underscores, e.g. --tag 2026.11')
   }
   if (options.registry !== undefined && !/^[A-Za-z0-9.-]+(:\d+)?$/.test(options.registry)) {
-    throw new UserError(`--registry ${options.registry} is not a registry host`, 'give HOST or HOST:PORT, e.g. --registry 127.0.0.1:5000 (Docker Hub is the default)')
+    throw new UserError(
+      `--registry ${options.registry} is not a registry host`,
+      'give HOST or HOST:PORT, e.g. --registry 127.0.0.1:5000 (Docker Hub is the default)',
+    )
   }
 }
 
@@ -40,7 +46,11 @@ function publishable(image: ImageDefinition): { tag: string; as: Pick<ImageDefin
   const services = (composeTaskOf(image)?.services ?? []).filter((service) => service.built)
   return [
     { tag: image.tag, as: image, build: image.name },
-    ...services.map((service) => ({ tag: service.image, as: { name: `${image.name}-${service.name}`, kind: image.kind }, build: image.name })),
+    ...services.map((service) => ({
+      tag: service.image,
+      as: { name: `${image.name}-${service.name}`, kind: image.kind },
+      build: image.name,
+    })),
   ]
 }
 
@@ -54,7 +64,8 @@ export async function publishImages(names: string[], options: PublishOptions): P
   const images = buildOrder(names.length ? names : listImages().map((image) => image.name)).flatMap(publishable)
   const docker = await connectDocker()
   for (const image of images) {
-    if (!(await imageExists(docker, image.tag))) throw new UserError(`${image.tag} is not built`, `build it first: npx zx scripts/build.mjs ${image.build}`)
+    if (!(await imageExists(docker, image.tag)))
+      throw new UserError(`${image.tag} is not built`, `build it first: npx zx scripts/build.mjs ${image.build}`)
   }
   const pushed: string[] = []
   for (const image of images) {
@@ -65,9 +76,18 @@ export async function publishImages(names: string[], options: PublishOptions): P
     const push = await $({ nothrow: true, quiet: true })`docker push ${ref}`
     if (push.exitCode !== 0) {
       // A failed push leaves nothing behind: the tag made for it goes again.
-      if (!taggedBefore) await docker.getImage(ref).remove({ noprune: true }).catch(() => undefined)
+      if (!taggedBefore)
+        await docker
+          .getImage(ref)
+          .remove({ noprune: true })
+          .catch(() => undefined)
       const denied = /denied|unauthorized|authentication required/i.test(push.stderr)
-      throw new CommandError(`docker push ${ref}`, push.exitCode, push.stdout + push.stderr, denied ? `log in first: docker login ${options.registry ?? ''}`.trim() : 'is the registry reachable? (docker push shows why above)')
+      throw new CommandError(
+        `docker push ${ref}`,
+        push.exitCode,
+        push.stdout + push.stderr,
+        denied ? `log in first: docker login ${options.registry ?? ''}`.trim() : 'is the registry reachable? (docker push shows why above)',
+      )
     }
     pushed.push(ref)
   }

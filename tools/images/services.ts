@@ -10,13 +10,25 @@ import { buildOutput } from './build-progress.ts'
  * one line per service and step (or the whole output with `verbose`), the full output in
  * .build-logs/<task>-services.log.
  */
-export async function buildServices(task: ComposeTask, log: (line: string) => void, options: { noCache?: boolean; verbose?: boolean } = {}): Promise<void> {
+export async function buildServices(
+  task: ComposeTask,
+  log: (line: string) => void,
+  options: { noCache?: boolean; verbose?: boolean } = {},
+): Promise<void> {
   if (!task.services.some((service) => service.built)) return
   const output = buildOutput(REPO_ROOT, task.task, `${task.task}-services`, options.verbose)
-  log(`building the services of ${task.task}: ${task.services.filter((s) => s.built).map((s) => s.image).join(', ')} (log: ${output.path})`)
+  log(
+    `building the services of ${task.task}: ${task.services
+      .filter((s) => s.built)
+      .map((s) => s.image)
+      .join(', ')} (log: ${output.path})`,
+  )
   let ok = false
   try {
-    await runCompose(task, ['build', ...(options.noCache ? ['--no-cache'] : [])], { project: `ie-build-${task.task}`, onOutput: output.write })
+    await runCompose(task, ['build', ...(options.noCache ? ['--no-cache'] : [])], {
+      project: `ie-build-${task.task}`,
+      onOutput: output.write,
+    })
     ok = true
   } finally {
     output.finish(ok)

@@ -34,7 +34,7 @@ export interface InterviewDetails {
 /** What the card says of commands run without the shared terminal. */
 export function execPolicy(exec: boolean | undefined): string {
   return exec === false
-    ? 'Commands, scp and sftp: refused to the candidate (--no-exec); interviewers\' are shown and recorded.'
+    ? "Commands, scp and sftp: refused to the candidate (--no-exec); interviewers' are shown and recorded."
     : 'Commands, scp and sftp (ssh HOST CMD) are allowed, shown to everyone in the status line, and recorded with who ran them.'
 }
 
@@ -58,7 +58,9 @@ export function connectionCard(details: InterviewDetails): string {
     `  join:      ${sshCommand(details)}`,
     details.password ? `  password:  ${details.password}` : '  password:  none (key login only)',
     `  host key:  ${details.hostKeyFingerprint}`,
-    ...(details.variant ? [`  variant:   ${details.variant}  (which fault this interview has: for the interviewers, not the candidate)`] : []),
+    ...(details.variant
+      ? [`  variant:   ${details.variant}  (which fault this interview has: for the interviewers, not the candidate)`]
+      : []),
     ...(details.desktop
       ? [
           `  desktop:   ${details.desktop.url}`,
@@ -66,8 +68,12 @@ export function connectionCard(details: InterviewDetails): string {
           `    observer's desktop password:  ${details.desktop.observerPassword}  (view only; one click: ${details.desktop.observerLink})`,
         ]
       : []),
-    ...(details.web ? [`  browser:   ${details.web.candidate}  (candidate: can type)`, `  watch:     ${details.web.observer}  (observer: read-only)`] : []),
-    ...(details.services?.length ? [`  services:  ${details.services.join(', ')}  (on the interview's private network; the candidate is on "box")`] : []),
+    ...(details.web
+      ? [`  browser:   ${details.web.candidate}  (candidate: can type)`, `  watch:     ${details.web.observer}  (observer: read-only)`]
+      : []),
+    ...(details.services?.length
+      ? [`  services:  ${details.services.join(', ')}  (on the interview's private network; the candidate is on "box")`]
+      : []),
     ...(details.recording ? [`  recorded:  ${details.recording}  (replay: npx zx scripts/replay.mjs ${details.name})`] : []),
     ...(details.endsAt ? [`  ends at:   ${details.endsAt}  (time limit; warnings at 10 and 2 minutes)`] : []),
     '',

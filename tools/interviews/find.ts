@@ -55,7 +55,9 @@ export async function serviceContainer(docker: Docker, interview: string, servic
   if (!found) {
     throw new UserError(
       `interview "${interview}" has no running service "${service}"`,
-      services.length ? `its services: ${services.map((s) => s.name).join(', ')}` : 'it runs no services beside the box (only tasks with a compose.yaml do)',
+      services.length
+        ? `its services: ${services.map((s) => s.name).join(', ')}`
+        : 'it runs no services beside the box (only tasks with a compose.yaml do)',
     )
   }
   return docker.getContainer(found.id)
@@ -63,12 +65,17 @@ export async function serviceContainer(docker: Docker, interview: string, servic
 
 export async function unknownInterview(docker: Docker, name: string): Promise<UserError> {
   const names = await runningInterviewNames(docker)
-  return new UserError(`no interview named "${name}"`, names.length ? `running: ${names.join(', ')}` : 'no interview is running (npx zx scripts/run.mjs base starts one)')
+  return new UserError(
+    `no interview named "${name}"`,
+    names.length ? `running: ${names.join(', ')}` : 'no interview is running (npx zx scripts/run.mjs base starts one)',
+  )
 }
 
-
 /** An interview's running container, the task it runs (its label) and that task's image. */
-export async function interviewImage(docker: Docker, name: string): Promise<{ container: Docker.Container; task: string; image: ImageDefinition }> {
+export async function interviewImage(
+  docker: Docker,
+  name: string,
+): Promise<{ container: Docker.Container; task: string; image: ImageDefinition }> {
   const container = await interviewContainer(docker, name)
   const task = (await container.inspect()).Config.Labels[LABEL.task] ?? ''
   return { container, task, image: findImage(task) }

@@ -34,16 +34,25 @@ export function readPublicKeys(file: string): PublicKey[] {
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new UserError(`cannot read key file ${file} (${(error as NodeJS.ErrnoException).code})`, 'give the path of an SSH public key, e.g. ~/.ssh/id_ed25519.pub')
+    throw new UserError(
+      `cannot read key file ${file} (${(error as NodeJS.ErrnoException).code})`,
+      'give the path of an SSH public key, e.g. ~/.ssh/id_ed25519.pub',
+    )
   }
   if (text.includes('PRIVATE KEY')) {
     throw new UserError(`${file} is a private key`, `give the public half instead: ${file}.pub`)
   }
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
   const keys = lines.map(parsePublicKey)
   const bad = keys.findIndex((key) => !key)
   if (!lines.length || bad !== -1) {
-    throw new UserError(`${file} is not an SSH public key${lines.length ? ` (line ${bad + 1})` : ''}`, 'make one with `npx zx scripts/keys.mjs new NAME` or `ssh-keygen -t ed25519`')
+    throw new UserError(
+      `${file} is not an SSH public key${lines.length ? ` (line ${bad + 1})` : ''}`,
+      'make one with `npx zx scripts/keys.mjs new NAME` or `ssh-keygen -t ed25519`',
+    )
   }
   return keys as PublicKey[]
 }
@@ -67,10 +76,12 @@ export function ed25519KeyLength(publicKey: string): number {
 
 /** Writes a keypair for a candidate into `dir` (git-ignored `keys/` by default). */
 export function writeKeyPair(name: string, dir: string): { privateKey: string; publicKey: string } {
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UserError(`"${name}" cannot name a key file`, 'use letters, digits, dots, dashes and underscores')
+  if (!/^[A-Za-z0-9._-]+$/.test(name))
+    throw new UserError(`"${name}" cannot name a key file`, 'use letters, digits, dots, dashes and underscores')
   const privateKey = join(dir, name)
   const publicKey = `${privateKey}.pub`
-  if (existsSync(privateKey) || existsSync(publicKey)) throw new UserError(`${privateKey} already exists`, 'choose another name, or remove the old keypair first')
+  if (existsSync(privateKey) || existsSync(publicKey))
+    throw new UserError(`${privateKey} already exists`, 'choose another name, or remove the old keypair first')
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   const pair = newKeyPair(`interview-env ${name}`)
   writeFileSync(privateKey, pair.privateKey, { mode: 0o600 })

@@ -50,4 +50,3 @@ async function attached(container: Docker.Container): Promise<Pick<InterviewSumm
     return { clients: null, people: [] }
   }
 }
-

@@ -73,7 +73,10 @@ function checkRunOptions(task: string, options: RunOptions) {
     throw new UserError('--no-password leaves nobody able to log in', 'add --key FILE with a public key, or drop --no-password')
   }
   if (password !== null && (password.length < 8 || /[\n\r]/.test(password))) {
-    throw new UserError('the password must be one line of at least 8 characters', 'give another --password, or leave it out to get a random one')
+    throw new UserError(
+      'the password must be one line of at least 8 characters',
+      'give another --password, or leave it out to get a random one',
+    )
   }
   const resolved = resolveImage(image, images)
   const limits = { ...(resolved.desktop ? DESKTOP_LIMITS : DEFAULT_LIMITS), ...definedOnly(options.limits ?? {}) }
@@ -100,7 +103,10 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
   const docker = await connectDocker()
   if (compose) await composeCommand()
   if (await interviewExists(docker, name)) {
-    throw new UserError(`an interview named "${name}" already exists`, `choose another --name, or stop it first: npx zx scripts/stop.mjs ${name}`)
+    throw new UserError(
+      `an interview named "${name}" already exists`,
+      `choose another --name, or stop it first: npx zx scripts/stop.mjs ${name}`,
+    )
   }
   if (options.port !== undefined) await checkPortFree(options.port, bind)
   await ensureImage(docker, resolved, { mirror: options.mirror, log })
@@ -115,8 +121,24 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
   const endsAt = options.ttlMs !== undefined ? Date.now() + options.ttlMs : undefined
   const recordingDir = options.record ? freeRecordingDir(name) : undefined
   const spec: BoxSpec = {
-    name, task, image: image.tag, variant, password, keys: keys.map((key) => key.line), probeKey: probe.publicKey, participants,
-    bind, port: options.port, capAdd: plan.capAdd, limits, desktop, endsAt, recordingDir, noExec: options.noExec, web, screen,
+    name,
+    task,
+    image: image.tag,
+    variant,
+    password,
+    keys: keys.map((key) => key.line),
+    probeKey: probe.publicKey,
+    participants,
+    bind,
+    port: options.port,
+    capAdd: plan.capAdd,
+    limits,
+    desktop,
+    endsAt,
+    recordingDir,
+    noExec: options.noExec,
+    web,
+    screen,
   }
   let container: Docker.Container | undefined
   try {
@@ -136,8 +158,21 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
     }
     const recording = recordingDir ? await startRecorder(name, recordingDir, endsAt) : undefined
     return {
-      name, task, bind, port, user: 'user', password, hostKeyFingerprint, ...plan, limits, web: web?.links, desktop: screen?.links,
-      recording, endsAt: endsAt ? new Date(endsAt).toISOString() : undefined, participants: participants.length, variant,
+      name,
+      task,
+      bind,
+      port,
+      user: 'user',
+      password,
+      hostKeyFingerprint,
+      ...plan,
+      limits,
+      web: web?.links,
+      desktop: screen?.links,
+      recording,
+      endsAt: endsAt ? new Date(endsAt).toISOString() : undefined,
+      participants: participants.length,
+      variant,
       services: compose?.services.map((service) => service.name),
       exec: !options.noExec,
     }
@@ -157,7 +192,10 @@ function explainStartFailure(error: unknown, name: string, bind: string, port: n
   if (error instanceof UserError) return error
   if (/no SSH login succeeded/.test(message)) {
     const last = lastLines(logs, 1)[0] ?? 'the container printed nothing'
-    return new UserError(`interview "${name}" did not accept an SSH login: ${last}`, 'nothing was left running; see `npx zx scripts/debug.mjs IMAGE` to look inside the image')
+    return new UserError(
+      `interview "${name}" did not accept an SSH login: ${last}`,
+      'nothing was left running; see `npx zx scripts/debug.mjs IMAGE` to look inside the image',
+    )
   }
   return error
 }
@@ -168,4 +206,3 @@ async function publishedPort(container: Docker.Container): Promise<number> {
   if (!binding) throw new Error('Docker published no port for SSH')
   return Number(binding.HostPort)
 }
-

@@ -19,8 +19,16 @@ export async function removeInterview(docker: Docker, found: Awaited<ReturnType<
       await container.remove({ force: true, v: true }).catch(() => undefined)
     }),
   )
-  for (const network of found.networks) await docker.getNetwork(network.Id).remove().catch(() => undefined)
-  for (const volume of found.volumes) await docker.getVolume(volume.Name).remove().catch(() => undefined)
+  for (const network of found.networks)
+    await docker
+      .getNetwork(network.Id)
+      .remove()
+      .catch(() => undefined)
+  for (const volume of found.volumes)
+    await docker
+      .getVolume(volume.Name)
+      .remove()
+      .catch(() => undefined)
 }
 
 /** Stops the named interviews (or all of them) and removes everything they made. */
@@ -36,10 +44,11 @@ export async function stopInterviews(names: string[], options: { all?: boolean; 
   const resources = await Promise.all(names.map((name) => interviewResources(docker, name)))
   const unknown = names.find((_, i) => !resources[i]!.containers.length && !resources[i]!.networks.length)
   if (unknown !== undefined) throw await unknownInterview(docker, unknown)
-  const recordings = resources.flatMap((found) => found.containers.map((info) => info.Labels[LABEL.recording]).filter((dir): dir is string => !!dir))
+  const recordings = resources.flatMap((found) =>
+    found.containers.map((info) => info.Labels[LABEL.recording]).filter((dir): dir is string => !!dir),
+  )
   await Promise.all(resources.map((found) => removeInterview(docker, found)))
   // Each recorder sees its interview end and completes its files (and the summary).
   if (options.waitForRecorder !== false) await Promise.all(recordings.map((dir) => waitForRecorder(dir)))
   return names
 }
-

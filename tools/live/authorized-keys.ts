@@ -30,14 +30,21 @@ export function parseAuthorizedKey(text: string): AuthorizedKey | undefined {
 
 async function readKeys(container: Docker.Container): Promise<AuthorizedKey[]> {
   const result = await execIn(container, ['cat', FILE])
-  return result.stdout.split('\n').map(parseAuthorizedKey).filter((entry): entry is AuthorizedKey => !!entry)
+  return result.stdout
+    .split('\n')
+    .map(parseAuthorizedKey)
+    .filter((entry): entry is AuthorizedKey => !!entry)
 }
 
 async function writeKeys(container: Docker.Container, keys: AuthorizedKey[]): Promise<void> {
   const text = keys.map(({ key, options }) => (options ? `${options} ${key.line}` : key.line) + '\n').join('')
   const script = `umask 077; printf '%s' "$1" > ${FILE}.new && chown user:user ${FILE}.new && mv ${FILE}.new ${FILE}`
   const result = await execIn(container, ['sh', '-c', script, 'sh', text])
-  if (result.exitCode !== 0) throw new UserError(`could not write the interview's authorized keys: ${result.stderr.trim()}`, 'is the interview still running? (npx zx scripts/list.mjs)')
+  if (result.exitCode !== 0)
+    throw new UserError(
+      `could not write the interview's authorized keys: ${result.stderr.trim()}`,
+      'is the interview still running? (npx zx scripts/list.mjs)',
+    )
 }
 
 export type KeyRole = 'candidate' | 'interviewer' | 'observer'
@@ -85,7 +92,10 @@ export async function removeKeys(interview: string, which: string): Promise<Publ
   if (!removed.length) {
     throw new UserError(`interview "${interview}" has no key matching ${which}`, `see its keys: npx zx scripts/keys.mjs list ${interview}`)
   }
-  await writeKeys(container, keys.filter((entry) => !matches(entry)))
+  await writeKeys(
+    container,
+    keys.filter((entry) => !matches(entry)),
+  )
   await forgetRoles(container, removed)
   return removed
 }

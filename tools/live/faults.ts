@@ -27,13 +27,25 @@ export function listFaults(image: ImageDefinition): Fault[] {
   return readdirSync(root)
     .filter((name) => existsSync(join(root, name, 'apply')) && existsSync(join(root, name, 'check')))
     .sort()
-    .map((name) => ({ name, dir: join(root, name), description: readFileSync(join(root, name, 'fault.md'), 'utf8').trim().split('\n')[0] ?? '' }))
+    .map((name) => ({
+      name,
+      dir: join(root, name),
+      description:
+        readFileSync(join(root, name, 'fault.md'), 'utf8')
+          .trim()
+          .split('\n')[0] ?? '',
+    }))
 }
 
 /** Runs a script from the repository in the interview as root, through stdin, with a time limit. */
 export async function runScriptIn(container: Docker.Container, file: string, timeoutSeconds = 20) {
   const script = readFileSync(file, 'utf8')
-  return $({ input: script, nothrow: true, quiet: true, timeout: `${timeoutSeconds + 5}s` })`docker exec -i -u root ${container.id} timeout -s KILL ${timeoutSeconds} bash -s`
+  return $({
+    input: script,
+    nothrow: true,
+    quiet: true,
+    timeout: `${timeoutSeconds + 5}s`,
+  })`docker exec -i -u root ${container.id} timeout -s KILL ${timeoutSeconds} bash -s`
 }
 
 const interviewTask = async (name: string) => interviewImage(await connectDocker(), name)
@@ -55,12 +67,22 @@ export async function applyFault(interview: string, faultName: string): Promise<
   if (!fault) {
     throw new UserError(
       faults.length ? `task ${image.name} has no fault "${faultName}"` : `task ${image.name} has no library of faults`,
-      faults.length ? `its faults: ${faults.map((f) => f.name).join(', ')}` : `add images/tasks/${image.name}/faults/<fault>/ with fault.md, apply and check (docs/writing-tasks.md)`,
+      faults.length
+        ? `its faults: ${faults.map((f) => f.name).join(', ')}`
+        : `add images/tasks/${image.name}/faults/<fault>/ with fault.md, apply and check (docs/writing-tasks.md)`,
     )
   }
-  if ((await appliedFaults(container)).includes(fault.name)) throw new UserError(`fault "${fault.name}" is already applied to "${interview}"`, 'pick another one: npx zx scripts/break.mjs ' + interview)
+  if ((await appliedFaults(container)).includes(fault.name))
+    throw new UserError(
+      `fault "${fault.name}" is already applied to "${interview}"`,
+      'pick another one: npx zx scripts/break.mjs ' + interview,
+    )
   const result = await runScriptIn(container, join(fault.dir, 'apply'))
-  if (result.exitCode !== 0) throw new UserError(`applying "${fault.name}" failed: ${(result.stderr || result.stdout).trim().split('\n').pop()}`, `fix ${join(fault.dir, 'apply')}`)
+  if (result.exitCode !== 0)
+    throw new UserError(
+      `applying "${fault.name}" failed: ${(result.stderr || result.stdout).trim().split('\n').pop()}`,
+      `fix ${join(fault.dir, 'apply')}`,
+    )
   await execIn(container, ['sh', '-c', `umask 077; echo "$1" >> ${APPLIED}`, 'sh', fault.name])
   const dir = (await container.inspect()).Config.Labels[LABEL.recording]
   if (dir && existsSync(dir)) appendEvent(dir, { t: castClock(dir), type: 'fault', fault: fault.name, description: fault.description })

@@ -36,7 +36,10 @@ export async function clientsOf(container: Docker.Container, interview: string, 
   const matching = people.filter((person) => person.who === who || person.tty === who)
   if (!matching.length) {
     const names = people.map((person) => `${printable(person.who)} (${printable(person.tty)})`).join(', ')
-    throw new UserError(`nobody called "${who}" is attached to "${interview}"`, names ? `attached: ${names}` : 'nobody is attached right now')
+    throw new UserError(
+      `nobody called "${who}" is attached to "${interview}"`,
+      names ? `attached: ${names}` : 'nobody is attached right now',
+    )
   }
   return matching
 }
@@ -47,8 +50,13 @@ export async function switchRole(container: Docker.Container, clients: Participa
   const dir = changing.length ? (await container.inspect()).Config.Labels[LABEL.recording] : undefined
   for (const person of changing) {
     const result = await execIn(container, roleScript(person.tty, readonly), { user: 'user' })
-    if (result.exitCode !== 0) throw new UserError(`could not switch ${printable(person.who)}: ${result.stderr.trim()}`, 'did they just leave? see npx zx scripts/list.mjs')
-    if (dir && existsSync(dir)) appendEvent(dir, { t: castClock(dir), type: 'role', who: person.who, readonly, tty: person.tty, by: 'role.mjs' })
+    if (result.exitCode !== 0)
+      throw new UserError(
+        `could not switch ${printable(person.who)}: ${result.stderr.trim()}`,
+        'did they just leave? see npx zx scripts/list.mjs',
+      )
+    if (dir && existsSync(dir))
+      appendEvent(dir, { t: castClock(dir), type: 'role', who: person.who, readonly, tty: person.tty, by: 'role.mjs' })
   }
   return changing.map((person) => ({ ...person, readonly }))
 }

@@ -26,7 +26,12 @@ export class CastWriter {
   private readonly timer: NodeJS.Timeout
   readonly started: number
 
-  constructor(private readonly file: string, header: Omit<CastHeader, 'version' | 'timestamp'>, flushMs = 250, now = Date.now()) {
+  constructor(
+    private readonly file: string,
+    header: Omit<CastHeader, 'version' | 'timestamp'>,
+    flushMs = 250,
+    now = Date.now(),
+  ) {
     this.started = now
     writeFileSync(file, JSON.stringify({ version: 2, ...header, timestamp: Math.floor(now / 1000) }) + '\n', { mode: 0o640 })
     this.timer = setInterval(() => this.flush(), flushMs)

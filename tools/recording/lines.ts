@@ -10,7 +10,12 @@ export function boundedLines(stream: Readable, maxBytes: number, onLine: (line: 
     let start = 0
     for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, start)) {
       const piece = chunk.subarray(start, end)
-      if (!skipping && size + piece.length <= maxBytes) onLine(Buffer.concat([...parts, piece]).toString('utf8').replace(/\r$/, ''))
+      if (!skipping && size + piece.length <= maxBytes)
+        onLine(
+          Buffer.concat([...parts, piece])
+            .toString('utf8')
+            .replace(/\r$/, ''),
+        )
       parts = []
       size = 0
       skipping = false

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { REPO_ROOT } from '../core/paths.ts'
 
-export const recordingsRoot = (env: NodeJS.ProcessEnv = process.env) => resolve(env.INTERVIEW_ENV_RECORDINGS || join(REPO_ROOT, 'recordings'))
+export const recordingsRoot = (env: NodeJS.ProcessEnv = process.env) =>
+  resolve(env.INTERVIEW_ENV_RECORDINGS || join(REPO_ROOT, 'recordings'))
 export const recordingDir = (interview: string, root = recordingsRoot()) => join(root, interview)
 
 /** Where a new interview's recording goes: recordings/<name>/, or <name>-2/, -3/... when a name is reused. */

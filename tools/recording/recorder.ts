@@ -77,30 +77,57 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   writeFileSync(join(dir, FILES.pid), String(process.pid))
 
   // The session exists from the start (the first login attaches to it), so nothing is missed.
-  const size = await execIn(container, ['bash', '-c', 'tmux has-session -t interview 2>/dev/null || tmux new-session -d -s interview -x 120 -y 32; tmux display-message -p -t interview "#{window_width} #{window_height}"'], {
-    user: 'user',
-    env: ['LANG=C.UTF-8', 'HOME=/home/user', 'TERM=xterm-256color'],
-  })
+  const size = await execIn(
+    container,
+    [
+      'bash',
+      '-c',
+      'tmux has-session -t interview 2>/dev/null || tmux new-session -d -s interview -x 120 -y 32; tmux display-message -p -t interview "#{window_width} #{window_height}"',
+    ],
+    {
+      user: 'user',
+      env: ['LANG=C.UTF-8', 'HOME=/home/user', 'TERM=xterm-256color'],
+    },
+  )
   // The recorder's terminal is the window plus tmux's status line; exactly that size, so it never
   // changes the window (with window-size latest, a lone client would).
   let [width, height] = size.stdout.trim().split(' ').map(Number) as [number, number]
   if (!(width > 0 && height > 0)) [width, height] = [120, 31]
   height += STATUS_LINES
 
-  const cast = new CastWriter(join(dir, FILES.cast), { width, height, title: `interview ${name} (task: ${task})`, env: { TERM: 'xterm-256color', SHELL: '/bin/bash' } })
-  const event = (type: InterviewEvent['type'], fields: Record<string, unknown> = {}) => appendEvent(dir, { t: cast.elapsed(), type, ...fields })
+  const cast = new CastWriter(join(dir, FILES.cast), {
+    width,
+    height,
+    title: `interview ${name} (task: ${task})`,
+    env: { TERM: 'xterm-256color', SHELL: '/bin/bash' },
+  })
+  const event = (type: InterviewEvent['type'], fields: Record<string, unknown> = {}) =>
+    appendEvent(dir, { t: cast.elapsed(), type, ...fields })
   event('start', { interview: name, task, startedMs: cast.started, endsAt: options.endsAt ? new Date(options.endsAt).toISOString() : null })
 
   // Read-only, but without ignore-size (which `attach -r` would add): tmux lets flagged clients size
   // the window when no unflagged one is attached, so the recorder, always exactly the window's size,
   // holds it while only watchers are.
-  const exec = await container.exec({ Cmd: ['tmux', '-u', 'attach-session', '-f', 'read-only', '-t', 'interview'], User: 'user', Env: RECORDER_ENV, Tty: true, AttachStdin: true, AttachStdout: true, AttachStderr: true })
+  const exec = await container.exec({
+    Cmd: ['tmux', '-u', 'attach-session', '-f', 'read-only', '-t', 'interview'],
+    User: 'user',
+    Env: RECORDER_ENV,
+    Tty: true,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+  })
   const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as Duplex
   await exec.resize({ w: width, h: height }).catch(() => undefined)
   stream.on('data', (chunk: Buffer) => cast.output(chunk))
 
   // One exec that stays open reports who is attached (on change) and who typed what (as it comes).
-  const feed = await container.exec({ Cmd: ['/usr/local/lib/interview/recorder-feed'], User: 'user', AttachStdout: true, AttachStderr: true })
+  const feed = await container.exec({
+    Cmd: ['/usr/local/lib/interview/recorder-feed'],
+    User: 'user',
+    AttachStdout: true,
+    AttachStderr: true,
+  })
   const feedStream = (await feed.start({ hijack: true, stdin: false })) as unknown as Duplex
   const feedLines = new PassThrough()
   docker.modem.demuxStream(feedStream, feedLines, new PassThrough().resume())
@@ -111,9 +138,19 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
       if (message.exec) recordExec(message.exec)
       const input = message.input
       if (!input || typeof input.data !== 'string') return
-      const data = capped(typedOnly(Buffer.from(input.data.slice(0, FEED_LIMITS.inputChars * 2), 'base64').toString('utf8')), FEED_LIMITS.inputChars)
+      const data = capped(
+        typedOnly(Buffer.from(input.data.slice(0, FEED_LIMITS.inputChars * 2), 'base64').toString('utf8')),
+        FEED_LIMITS.inputChars,
+      )
       const text = (value: unknown) => capped(typeof value === 'string' ? value : '', BOX_LIMITS.text)
-      if (data) event('input', { who: text(input.who), role: text(input.role), login: text(input.login), data, ...(input.readonly === true ? { ignored: 'read-only' } : {}) })
+      if (data)
+        event('input', {
+          who: text(input.who),
+          role: text(input.role),
+          login: text(input.login),
+          data,
+          ...(input.readonly === true ? { ignored: 'read-only' } : {}),
+        })
     } catch {
       /* a torn line: skipped */
     }
@@ -122,7 +159,12 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   /** A command run without the shared terminal (reported by the login gate): on the timeline, and marked in the cast. */
   const recordExec = (report: Record<string, unknown>) => {
     const text = (value: unknown) => capped(typeof value === 'string' ? value : '', BOX_LIMITS.text)
-    const [who, role, login, command] = [text(report.who), text(report.role), text(report.login), capped(typeof report.command === 'string' ? report.command : '', 300)]
+    const [who, role, login, command] = [
+      text(report.who),
+      text(report.role),
+      text(report.login),
+      capped(typeof report.command === 'string' ? report.command : '', 300),
+    ]
     const status = Number.isInteger(report.status) ? (report.status as number) : undefined
     if (report.event === 'start') {
       event('exec', { who, role, login, command })
@@ -142,7 +184,9 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
 
   /** Whether the last role event of this client, written by the command that switched it (role.mjs), says this. */
   const alreadyRecorded = (tty: unknown, readonly: unknown) => {
-    const last = readEvents(dir).filter((e) => e.type === 'role' && e.tty === tty).at(-1)
+    const last = readEvents(dir)
+      .filter((e) => e.type === 'role' && e.tty === tty)
+      .at(-1)
     return !!last?.by && last.readonly === readonly
   }
 
@@ -167,13 +211,16 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   const queueState = (state: BoxState) => {
     latest = state
     if (waiting) return
-    waiting = setTimeout(() => {
-      waiting = undefined
-      lastApplied = Date.now()
-      const next = latest!
-      latest = undefined
-      void applyState(next).catch(() => undefined)
-    }, Math.max(0, lastApplied + FEED_LIMITS.stateEveryMs - Date.now()))
+    waiting = setTimeout(
+      () => {
+        waiting = undefined
+        lastApplied = Date.now()
+        const next = latest!
+        latest = undefined
+        void applyState(next).catch(() => undefined)
+      },
+      Math.max(0, lastApplied + FEED_LIMITS.stateEveryMs - Date.now()),
+    )
   }
 
   const enforceTimeLimit = async (endsAt: number) => {
@@ -187,7 +234,15 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
       const message = `interview-env: ${minutes} minute${minutes > 1 ? 's' : ''} left, then this interview ends`
       event('warning', { secondsLeft: left, message })
       cast.marker(message)
-      await execIn(container, ['bash', '-c', `for c in $(tmux list-clients -F '#{client_tty}'); do tmux display-message -d 15000 -c "$c" ${JSON.stringify(message)}; done`], { user: 'user' }).catch(() => undefined)
+      await execIn(
+        container,
+        [
+          'bash',
+          '-c',
+          `for c in $(tmux list-clients -F '#{client_tty}'); do tmux display-message -d 15000 -c "$c" ${JSON.stringify(message)}; done`,
+        ],
+        { user: 'user' },
+      ).catch(() => undefined)
     }
     if (left <= 0 && !expiring) {
       expiring = true

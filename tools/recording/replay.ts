@@ -23,7 +23,8 @@ export interface ReplayOptions {
 export function recordingFile(interviewOrFile: string): string {
   if (interviewOrFile.endsWith('.cast') && existsSync(interviewOrFile)) return interviewOrFile
   const file = join(recordingDir(interviewOrFile), FILES.cast)
-  if (!existsSync(file)) throw new UserError(`no recording of "${interviewOrFile}"`, `recordings are in ${recordingsRoot()}/<interview>/${FILES.cast}`)
+  if (!existsSync(file))
+    throw new UserError(`no recording of "${interviewOrFile}"`, `recordings are in ${recordingsRoot()}/<interview>/${FILES.cast}`)
   return file
 }
 

@@ -39,9 +39,17 @@ export function stateHappenings(seen: SeenState, state: BoxState, maxHints: numb
   for (const [tty, client] of now) {
     const before = seen.clients.get(tty)
     if (!before) {
-      happenings.push({ type: 'join', fields: { who: client.who, role: client.role, readonly: client.readonly, tty }, marker: `${client.who} joined (${client.readonly ? 'read-only' : 'can type'})` })
+      happenings.push({
+        type: 'join',
+        fields: { who: client.who, role: client.role, readonly: client.readonly, tty },
+        marker: `${client.who} joined (${client.readonly ? 'read-only' : 'can type'})`,
+      })
     } else if (before.readonly !== client.readonly) {
-      happenings.push({ type: 'role', fields: { who: client.who, readonly: client.readonly, tty }, marker: `${client.who} is now ${client.readonly ? 'read-only' : 'able to type'}` })
+      happenings.push({
+        type: 'role',
+        fields: { who: client.who, readonly: client.readonly, tty },
+        marker: `${client.who} is now ${client.readonly ? 'read-only' : 'able to type'}`,
+      })
     }
   }
   for (const [tty, client] of seen.clients) {
@@ -50,7 +58,8 @@ export function stateHappenings(seen: SeenState, state: BoxState, maxHints: numb
   seen.clients = now
 
   const hintsUpTo = Math.min(state.hints, seen.hints + STATE_LIMITS.hintsPerReport, Math.min(maxHints, BOX_LIMITS.hints))
-  for (; seen.hints < hintsUpTo; seen.hints++) happenings.push({ type: 'hint', fields: { number: seen.hints + 1 }, marker: `hint ${seen.hints + 1} shown` })
+  for (; seen.hints < hintsUpTo; seen.hints++)
+    happenings.push({ type: 'hint', fields: { number: seen.hints + 1 }, marker: `hint ${seen.hints + 1} shown` })
 
   const reported = Math.min(state.checks.length, STATE_LIMITS.checks)
   const checksUpTo = Math.min(reported, seen.checks + STATE_LIMITS.checksPerReport)

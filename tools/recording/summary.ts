@@ -8,7 +8,6 @@ import { markdownText } from '../core/printable.ts'
 import { clock, readEvents } from './events.ts'
 import { FILES } from './paths.ts'
 
-
 export function summaryMarkdown(dir: string): string {
   const events = readEvents(dir)
   const start = events.find((e) => e.type === 'start')
@@ -38,17 +37,36 @@ export function summaryMarkdown(dir: string): string {
     '',
     '## Checks over time',
     '',
-    ...(checks.length ? ['| at | by | result |', '|---|---|---|', ...checks.map((c) => `| ${clock(c.t)} | ${markdownText(c.by)} | ${markdownText(c.result)} |`)] : ['No check was run.']),
+    ...(checks.length
+      ? [
+          '| at | by | result |',
+          '|---|---|---|',
+          ...checks.map((c) => `| ${clock(c.t)} | ${markdownText(c.by)} | ${markdownText(c.result)} |`),
+        ]
+      : ['No check was run.']),
     '',
     '## Commands run outside the shared terminal',
     '',
     ...(execs.length
-      ? ['| at | who | role | command | result |', '|---|---|---|---|---|', ...execs.map((e) => `| ${clock(e.t)} | ${markdownText(e.who)} | ${markdownText(e.role)} | ${markdownText(e.command)} | ${e.refused ? 'refused (--no-exec)' : e.status === undefined ? 'started' : `exit ${e.status}`} |`)]
+      ? [
+          '| at | who | role | command | result |',
+          '|---|---|---|---|---|',
+          ...execs.map(
+            (e) =>
+              `| ${clock(e.t)} | ${markdownText(e.who)} | ${markdownText(e.role)} | ${markdownText(e.command)} | ${e.refused ? 'refused (--no-exec)' : e.status === undefined ? 'started' : `exit ${e.status}`} |`,
+          ),
+        ]
       : ['None: everything happened in the shared terminal.']),
     '',
     '## Who joined',
     '',
-    ...(people.size ? ['| who | role | first joined | joins |', '|---|---|---|---|', ...[...people].map(([who, p]) => `| ${markdownText(who)} | ${markdownText(p.role)} | ${clock(p.first)} | ${p.joins} |`)] : ['Nobody joined.']),
+    ...(people.size
+      ? [
+          '| who | role | first joined | joins |',
+          '|---|---|---|---|',
+          ...[...people].map(([who, p]) => `| ${markdownText(who)} | ${markdownText(p.role)} | ${clock(p.first)} | ${p.joins} |`),
+        ]
+      : ['Nobody joined.']),
     '',
   ]
   return lines.join('\n')

@@ -36,7 +36,13 @@ export function typedLines(dir: string): TypedLine[] {
     const login = String(event.login)
     let line = open.get(login)
     if (!line || line.ignored !== event.ignored) {
-      line = { t: event.t, who: String(event.who), role: String(event.role), text: '', ...(event.ignored ? { ignored: String(event.ignored) } : {}) }
+      line = {
+        t: event.t,
+        who: String(event.who),
+        role: String(event.role),
+        text: '',
+        ...(event.ignored ? { ignored: String(event.ignored) } : {}),
+      }
       open.set(login, line)
       lines.push(line)
     }
@@ -46,6 +52,10 @@ export function typedLines(dir: string): TypedLine[] {
   return lines
 }
 
-
 export const formatTyped = (lines: TypedLine[]) =>
-  lines.map((line) => `${clock(line.t).padStart(6)}  ${printable(`${line.who} (${line.role})`).padEnd(32)} ${printable(line.text)}${line.ignored ? `   [not sent: ${printable(line.ignored)}]` : ''}`).join('\n')
+  lines
+    .map(
+      (line) =>
+        `${clock(line.t).padStart(6)}  ${printable(`${line.who} (${line.role})`).padEnd(32)} ${printable(line.text)}${line.ignored ? `   [not sent: ${printable(line.ignored)}]` : ''}`,
+    )
+    .join('\n')

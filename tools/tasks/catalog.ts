@@ -6,7 +6,8 @@ import { UserError } from '../core/errors.ts'
 import { REPO_ROOT } from '../core/paths.ts'
 import { listTaskDirs, readTaskFolder, type TaskInfo } from './task-folder.ts'
 
-export const CATALOG_START = '<!-- catalog: generated from images/tasks/*/task.md by `npx zx scripts/catalog.mjs --write`; edit task.md, not this table -->'
+export const CATALOG_START =
+  '<!-- catalog: generated from images/tasks/*/task.md by `npx zx scripts/catalog.mjs --write`; edit task.md, not this table -->'
 export const CATALOG_END = '<!-- end of catalog -->'
 
 export interface CatalogEntry {
@@ -23,7 +24,15 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, '
 
 /** One row of the table, starting with "| `name` |" (what the task suite looks for). */
 export function catalogRow({ name, info }: CatalogEntry): string {
-  const cells = [`\`${name}\``, info.title, info.difficulty, String(info.minutes), info.skills.join(', '), info.tools.join(', '), info.variants.join(', ') || '-']
+  const cells = [
+    `\`${name}\``,
+    info.title,
+    info.difficulty,
+    String(info.minutes),
+    info.skills.join(', '),
+    info.tools.join(', '),
+    info.variants.join(', ') || '-',
+  ]
   return `| ${cells.map(cell).join(' | ')} |`
 }
 
@@ -66,7 +75,14 @@ export function catalogStatus(root = REPO_ROOT): CatalogStatus {
   const rows = (text: string) => new Set(text.split('\n').filter((line) => /^\| `/.test(line)))
   const have = rows(readme.slice(readme.indexOf(CATALOG_START), readme.indexOf(CATALOG_END)))
   const want = rows(table)
-  const stale = [...new Set([...want].filter((row) => !have.has(row)).concat([...have].filter((row) => !want.has(row))).map((row) => /^\| `([^`]+)`/.exec(row)![1]!))]
+  const stale = [
+    ...new Set(
+      [...want]
+        .filter((row) => !have.has(row))
+        .concat([...have].filter((row) => !want.has(row)))
+        .map((row) => /^\| `([^`]+)`/.exec(row)![1]!),
+    ),
+  ]
   return { file, current: expected === readme, stale, expected }
 }
 
@@ -82,5 +98,8 @@ export function checkCatalog(root = REPO_ROOT): void {
   const status = catalogStatus(root)
   if (status.current) return
   const which = status.stale.length ? `: ${status.stale.join(', ')}` : ''
-  throw new UserError(`${status.file}'s catalog of tasks is out of date${which}`, 'regenerate it from the task.md files: npx zx scripts/catalog.mjs --write')
+  throw new UserError(
+    `${status.file}'s catalog of tasks is out of date${which}`,
+    'regenerate it from the task.md files: npx zx scripts/catalog.mjs --write',
+  )
 }

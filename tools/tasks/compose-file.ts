@@ -36,8 +36,21 @@ export interface ComposeTask {
 
 /** Keys that would publish a service, share the host's namespaces or devices, or widen its privileges. */
 const FORBIDDEN_SERVICE_KEYS = [
-  'ports', 'privileged', 'network_mode', 'pid', 'ipc', 'uts', 'userns_mode', 'cap_add', 'devices', 'security_opt',
-  'volumes_from', 'container_name', 'networks', 'cgroup_parent', 'sysctls',
+  'ports',
+  'privileged',
+  'network_mode',
+  'pid',
+  'ipc',
+  'uts',
+  'userns_mode',
+  'cap_add',
+  'devices',
+  'security_opt',
+  'volumes_from',
+  'container_name',
+  'networks',
+  'cgroup_parent',
+  'sysctls',
 ] as const
 
 /** The compose file of a task folder, if it is a multi-service task. */
@@ -62,33 +75,59 @@ export function readComposeTask(task: string, dir: string): ComposeTask | undefi
   try {
     raw = interpolateAll(written, composeEnvironment(dir)) as Record<string, any>
   } catch (error) {
-    throw fail(`cannot be resolved as Compose would: ${(error as Error).message}`, 'define the variable in the task folder\'s .env, or give it a default: ${NAME:-value}')
+    throw fail(
+      `cannot be resolved as Compose would: ${(error as Error).message}`,
+      "define the variable in the task folder's .env, or give it a default: ${NAME:-value}",
+    )
   }
   const version = String(raw.version ?? '')
   if (!/^2(\.[0-4])?$/.test(version)) {
-    throw fail(`version must be '2.4' (it has ${raw.version === undefined ? 'none' : `'${version}'`})`, "start the file with version: '2.4': it has mem_limit, cpus, pids_limit and healthcheck conditions for both Docker Compose v1 and v2")
+    throw fail(
+      `version must be '2.4' (it has ${raw.version === undefined ? 'none' : `'${version}'`})`,
+      "start the file with version: '2.4': it has mem_limit, cpus, pids_limit and healthcheck conditions for both Docker Compose v1 and v2",
+    )
   }
-  if (raw.networks !== undefined) throw fail('declares networks: every service shares the interview\'s one private network with the box', 'remove the networks: section; services reach each other and the box by name')
+  if (raw.networks !== undefined)
+    throw fail(
+      "declares networks: every service shares the interview's one private network with the box",
+      'remove the networks: section; services reach each other and the box by name',
+    )
   const entries = Object.entries((raw.services ?? {}) as Record<string, any>)
   if (!entries.length) throw fail('has no services', 'declare the services beside the box, e.g. services: { db: { build: services/db } }')
   const ignored = readDockerignore(dir)
-  if (!ignored.includes(COMPOSE_FILE)) throw fail(`is not listed in ${join(dir, '.dockerignore')}`, `add a line ${COMPOSE_FILE} so the candidate's box does not hold the services' set-up`)
+  if (!ignored.includes(COMPOSE_FILE))
+    throw fail(
+      `is not listed in ${join(dir, '.dockerignore')}`,
+      `add a line ${COMPOSE_FILE} so the candidate's box does not hold the services' set-up`,
+    )
   const reaches = hostAccess(raw, { dir })[0]
   if (reaches) throw hostAccessError(file, reaches)
   const services = entries.map(([name, service]): ComposeService => {
-    if (name === BOX_ALIAS) throw fail(`service "${BOX_ALIAS}" is the candidate's machine (the task's own Dockerfile)`, 'give the service another name')
+    if (name === BOX_ALIAS)
+      throw fail(`service "${BOX_ALIAS}" is the candidate's machine (the task's own Dockerfile)`, 'give the service another name')
     if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw fail(`service "${name}" needs a name of lower-case letters, digits and dashes`)
     if (typeof service !== 'object' || service === null) throw fail(`service "${name}" is not a mapping`)
     const forbidden = FORBIDDEN_SERVICE_KEYS.find((key) => key in service)
-    if (forbidden) throw fail(`service "${name}" sets ${forbidden}, which would reach past the interview's private network`, `remove ${forbidden}: services are reachable only from the box, by name`)
+    if (forbidden)
+      throw fail(
+        `service "${name}" sets ${forbidden}, which would reach past the interview's private network`,
+        `remove ${forbidden}: services are reachable only from the box, by name`,
+      )
     const context = typeof service.build === 'string' ? service.build : service.build?.context
     if (service.build !== undefined) {
-      if (typeof context !== 'string' || context.startsWith('/') || context.split('/').includes('..')) throw fail(`service "${name}" builds from ${context}, outside the task folder`)
+      if (typeof context !== 'string' || context.startsWith('/') || context.split('/').includes('..'))
+        throw fail(`service "${name}" builds from ${context}, outside the task folder`)
       const dockerfile = typeof service.build === 'object' ? service.build.dockerfile : undefined
-      if (dockerfile !== undefined && (String(dockerfile).startsWith('/') || String(dockerfile).split('/').includes('..'))) throw fail(`service "${name}" builds with ${dockerfile}, outside its folder`, 'keep the Dockerfile in the service\'s folder')
+      if (dockerfile !== undefined && (String(dockerfile).startsWith('/') || String(dockerfile).split('/').includes('..')))
+        throw fail(`service "${name}" builds with ${dockerfile}, outside its folder`, "keep the Dockerfile in the service's folder")
       const top = context.replace(/^\.\//, '').split('/')[0]!
-      if (top === '.' || top === '') throw fail(`service "${name}" builds from the task folder itself`, 'give each service its own folder, e.g. build: services/db')
-      if (!ignored.includes(top)) throw fail(`${top}/ (service "${name}") is not listed in ${join(dir, '.dockerignore')}`, `add a line ${top} so the candidate's box does not hold the services' set-up`)
+      if (top === '.' || top === '')
+        throw fail(`service "${name}" builds from the task folder itself`, 'give each service its own folder, e.g. build: services/db')
+      if (!ignored.includes(top))
+        throw fail(
+          `${top}/ (service "${name}") is not listed in ${join(dir, '.dockerignore')}`,
+          `add a line ${top} so the candidate's box does not hold the services' set-up`,
+        )
       if (!existsSync(join(dir, context, 'Dockerfile'))) throw fail(`service "${name}" has no ${join(context, 'Dockerfile')}`)
       return { name, image: serviceImageTag(task, name), built: true }
     }
@@ -109,7 +148,11 @@ export const serviceImageTag = (task: string, service: string) => imageTag(`${ta
 
 function readDockerignore(dir: string): string[] {
   const file = join(dir, '.dockerignore')
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').map((line) => line.trim().replace(/\/$/, '')) : []
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .map((line) => line.trim().replace(/\/$/, ''))
+    : []
 }
 
 /**
@@ -134,7 +177,11 @@ export function composeOverride(compose: ComposeTask, interview?: { name: string
     version: compose.version,
     services,
     ...(interview && compose.volumes.length
-      ? { volumes: Object.fromEntries(compose.volumes.map((volume) => [volume, { labels: interviewLabels(interview.name, compose.task, 'volume') }])) }
+      ? {
+          volumes: Object.fromEntries(
+            compose.volumes.map((volume) => [volume, { labels: interviewLabels(interview.name, compose.task, 'volume') }]),
+          ),
+        }
       : {}),
     ...(interview ? { networks: { default: { external: { name: interview.network } } } } : {}),
   }

@@ -14,8 +14,9 @@ export interface HostAccess {
   hint: string
 }
 
-const VOLUME_HINT = 'use a named volume declared under volumes: with no driver options (e.g. data:/var/lib/data), or COPY the files in its Dockerfile'
-const FILE_HINT = 'COPY the file into the service\'s image in its Dockerfile, or set the value with environment:'
+const VOLUME_HINT =
+  'use a named volume declared under volumes: with no driver options (e.g. data:/var/lib/data), or COPY the files in its Dockerfile'
+const FILE_HINT = "COPY the file into the service's image in its Dockerfile, or set the value with environment:"
 
 interface Options {
   /** The task folder: relative paths are resolved from it, and env files must stay inside it. */
@@ -32,12 +33,23 @@ export function hostAccess(config: Record<string, any>, options: Options): HostA
     for (const key of Object.keys(volume ?? {})) {
       if (key === 'labels' || (key === 'name' && options.project && volume.name === `${options.project}_${name}`)) continue
       if (key === 'driver' && (volume.driver === 'local' || volume.driver == null) && !volume.driver_opts) continue
-      found.push({ key: `volumes.${name}.${key}`, why: key === 'driver_opts' ? `can bind a host folder${volume.driver_opts?.device ? ` (${volume.driver_opts.device})` : ''}` : 'makes the volume another than the interview\'s own', hint: VOLUME_HINT })
+      found.push({
+        key: `volumes.${name}.${key}`,
+        why:
+          key === 'driver_opts'
+            ? `can bind a host folder${volume.driver_opts?.device ? ` (${volume.driver_opts.device})` : ''}`
+            : "makes the volume another than the interview's own",
+        hint: VOLUME_HINT,
+      })
     }
   }
   for (const kind of ['secrets', 'configs'] as const) {
     for (const [name, entry] of Object.entries((config[kind] ?? {}) as Record<string, any>)) {
-      const what = entry?.file ? `reads the host file ${resolve(options.dir, String(entry.file))}` : entry?.external ? 'is one of the host\'s' : 'is not allowed'
+      const what = entry?.file
+        ? `reads the host file ${resolve(options.dir, String(entry.file))}`
+        : entry?.external
+          ? "is one of the host's"
+          : 'is not allowed'
       found.push({ key: `${kind}.${name}${entry?.file ? '.file' : ''}`, why: what, hint: FILE_HINT })
     }
   }
@@ -48,13 +60,24 @@ export function hostAccess(config: Record<string, any>, options: Options): HostA
       if (problem) found.push({ service, key: 'volumes', why: problem, hint: VOLUME_HINT })
     }
     for (const key of ['secrets', 'configs', 'extends', 'volume_driver'] as const) {
-      if (spec[key] !== undefined) found.push({ service, key, why: key === 'extends' ? 'reads another compose file' : key === 'volume_driver' ? 'can bind host folders' : 'reads host files', hint: key === 'extends' ? 'write the service out in this file' : FILE_HINT })
+      if (spec[key] !== undefined)
+        found.push({
+          service,
+          key,
+          why: key === 'extends' ? 'reads another compose file' : key === 'volume_driver' ? 'can bind host folders' : 'reads host files',
+          hint: key === 'extends' ? 'write the service out in this file' : FILE_HINT,
+        })
     }
     for (const file of envFiles(spec.env_file)) {
       const path = resolve(options.dir, file)
       const dirReal = existsSync(options.dir) ? realpathSync(options.dir) : options.dir
       if (!within(options.dir, path) || !within(dirReal, existsSync(path) ? realpathSync(path) : path)) {
-        found.push({ service, key: 'env_file', why: `reads ${file}, outside the task folder`, hint: 'keep env files in the task folder (e.g. services/db/db.env), or use environment:' })
+        found.push({
+          service,
+          key: 'env_file',
+          why: `reads ${file}, outside the task folder`,
+          hint: 'keep env files in the task folder (e.g. services/db/db.env), or use environment:',
+        })
       }
     }
   }
@@ -79,14 +102,18 @@ function volumeProblem(volume: unknown, declared: Set<string>): string | undefin
     if (parts.length === 1) return undefined // an anonymous volume: a path in the container only
     const source = parts[0]!
     if (declared.has(source)) return undefined
-    return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source) ? `mounts volume "${source}", which the file does not declare under volumes:` : `mounts a host path (${source})`
+    return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source)
+      ? `mounts volume "${source}", which the file does not declare under volumes:`
+      : `mounts a host path (${source})`
   }
   if (!volume || typeof volume !== 'object') return `has a volume entry that is not a string or a mapping`
   const { type, source } = volume as Record<string, unknown>
   if (type === 'tmpfs') return undefined
   if (type === 'volume' || type === undefined) {
     if (source === undefined || source === '' || declared.has(String(source))) return undefined
-    return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(String(source)) ? `mounts volume "${String(source)}", which the file does not declare under volumes:` : `mounts a host path (${String(source)})`
+    return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(String(source))
+      ? `mounts volume "${String(source)}", which the file does not declare under volumes:`
+      : `mounts a host path (${String(source)})`
   }
   return `mounts a host path (${String(source ?? '')}, type ${String(type)})`
 }

@@ -22,7 +22,10 @@ export function composeCommand(): Promise<string[]> {
   detected ??= (async () => {
     if ((await $({ nothrow: true, quiet: true })`docker compose version`).exitCode === 0) return ['docker', 'compose']
     if ((await $({ nothrow: true, quiet: true })`docker-compose version`).exitCode === 0) return ['docker-compose']
-    throw new UserError('this task runs several services, and Docker Compose is not installed', 'install it: sudo apt-get install docker-compose (or the docker compose plugin)')
+    throw new UserError(
+      'this task runs several services, and Docker Compose is not installed',
+      'install it: sudo apt-get install docker-compose (or the docker compose plugin)',
+    )
   })()
   return detected
 }
@@ -50,7 +53,8 @@ export async function checkResolvedFile(task: ComposeTask): Promise<void> {
   const command = await composeCommand()
   const project = `ie-check-${task.task}`
   const result = await $({ nothrow: true, quiet: true, cwd: task.dir })`${command} -p ${project} -f ${task.file} config`
-  if (result.exitCode !== 0) throw new CommandError(`${command.join(' ')} config (${task.task})`, result.exitCode, result.stderr, `fix ${task.file}`)
+  if (result.exitCode !== 0)
+    throw new CommandError(`${command.join(' ')} config (${task.task})`, result.exitCode, result.stderr, `fix ${task.file}`)
   const found = hostAccess(parseYaml(result.stdout) ?? {}, { dir: task.dir, project })[0]
   if (found) throw hostAccessError(task.file, found, ` (as ${command.join(' ')} config resolves it)`)
   resolvedChecked.add(task)
@@ -67,17 +71,31 @@ export async function runCompose(task: ComposeTask, args: string[], run: Compose
     // INTERVIEW_VARIANT is always set, so the caller's own environment never picks a variant.
     const env = { ...process.env, INTERVIEW_VARIANT: run.variant ?? '' }
     const child = $({ nothrow: true, quiet: true, cwd: task.dir, env })`${command} -p ${run.project} -f ${task.file} -f ${override} ${args}`
-    await runShowingTail(child, `${command.join(' ')} ${args[0]} (${task.task})`, `fix ${task.file} or the services it builds, and try again`, run.onOutput)
+    await runShowingTail(
+      child,
+      `${command.join(' ')} ${args[0]} (${task.task})`,
+      `fix ${task.file} or the services it builds, and try again`,
+      run.onOutput,
+    )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
 /** Starts the services on the interview's network and waits until each runs (and is healthy, if it says how). */
-export async function startServices(docker: Docker, task: ComposeTask, interview: string, options: { variant?: string; timeoutMs?: number } = {}): Promise<void> {
+export async function startServices(
+  docker: Docker,
+  task: ComposeTask,
+  interview: string,
+  options: { variant?: string; timeoutMs?: number } = {},
+): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 120_000
   try {
-    await runCompose(task, ['up', '-d', '--no-build'], { project: composeProject(interview), interview: { name: interview, network: networkName(interview) }, variant: options.variant })
+    await runCompose(task, ['up', '-d', '--no-build'], {
+      project: composeProject(interview),
+      interview: { name: interview, network: networkName(interview) },
+      variant: options.variant,
+    })
   } catch (error) {
     // `up` gives up when a service that others wait for dies; that service's own log says why.
     const broken = (await serviceStates(docker, interview)).find(isBroken)
@@ -110,12 +128,15 @@ export async function servicesByInterview(docker: Docker, interview?: string): P
   const byInterview = new Map<string, ServiceState[]>()
   for (const info of containers) {
     const owner = info.Labels[LABEL.interview] ?? '?'
-    byInterview.set(owner, [...(byInterview.get(owner) ?? []), {
-      name: info.Labels[LABEL.composeService] ?? info.Names[0]?.replace(/^\//, '') ?? '?',
-      id: info.Id,
-      state: info.State,
-      health: /\((healthy|unhealthy|health: starting)\)/.exec(info.Status)?.[1]?.replace('health: ', '') ?? 'none',
-    }])
+    byInterview.set(owner, [
+      ...(byInterview.get(owner) ?? []),
+      {
+        name: info.Labels[LABEL.composeService] ?? info.Names[0]?.replace(/^\//, '') ?? '?',
+        id: info.Id,
+        state: info.State,
+        health: /\((healthy|unhealthy|health: starting)\)/.exec(info.Status)?.[1]?.replace('health: ', '') ?? 'none',
+      },
+    ])
   }
   for (const states of byInterview.values()) states.sort((a, b) => a.name.localeCompare(b.name))
   return byInterview
@@ -130,16 +151,33 @@ async function waitForServices(docker: Docker, task: ComposeTask, interview: str
     const ready = states.length === task.services.length && states.every((s) => s.state === 'running' && s.health !== 'starting')
     if (ready) return
     if (Date.now() > deadline) {
-      const waiting = task.services.find((service) => !states.some((s) => s.name === service.name && s.state === 'running' && s.health !== 'starting'))
-      throw await serviceFailure(docker, task, interview, states.find((s) => s.name === waiting?.name) ?? { name: waiting?.name ?? '?', id: '', state: 'missing', health: 'none' }, `was not ready after ${Math.round(timeoutMs / 1000)} s`)
+      const waiting = task.services.find(
+        (service) => !states.some((s) => s.name === service.name && s.state === 'running' && s.health !== 'starting'),
+      )
+      throw await serviceFailure(
+        docker,
+        task,
+        interview,
+        states.find((s) => s.name === waiting?.name) ?? { name: waiting?.name ?? '?', id: '', state: 'missing', health: 'none' },
+        `was not ready after ${Math.round(timeoutMs / 1000)} s`,
+      )
     }
     await sleep(300)
   }
 }
 
-async function serviceFailure(docker: Docker, task: ComposeTask, interview: string, service: ServiceState, what: string): Promise<UserError> {
+async function serviceFailure(
+  docker: Docker,
+  task: ComposeTask,
+  interview: string,
+  service: ServiceState,
+  what: string,
+): Promise<UserError> {
   const filters = JSON.stringify({ label: [`${LABEL.interview}=${interview}`, `${LABEL.composeService}=${service.name}`] })
   const [info] = await docker.listContainers({ all: true, filters })
   const last = info ? lastLines(await containerLogs(docker.getContainer(info.Id)), 1)[0] : undefined
-  return new UserError(`service "${service.name}" of ${task.task} ${what}${last ? `: ${last}` : ''}`, `nothing was left running; look at ${task.file} and the service's Dockerfile`)
+  return new UserError(
+    `service "${service.name}" of ${task.task} ${what}${last ? `: ${last}` : ''}`,
+    `nothing was left running; look at ${task.file} and the service's Dockerfile`,
+  )
 }

@@ -8,21 +8,22 @@ import { checkInterviewName } from '../engine/names.ts'
 
 export function taskFiles(name: string): Record<string, string> {
   return {
-    'project.json': JSON.stringify(
-      {
-        name,
-        $schema: '../../../node_modules/nx/schemas/project-schema.json',
-        projectType: 'application',
-        tags: ['image', 'task'],
-        implicitDependencies: ['base'],
-        targets: {
-          build: { command: `zx scripts/build.mjs ${name}` },
-          test: { command: `TASK=${name} bats --print-output-on-failure tests/task-suite` },
+    'project.json':
+      JSON.stringify(
+        {
+          name,
+          $schema: '../../../node_modules/nx/schemas/project-schema.json',
+          projectType: 'application',
+          tags: ['image', 'task'],
+          implicitDependencies: ['base'],
+          targets: {
+            build: { command: `zx scripts/build.mjs ${name}` },
+            test: { command: `TASK=${name} bats --print-output-on-failure tests/task-suite` },
+          },
         },
-      },
-      null,
-      2,
-    ) + '\n',
+        null,
+        2,
+      ) + '\n',
     Dockerfile: `ARG BASE=interview-env/base
 FROM \${BASE}
 

@@ -36,7 +36,12 @@ Components: main
 test('reads one-line sources, options in brackets included', () => {
   const sources = parseSourcesList(ONE_LINE)
   assert.is(sources.length, 4)
-  assert.equal(sources[2], { types: ['deb'], uris: ['http://mirror.example/debian-security'], suites: ['bookworm-security'], components: ['main'] })
+  assert.equal(sources[2], {
+    types: ['deb'],
+    uris: ['http://mirror.example/debian-security'],
+    suites: ['bookworm-security'],
+    components: ['main'],
+  })
 })
 
 test('reads deb822 paragraphs and skips disabled ones', () => {

@@ -23,14 +23,20 @@ const BUILD = [
 test('a step line names the image, the step, the instruction and the elapsed time', () => {
   assert.equal(parseStep('Step 3/9 : RUN apt-get install -y jq'), { number: 3, total: 9, instruction: 'RUN apt-get install -y jq' })
   assert.is(parseStep('Setting up jq (1.6) ...'), undefined)
-  assert.is(stepLine('base', { number: 3, total: 9, instruction: 'RUN apt-get install -y jq' }, 12_345), 'base  step 3/9  RUN apt-get install -y jq  12.3s')
+  assert.is(
+    stepLine('base', { number: 3, total: 9, instruction: 'RUN apt-get install -y jq' }, 12_345),
+    'base  step 3/9  RUN apt-get install -y jq  12.3s',
+  )
   const long = stepLine('base', { number: 1, total: 2, instruction: `RUN ${'x'.repeat(200)}` }, 0, '', 60)
   assert.is(long.length, 60)
   assert.ok(long.includes('...  0.0s'))
-  assert.not.ok(stepLine('t', { number: 1, total: 1, instruction: 'RUN echo \x1b]52;c;aGk=\x07' }, 0).includes('\x1b'), 'no escape sequence reaches the terminal')
+  assert.not.ok(
+    stepLine('t', { number: 1, total: 1, instruction: 'RUN echo \x1b]52;c;aGk=\x07' }, 0).includes('\x1b'),
+    'no escape sequence reaches the terminal',
+  )
 })
 
-test('without a terminal: one line per finished step, nothing of the steps\' own output', () => {
+test("without a terminal: one line per finished step, nothing of the steps' own output", () => {
   const { out, clock, advance } = capture(false)
   const progress = new BuildProgress('hello', out, clock)
   progress.feed(BUILD.slice(0, 3).join('\n') + '\n')
@@ -70,7 +76,10 @@ test('compose builds several services in one run: each gets its own lines', () =
   const progress = new BuildProgress('shop-outage', out, clock)
   progress.feed('Building db\nStep 1/1 : FROM postgres\nBuilding web\nStep 1/1 : FROM nginx\n')
   progress.finish(true)
-  assert.equal(out.text.trimEnd().split('\n'), ['shop-outage-db  step 1/1  FROM postgres  0.0s', 'shop-outage-web  step 1/1  FROM nginx  0.0s'])
+  assert.equal(out.text.trimEnd().split('\n'), [
+    'shop-outage-db  step 1/1  FROM postgres  0.0s',
+    'shop-outage-web  step 1/1  FROM nginx  0.0s',
+  ])
 })
 
 test.run()

@@ -40,7 +40,10 @@ test('the card says when there is no password, and which tools are missing', () 
 })
 
 test("the card and the JSON name the interview's variant for the interviewer; no line when the task has none", () => {
-  assert.match(connectionCard({ ...details, task: 'dns', variant: 'typo' }), /^  variant:   typo  \(which fault this interview has: for the interviewers, not the candidate\)$/m)
+  assert.match(
+    connectionCard({ ...details, task: 'dns', variant: 'typo' }),
+    /^  variant:   typo  \(which fault this interview has: for the interviewers, not the candidate\)$/m,
+  )
   assert.not.match(connectionCard(details), 'variant:')
   assert.is(connectionJson({ ...details, variant: 'typo' }).variant, 'typo')
   assert.is(connectionJson(details).variant, null)

@@ -8,7 +8,15 @@ import { REPO_ROOT } from '../core/paths.ts'
 import { newTask } from '../tasks/new-task.ts'
 import { UserError } from '../core/errors.ts'
 
-const info = { title: 'Pipes | tables', difficulty: 'easy' as const, minutes: 10, skills: ['a', 'b'], tools: ['ss'], variants: [], statement: 'x' }
+const info = {
+  title: 'Pipes | tables',
+  difficulty: 'easy' as const,
+  minutes: 10,
+  skills: ['a', 'b'],
+  tools: ['ss'],
+  variants: [],
+  statement: 'x',
+}
 
 test("README.md's catalog is current with the tasks' task.md files (npx zx scripts/catalog.mjs --write)", () => {
   checkCatalog()
@@ -22,7 +30,10 @@ test('a row names the task in backquotes, escapes pipes, and says "-" for no var
 test('the table replaces only what lies between the markers; no markers is an error that says where they go', () => {
   const readme = `# x\n\n${CATALOG_START}\nold\n${CATALOG_END}\n\nafter\n`
   assert.is(withCatalog(readme, 'NEW'), '# x\n\nNEW\n\nafter\n')
-  assert.throws(() => withCatalog('# x\n', 'NEW'), (e: unknown) => e instanceof UserError && /no catalog markers/.test(e.message) && e.hint!.includes(CATALOG_START))
+  assert.throws(
+    () => withCatalog('# x\n', 'NEW'),
+    (e: unknown) => e instanceof UserError && /no catalog markers/.test(e.message) && e.hint!.includes(CATALOG_START),
+  )
 })
 
 /** A copy of the repository's README and task folders, to scaffold into. */

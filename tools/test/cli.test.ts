@@ -5,7 +5,10 @@ import { scriptArguments } from '../core/cli.ts'
 const script = 'file:///repo/scripts/run.mjs'
 
 test('under zx, the arguments are those after the script', () => {
-  assert.equal(scriptArguments(script, ['/usr/bin/node', '/repo/node_modules/zx/build/cli.js', '/repo/scripts/run.mjs', 'base', '--json']), ['base', '--json'])
+  assert.equal(
+    scriptArguments(script, ['/usr/bin/node', '/repo/node_modules/zx/build/cli.js', '/repo/scripts/run.mjs', 'base', '--json']),
+    ['base', '--json'],
+  )
 })
 
 test('under node, the same', () => {

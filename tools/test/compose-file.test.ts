@@ -13,7 +13,11 @@ import { LABEL } from '../engine/names.ts'
 import { listImages } from '../images/list.ts'
 
 /** A task folder with a compose.yaml of `services` (each built from services/<name>) and a .dockerignore. */
-function taskWith(services: Record<string, unknown>, extra: Record<string, unknown> = {}, ignore = 'solution\ncompose.yaml\nservices\n'): string {
+function taskWith(
+  services: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+  ignore = 'solution\ncompose.yaml\nservices\n',
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'compose-test-'))
   for (const name of Object.keys(services)) {
     mkdirSync(join(dir, 'services', name), { recursive: true })
@@ -25,7 +29,11 @@ function taskWith(services: Record<string, unknown>, extra: Record<string, unkno
 }
 
 const rejects = (dir: string, message: RegExp) =>
-  assert.throws(() => readComposeTask('shop', dir), (e: unknown) => e instanceof UserError && message.test(e.message), String(message))
+  assert.throws(
+    () => readComposeTask('shop', dir),
+    (e: unknown) => e instanceof UserError && message.test(e.message),
+    String(message),
+  )
 
 test('a task without compose.yaml is a one-container task', () => {
   assert.is(readComposeTask('hello', mkdtempSync(join(tmpdir(), 'compose-test-'))), undefined)
@@ -40,7 +48,18 @@ test('services built from the task folder get interview-env image tags; pulled o
 })
 
 test('anything that would reach past the interview network is refused, naming the service and the key', () => {
-  for (const key of ['ports', 'privileged', 'network_mode', 'pid', 'cap_add', 'devices', 'security_opt', 'networks', 'userns_mode', 'container_name']) {
+  for (const key of [
+    'ports',
+    'privileged',
+    'network_mode',
+    'pid',
+    'cap_add',
+    'devices',
+    'security_opt',
+    'networks',
+    'userns_mode',
+    'container_name',
+  ]) {
     rejects(taskWith({ db: { build: 'services/db', [key]: key === 'privileged' ? true : ['x'] } }), new RegExp(`service "db" sets ${key}`))
   }
   rejects(taskWith({ db: { build: 'services/db', volumes: ['/:/host'] } }), /service "db" volumes mounts a host path \(\/\)/)
@@ -52,20 +71,80 @@ test('anything that would reach past the interview network is refused, naming th
 
 // The red team's shapes: each passed the check before it resolved the file as Compose does.
 const ATTACKS: [string, Record<string, unknown>, Record<string, unknown>, RegExp][] = [
-  ['interpolation', { db: { build: 'services/db', volumes: ['${HOME}:/host-home'] } }, {}, /compose\.yaml: service "db" volumes mounts a host path \(\/[^)]*\)/],
-  ['a default', { db: { build: 'services/db', volumes: ['${NOT_SET_ANYWHERE:-/etc}:/x'] } }, {}, /service "db" volumes mounts a host path \(\/etc\)/],
-  ['long syntax', { db: { build: 'services/db', volumes: [{ type: 'volume', source: '${HOME}', target: '/h' }] } }, {}, /service "db" volumes mounts a host path/],
-  ['driver options', { db: { build: 'services/db', volumes: ['data:/d'] } }, { volumes: { data: { driver_opts: { type: 'none', o: 'bind', device: '/etc' } } } }, /compose\.yaml: volumes\.data\.driver_opts can bind a host folder \(\/etc\)/],
-  ['an external volume', { db: { build: 'services/db', volumes: ['data:/d'] } }, { volumes: { data: { external: true } } }, /volumes\.data\.external/],
-  ['another volume\'s name', { db: { build: 'services/db', volumes: ['data:/d'] } }, { volumes: { data: { name: 'ie-other-interview_data' } } }, /volumes\.data\.name/],
-  ['a secret', { db: { build: 'services/db' } }, { secrets: { x: { file: '/etc/shadow' } } }, /compose\.yaml: secrets\.x\.file reads the host file \/etc\/shadow/],
-  ['a service\'s secret', { db: { build: 'services/db', secrets: ['x'] } }, {}, /service "db" secrets reads host files/],
-  ['a config', { db: { build: 'services/db' } }, { configs: { c: { file: '../../../etc/passwd' } } }, /configs\.c\.file reads the host file/],
-  ['an env file', { db: { build: 'services/db', env_file: '/etc/shadow' } }, {}, /service "db" env_file reads \/etc\/shadow, outside the task folder/],
-  ['an env file up the tree', { db: { build: 'services/db', env_file: ['../../x.env'] } }, {}, /service "db" env_file reads \.\.\/\.\.\/x\.env/],
+  [
+    'interpolation',
+    { db: { build: 'services/db', volumes: ['${HOME}:/host-home'] } },
+    {},
+    /compose\.yaml: service "db" volumes mounts a host path \(\/[^)]*\)/,
+  ],
+  [
+    'a default',
+    { db: { build: 'services/db', volumes: ['${NOT_SET_ANYWHERE:-/etc}:/x'] } },
+    {},
+    /service "db" volumes mounts a host path \(\/etc\)/,
+  ],
+  [
+    'long syntax',
+    { db: { build: 'services/db', volumes: [{ type: 'volume', source: '${HOME}', target: '/h' }] } },
+    {},
+    /service "db" volumes mounts a host path/,
+  ],
+  [
+    'driver options',
+    { db: { build: 'services/db', volumes: ['data:/d'] } },
+    { volumes: { data: { driver_opts: { type: 'none', o: 'bind', device: '/etc' } } } },
+    /compose\.yaml: volumes\.data\.driver_opts can bind a host folder \(\/etc\)/,
+  ],
+  [
+    'an external volume',
+    { db: { build: 'services/db', volumes: ['data:/d'] } },
+    { volumes: { data: { external: true } } },
+    /volumes\.data\.external/,
+  ],
+  [
+    "another volume's name",
+    { db: { build: 'services/db', volumes: ['data:/d'] } },
+    { volumes: { data: { name: 'ie-other-interview_data' } } },
+    /volumes\.data\.name/,
+  ],
+  [
+    'a secret',
+    { db: { build: 'services/db' } },
+    { secrets: { x: { file: '/etc/shadow' } } },
+    /compose\.yaml: secrets\.x\.file reads the host file \/etc\/shadow/,
+  ],
+  ["a service's secret", { db: { build: 'services/db', secrets: ['x'] } }, {}, /service "db" secrets reads host files/],
+  [
+    'a config',
+    { db: { build: 'services/db' } },
+    { configs: { c: { file: '../../../etc/passwd' } } },
+    /configs\.c\.file reads the host file/,
+  ],
+  [
+    'an env file',
+    { db: { build: 'services/db', env_file: '/etc/shadow' } },
+    {},
+    /service "db" env_file reads \/etc\/shadow, outside the task folder/,
+  ],
+  [
+    'an env file up the tree',
+    { db: { build: 'services/db', env_file: ['../../x.env'] } },
+    {},
+    /service "db" env_file reads \.\.\/\.\.\/x\.env/,
+  ],
   ['an interpolated env file', { db: { build: 'services/db', env_file: '${HOME}/.bashrc' } }, {}, /service "db" env_file reads \//],
-  ['extends', { db: { build: 'services/db', extends: { file: '/etc/other.yaml', service: 'x' } } }, {}, /service "db" extends reads another compose file/],
-  ['an undeclared volume', { db: { build: 'services/db', volumes: ['data:/d'] } }, {}, /mounts volume "data", which the file does not declare/],
+  [
+    'extends',
+    { db: { build: 'services/db', extends: { file: '/etc/other.yaml', service: 'x' } } },
+    {},
+    /service "db" extends reads another compose file/,
+  ],
+  [
+    'an undeclared volume',
+    { db: { build: 'services/db', volumes: ['data:/d'] } },
+    {},
+    /mounts volume "data", which the file does not declare/,
+  ],
 ]
 
 test('the file is judged as Compose resolves it: host paths behind variables, volume options, secrets, configs, env files', () => {
@@ -75,14 +154,25 @@ test('the file is judged as Compose resolves it: host paths behind variables, vo
 })
 
 test('what a task may do stays allowed: its own env files, declared volumes, tmpfs, escaped dollars, defaults', () => {
-  const dir = taskWith({ db: { build: 'services/db', env_file: 'services/db/db.env', volumes: ['data:/d', '/anonymous', { type: 'tmpfs', target: '/t' }], healthcheck: { test: 'kill -0 $$(cat /run/x.pid)' }, environment: { F: '${UNSET_HERE:-}' } } }, { volumes: { data: {} } })
+  const dir = taskWith(
+    {
+      db: {
+        build: 'services/db',
+        env_file: 'services/db/db.env',
+        volumes: ['data:/d', '/anonymous', { type: 'tmpfs', target: '/t' }],
+        healthcheck: { test: 'kill -0 $$(cat /run/x.pid)' },
+        environment: { F: '${UNSET_HERE:-}' },
+      },
+    },
+    { volumes: { data: {} } },
+  )
   writeFileSync(join(dir, 'services/db/db.env'), 'A=1\n')
   const task = readComposeTask('shop', dir)!
   assert.is(task.raw.services.db.healthcheck.test, 'kill -0 $(cat /run/x.pid)')
   assert.equal(task.volumes, ['data'])
 })
 
-test('the task folder\'s .env takes part in interpolation, under the shell\'s environment', () => {
+test("the task folder's .env takes part in interpolation, under the shell's environment", () => {
   const dir = taskWith({ db: { build: 'services/db', volumes: ['${WHERE}:/d'] } }, { volumes: { data: {} } })
   writeFileSync(join(dir, '.env'), 'WHERE=/etc\n')
   rejects(dir, /mounts a host path \(\/etc\)/)
@@ -107,11 +197,14 @@ test('the real compose config judges the file too, for shapes the written file h
   await checkResolvedFile(readComposeTask('shop-outage', shop.dir)!)
 })
 
-test('a service may not take the box\'s name, build outside its own folder, or hide from .dockerignore', () => {
+test("a service may not take the box's name, build outside its own folder, or hide from .dockerignore", () => {
   rejects(taskWith({ box: { build: 'services/box' } }), /service "box" is the candidate's machine/)
   rejects(taskWith({ db: { build: '../elsewhere' } }), /builds from \.\.\/elsewhere, outside the task folder/)
   rejects(taskWith({ db: { build: '.' } }), /builds from the task folder itself/)
-  rejects(taskWith({ db: { build: 'services/db' } }, {}, 'solution\ncompose.yaml\n'), /services\/ \(service "db"\) is not listed in .*\.dockerignore/)
+  rejects(
+    taskWith({ db: { build: 'services/db' } }, {}, 'solution\ncompose.yaml\n'),
+    /services\/ \(service "db"\) is not listed in .*\.dockerignore/,
+  )
   rejects(taskWith({ db: { build: 'services/db' } }, {}, 'solution\nservices\n'), /compose\.yaml.*is not listed in .*\.dockerignore/)
   rejects(taskWith({ db: { build: 'services/nodb' } }), /service "db" has no services\/nodb\/Dockerfile/)
   rejects(taskWith({ db: {} }), /service "db" has neither build: nor image:/)
@@ -128,8 +221,14 @@ test('the file must say version 2.4 (Compose v1 and v2 both read its limits and 
   rejects(dir, /is not YAML/)
 })
 
-test('the override labels every service and volume as the interview\'s, adds default limits, and joins its network', () => {
-  const task = readComposeTask('shop', taskWith({ db: { build: 'services/db', volumes: ['data:/var/lib/data'] }, web: { build: 'services/web', mem_limit: '128m' } }, { volumes: { data: {} } }))!
+test("the override labels every service and volume as the interview's, adds default limits, and joins its network", () => {
+  const task = readComposeTask(
+    'shop',
+    taskWith(
+      { db: { build: 'services/db', volumes: ['data:/var/lib/data'] }, web: { build: 'services/web', mem_limit: '128m' } },
+      { volumes: { data: {} } },
+    ),
+  )!
   const override = composeOverride(task, { name: 'shop-x1', network: 'ie-shop-x1' }) as any
   assert.is(override.services.db.image, 'interview-env/shop-db')
   assert.is(override.services.db.labels[LABEL.interview], 'shop-x1')
@@ -142,7 +241,10 @@ test('the override labels every service and volume as the interview\'s, adds def
 })
 
 test('every compose task in the repository passes these rules', () => {
-  const composed = listImages().filter((image) => image.kind === 'task').map((image) => readComposeTask(image.name, image.dir)).filter(Boolean)
+  const composed = listImages()
+    .filter((image) => image.kind === 'task')
+    .map((image) => readComposeTask(image.name, image.dir))
+    .filter(Boolean)
   assert.ok(composed.length >= 1, 'the repository ships at least one multi-service task')
 })
 

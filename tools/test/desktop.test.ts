@@ -27,14 +27,24 @@ test('desktop access: two passwords, only their hashes labelled, two VNC passwor
 })
 
 test('malformed desktop passwords are refused before any lookup', () => {
-  for (const bad of ['', 'abcde-abcde-abcde', 'abcde-abcde-abcde-abcd!', 'a'.repeat(23), '../../etc/passwd']) assert.not.ok(looksLikeDesktopPassword(bad))
+  for (const bad of ['', 'abcde-abcde-abcde', 'abcde-abcde-abcde-abcd!', 'a'.repeat(23), '../../etc/passwd'])
+    assert.not.ok(looksLikeDesktopPassword(bad))
 })
 
 test('the card and the JSON carry the desktop URL and both passwords', () => {
   const links = newDesktopAccess('http://127.0.0.1:7681').links
   const details: InterviewDetails = {
-    name: 'python-pairing-ab12', task: 'python-pairing', bind: '127.0.0.1', port: 32768, user: 'user', password: 'p',
-    hostKeyFingerprint: 'SHA256:x', fullToolset: true, missingTools: [], limits: { memory: '4g', cpus: 2, pids: 4096 }, desktop: links,
+    name: 'python-pairing-ab12',
+    task: 'python-pairing',
+    bind: '127.0.0.1',
+    port: 32768,
+    user: 'user',
+    password: 'p',
+    hostKeyFingerprint: 'SHA256:x',
+    fullToolset: true,
+    missingTools: [],
+    limits: { memory: '4g', cpus: 2, pids: 4096 },
+    desktop: links,
   }
   const card = connectionCard(details)
   assert.match(card, `desktop:   ${links.url}`)
@@ -60,14 +70,17 @@ function repo(): string {
 
 test('images under images/ besides base and tasks are listed, and what is built from the desktop is known', () => {
   const images = listImages(repo())
-  assert.equal(images.map((i) => `${i.name}:${i.kind}`), ['base:base', 'desktop:image', 'hello:task', 'pairing:task'])
+  assert.equal(
+    images.map((i) => `${i.name}:${i.kind}`),
+    ['base:base', 'desktop:image', 'hello:task', 'pairing:task'],
+  )
   const byName = (name: string) => images.find((i) => i.name === name)!
   assert.ok(isBuiltFrom(byName('pairing'), 'desktop', images))
   assert.ok(isBuiltFrom(byName('desktop'), 'desktop', images))
   assert.not.ok(isBuiltFrom(byName('hello'), 'desktop', images))
 })
 
-test('the host\'s extra CA certificates go to images with a host-ca/ folder only, and none is an empty file', () => {
+test("the host's extra CA certificates go to images with a host-ca/ folder only, and none is an empty file", () => {
   const root = repo()
   const withFolder = join(root, 'images/desktop')
   mkdirSync(join(withFolder, 'host-ca'))

@@ -11,7 +11,16 @@ test('ages', () => {
 })
 
 test('tables pad columns to the widest cell', () => {
-  assert.is(formatTable(['NAME', 'AGE'], [['base-abcd', '3m'], ['x', '10m']]), 'NAME       AGE\nbase-abcd  3m\nx          10m')
+  assert.is(
+    formatTable(
+      ['NAME', 'AGE'],
+      [
+        ['base-abcd', '3m'],
+        ['x', '10m'],
+      ],
+    ),
+    'NAME       AGE\nbase-abcd  3m\nx          10m',
+  )
 })
 
 test.run()

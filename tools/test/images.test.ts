@@ -21,17 +21,26 @@ function repo(tasks: Record<string, string[]>): string {
 
 test('lists the base and every task folder with a Dockerfile', () => {
   const images = listImages(repo({ 'disk-full': ['base'], hello: ['base'] }))
-  assert.equal(images.map((i) => `${i.name}:${i.kind}:${i.tag}`), ['base:base:interview-env/base', 'disk-full:task:interview-env/disk-full', 'hello:task:interview-env/hello'])
+  assert.equal(
+    images.map((i) => `${i.name}:${i.kind}:${i.tag}`),
+    ['base:base:interview-env/base', 'disk-full:task:interview-env/disk-full', 'hello:task:interview-env/hello'],
+  )
 })
 
 test('an unknown name lists the known ones', () => {
   const images = listImages(repo({ hello: ['base'] }))
-  assert.throws(() => findImage('helo', images), (e: Error & { hint?: string }) => /unknown image or task "helo"/.test(e.message) && /known: base, hello/.test(e.hint ?? ''))
+  assert.throws(
+    () => findImage('helo', images),
+    (e: Error & { hint?: string }) => /unknown image or task "helo"/.test(e.message) && /known: base, hello/.test(e.hint ?? ''),
+  )
 })
 
 test('build order puts dependencies first, once', () => {
   const images = listImages(repo({ a: ['base'], b: ['base', 'a'] }))
-  assert.equal(buildOrder(['b', 'a'], images).map((i) => i.name), ['base', 'a', 'b'])
+  assert.equal(
+    buildOrder(['b', 'a'], images).map((i) => i.name),
+    ['base', 'a', 'b'],
+  )
 })
 
 test('a dependency circle is an error', () => {

@@ -34,7 +34,10 @@ test('a key file: several keys and comments; errors for missing, invalid and pri
   const a = newKeyPair('a').publicKey
   const b = newKeyPair('b').publicKey
   writeFileSync(join(dir, 'two.pub'), `# team\n${a}\n\n${b}\n`)
-  assert.equal(readPublicKeys(join(dir, 'two.pub')).map((k) => k.comment), ['a', 'b'])
+  assert.equal(
+    readPublicKeys(join(dir, 'two.pub')).map((k) => k.comment),
+    ['a', 'b'],
+  )
   assert.throws(() => readPublicKeys(join(dir, 'missing.pub')), /cannot read key file .*missing\.pub \(ENOENT\)/)
   writeFileSync(join(dir, 'bad.pub'), `${a}\nnot a key\n`)
   assert.throws(() => readPublicKeys(join(dir, 'bad.pub')), /is not an SSH public key \(line 2\)/)

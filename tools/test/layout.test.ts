@@ -56,7 +56,8 @@ test('mayImport: one way down the layers, side folders on core and engine only',
 })
 
 test('importsOf reads static, type-only and dynamic imports', () => {
-  const source = "import { a } from './a.ts'\nimport type { B } from '../b/b.ts'\nconst c = await import('../c.ts')\nimport './d.ts'\nimport x from 'node:fs'"
+  const source =
+    "import { a } from './a.ts'\nimport type { B } from '../b/b.ts'\nconst c = await import('../c.ts')\nimport './d.ts'\nimport x from 'node:fs'"
   assert.equal(importsOf(source), ['./a.ts', '../b/b.ts', '../c.ts', './d.ts'])
 })
 
@@ -82,8 +83,13 @@ test('the top of tools/ holds folders only (and project.json, the Nx project of 
 })
 
 test('every library file under tools/ starts with a comment saying its job', () => {
-  const bare = filesUnder(TOOLS).filter((file) => !NOT_LIBRARY.includes(folderOf(file)) && !/^(#!.*\n)?\/\/ \S/.test(readFileSync(file, 'utf8')))
-  assert.equal(bare.map((file) => relative(TOOLS, file)), [])
+  const bare = filesUnder(TOOLS).filter(
+    (file) => !NOT_LIBRARY.includes(folderOf(file)) && !/^(#!.*\n)?\/\/ \S/.test(readFileSync(file, 'utf8')),
+  )
+  assert.equal(
+    bare.map((file) => relative(TOOLS, file)),
+    [],
+  )
 })
 
 test.run()

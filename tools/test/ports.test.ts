@@ -6,7 +6,11 @@ import { UserError } from '../core/errors.ts'
 
 test('port numbers', () => {
   assert.is(checkPort(2222), 2222)
-  for (const bad of [0, -1, 65536, 22.5, NaN]) assert.throws(() => checkPort(bad), (e: unknown) => e instanceof UserError)
+  for (const bad of [0, -1, 65536, 22.5, NaN])
+    assert.throws(
+      () => checkPort(bad),
+      (e: unknown) => e instanceof UserError,
+    )
 })
 
 test('bind addresses', () => {

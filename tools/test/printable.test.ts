@@ -19,7 +19,7 @@ test('JSON lines read back as the same value, and hold no raw C1 control or bidi
   assert.equal(JSON.parse(line), value)
 })
 
-test("Markdown text cannot break a table or make a link", () => {
+test('Markdown text cannot break a table or make a link', () => {
   assert.is(markdownText('a|b'), 'a\\|b')
   assert.is(markdownText('[x](http://e) <img> `c` *b*'), '\\[x\\](http://e) \\<img\\> \\`c\\` \\*b\\*')
   assert.is(markdownText('n\x1b[2J'), 'n\\\\e\\[2J')

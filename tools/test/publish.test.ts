@@ -8,7 +8,10 @@ const task = { name: 'nginx-502', kind: 'task' as const }
 test('Docker Hub references have no registry part; others do', () => {
   assert.is(publishedRef(base, { namespace: 'acme' }), 'acme/ssh-interview:latest')
   assert.is(publishedRef(task, { namespace: 'acme', tag: '2026.11' }), 'acme/ssh-interview-nginx-502:2026.11')
-  assert.is(publishedRef(task, { registry: '127.0.0.1:5000', namespace: 'team/sre' }), '127.0.0.1:5000/team/sre/ssh-interview-nginx-502:latest')
+  assert.is(
+    publishedRef(task, { registry: '127.0.0.1:5000', namespace: 'team/sre' }),
+    '127.0.0.1:5000/team/sre/ssh-interview-nginx-502:latest',
+  )
 })
 
 test('bad names are refused with a hint', () => {

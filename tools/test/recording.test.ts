@@ -28,8 +28,16 @@ test('a cast is asciicast v2: header, then timed output, resizes and markers; wh
   assert.is(readFileSync(file, 'utf8').split('\n').filter(Boolean).length, 1, 'nothing but the header before a flush')
   cast.flush()
   const { header, events } = readCast(file)
-  assert.equal({ version: header.version, width: header.width, height: header.height, timestamp: header.timestamp }, { version: 2, width: 80, height: 24, timestamp: 1000 })
-  assert.equal(events, [[0.5, 'o', 'héllo'], [1.2, 'o', '€'], [2, 'r', '100x30'], [2.5, 'm', 'alice joined']])
+  assert.equal(
+    { version: header.version, width: header.width, height: header.height, timestamp: header.timestamp },
+    { version: 2, width: 80, height: 24, timestamp: 1000 },
+  )
+  assert.equal(events, [
+    [0.5, 'o', 'héllo'],
+    [1.2, 'o', '€'],
+    [2, 'r', '100x30'],
+    [2.5, 'm', 'alice joined'],
+  ])
   cast.close()
 })
 
@@ -47,16 +55,34 @@ test('a torn last line (a crash mid-write) is skipped; a torn line in the middle
 test('replay writes the output in order, notes markers, and cuts idle time', async () => {
   const dir = fresh()
   const file = join(dir, FILES.cast)
-  writeFileSync(file, [JSON.stringify({ version: 2, width: 80, height: 24, timestamp: 1 }), '[0.5,"o","one "]', '[100,"m","check: OK"]', '[100.5,"o","two"]', ''].join('\n'))
+  writeFileSync(
+    file,
+    [
+      JSON.stringify({ version: 2, width: 80, height: 24, timestamp: 1 }),
+      '[0.5,"o","one "]',
+      '[100,"m","check: OK"]',
+      '[100.5,"o","two"]',
+      '',
+    ].join('\n'),
+  )
   let out = ''
   const notes: string[] = []
   const pauses: number[] = []
-  const result = await replay(file, { speed: 2, idleLimit: 1, write: (t) => (out += t), note: (t) => notes.push(t), sleep: async (ms) => void pauses.push(ms) })
+  const result = await replay(file, {
+    speed: 2,
+    idleLimit: 1,
+    write: (t) => (out += t),
+    note: (t) => notes.push(t),
+    sleep: async (ms) => void pauses.push(ms),
+  })
   assert.is(out, 'one two')
   assert.equal(notes, ['check: OK'])
   assert.equal(pauses, [250, 500, 250])
   assert.equal(result, { events: 3, seconds: 100.5 })
-  const missing = await replay('no-such-interview-anywhere').then(() => undefined, (error: Error) => error)
+  const missing = await replay('no-such-interview-anywhere').then(
+    () => undefined,
+    (error: Error) => error,
+  )
   assert.match(String(missing?.message), 'no recording of "no-such-interview-anywhere"')
 })
 
@@ -126,7 +152,14 @@ test('who typed what: keystrokes per login, joined into lines, with keys shown b
   input(2, '10', 'alice@laptop', 'candidate', 'a\x7f\x1b[A\t\x03\r')
   input(3, '30', 'carol', 'observer', 'rm -rf /\r', 'read-only')
   const lines = typedLines(dir)
-  assert.equal(lines.map((l) => [l.t, l.who, l.text]), [[1, 'alice@laptop', 'ls -la⌫↑⇥^C⏎'], [1.5, 'bob', 'df -h⏎'], [3, 'carol', 'rm -rf /⏎']])
+  assert.equal(
+    lines.map((l) => [l.t, l.who, l.text]),
+    [
+      [1, 'alice@laptop', 'ls -la⌫↑⇥^C⏎'],
+      [1.5, 'bob', 'df -h⏎'],
+      [3, 'carol', 'rm -rf /⏎'],
+    ],
+  )
   assert.match(formatTyped(lines), /0:03  carol \(observer\) +rm -rf \/⏎   \[not sent: read-only\]/)
   assert.is(showKeys('\x1b[15~x'), '⎋x')
 })
@@ -148,15 +181,29 @@ test('the cast never holds a control string, even split across chunks; markers a
   const raw = readFileSync(file, 'utf8')
   assert.not.match(raw, /\\u001b\]|\\u001bP|\\u009d|\u009d|\x1b/)
   const { events } = readCast(file)
-  assert.equal(events.filter((e) => e[1] === 'o').map((e) => e[2]).join(''), 'before \x1b[1mafter')
+  assert.equal(
+    events
+      .filter((e) => e[1] === 'o')
+      .map((e) => e[2])
+      .join(''),
+    'before \x1b[1mafter',
+  )
   assert.equal(events.find((e) => e[1] === 'm')?.[2], 'evil\\e]52;c;x\\a joined')
 })
 
 test('replay filters casts recorded before the filter, and prints their markers escaped', async () => {
   const dir = fresh()
   const file = join(dir, FILES.cast)
-  const old = [[0.1, 'o', 'a\x1b]52;c;ZX'], [0.2, 'o', 'Zp\x07b\x1bPtmux;\x1b\x1b]0;x\x07\x1b\\c'], [0.3, 'm', 'x\x1b]0;t\x07 joined'], [0.4, 'o', '\x1b[0m']]
-  writeFileSync(file, [JSON.stringify({ version: 2, width: 80, height: 24, timestamp: 1 }), ...old.map((e) => JSON.stringify(e)), ''].join('\n'))
+  const old = [
+    [0.1, 'o', 'a\x1b]52;c;ZX'],
+    [0.2, 'o', 'Zp\x07b\x1bPtmux;\x1b\x1b]0;x\x07\x1b\\c'],
+    [0.3, 'm', 'x\x1b]0;t\x07 joined'],
+    [0.4, 'o', '\x1b[0m'],
+  ]
+  writeFileSync(
+    file,
+    [JSON.stringify({ version: 2, width: 80, height: 24, timestamp: 1 }), ...old.map((e) => JSON.stringify(e)), ''].join('\n'),
+  )
   let out = ''
   const notes: string[] = []
   await replay(file, { write: (t) => (out += t), note: (t) => notes.push(t), sleep: async () => {} })

@@ -36,8 +36,17 @@ test('the card states whether the candidate may run commands, scp and sftp', () 
   assert.match(execPolicy(true), 'allowed, shown to everyone in the status line, and recorded')
   assert.match(execPolicy(undefined), 'allowed')
   const card = connectionCard({
-    name: 'n', task: 'base', bind: '127.0.0.1', port: 2222, user: 'user', password: null, hostKeyFingerprint: 'SHA256:x',
-    fullToolset: true, missingTools: [], limits: { memory: '1g', cpus: 1, pids: 512 }, exec: false,
+    name: 'n',
+    task: 'base',
+    bind: '127.0.0.1',
+    port: 2222,
+    user: 'user',
+    password: null,
+    hostKeyFingerprint: 'SHA256:x',
+    fullToolset: true,
+    missingTools: [],
+    limits: { memory: '1g', cpus: 1, pids: 512 },
+    exec: false,
   })
   assert.match(card, '--no-exec')
 })

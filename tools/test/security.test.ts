@@ -14,7 +14,11 @@ test('rootless Docker counts as remapped', () => {
 })
 
 test('a plain daemon never gets SYS_ADMIN, and the warning says what is missing and how to fix it', () => {
-  for (const info of [{ SecurityOptions: ['name=seccomp,profile=default'] }, {}, { SecurityOptions: ['name=apparmor'], CgroupVersion: '2' }]) {
+  for (const info of [
+    { SecurityOptions: ['name=seccomp,profile=default'] },
+    {},
+    { SecurityOptions: ['name=apparmor'], CgroupVersion: '2' },
+  ]) {
     const plan = capabilityPlan(info)
     assert.not.ok(plan.capAdd.includes('SYS_ADMIN'))
     assert.not.ok(plan.fullToolset)

@@ -13,7 +13,15 @@ const GOOD = '---\ntitle: "Disk: full"\ndifficulty: medium\nminutes: 15\nskills:
 
 test('front matter and statement', () => {
   const info = parseTaskMarkdown(GOOD)
-  assert.equal(info, { title: 'Disk: full', difficulty: 'medium', minutes: 15, skills: ['filesystems'], tools: ['df', 'lsof'], variants: [], statement: 'The disk is full.' })
+  assert.equal(info, {
+    title: 'Disk: full',
+    difficulty: 'medium',
+    minutes: 15,
+    skills: ['filesystems'],
+    tools: ['df', 'lsof'],
+    variants: [],
+    statement: 'The disk is full.',
+  })
 })
 
 test('bad front matter names the file and the field', () => {
@@ -34,7 +42,11 @@ test('bad front matter names the file and the field', () => {
     [GOOD.replace('The disk is full.\n', ''), /statement .* is empty/],
   ]
   for (const [text, message] of cases) {
-    assert.throws(() => parseTaskMarkdown(text, 'x/task.md'), (e: unknown) => e instanceof UserError && message.test(e.message), String(message))
+    assert.throws(
+      () => parseTaskMarkdown(text, 'x/task.md'),
+      (e: unknown) => e instanceof UserError && message.test(e.message),
+      String(message),
+    )
   }
 })
 
@@ -51,17 +63,25 @@ test('the minutes range of the docs is the one of the code', () => {
 test('a variant is pinned when known, drawn among the declared ones when not asked, and none without variants', () => {
   const variants = ['nsswitch', 'typo', 'address']
   assert.is(pickVariant('dns', variants, 'typo'), 'typo')
-  assert.is(pickVariant('dns', variants, undefined, (n) => n - 1), 'address')
+  assert.is(
+    pickVariant('dns', variants, undefined, (n) => n - 1),
+    'address',
+  )
   assert.is(pickVariant('hello', [], undefined), undefined)
   const drawn = new Set(Array.from({ length: 200 }, () => pickVariant('dns', variants)))
   assert.equal([...drawn].sort(), [...variants].sort())
 })
 
-test('an unknown variant names the task\'s variants on one line; --variant without variants says there are none', () => {
-  assert.throws(() => pickVariant('dns', ['nsswitch', 'typo'], 'nsswich'), (e: unknown) =>
-    e instanceof UserError && e.message === 'dns has no variant "nsswich": its variants are nsswitch, typo')
-  assert.throws(() => pickVariant('hello', [], 'x'), (e: unknown) =>
-    e instanceof UserError && e.message === 'hello has no variants, so --variant x cannot pin one' && /drop --variant/.test(e.hint!))
+test("an unknown variant names the task's variants on one line; --variant without variants says there are none", () => {
+  assert.throws(
+    () => pickVariant('dns', ['nsswitch', 'typo'], 'nsswich'),
+    (e: unknown) => e instanceof UserError && e.message === 'dns has no variant "nsswich": its variants are nsswitch, typo',
+  )
+  assert.throws(
+    () => pickVariant('hello', [], 'x'),
+    (e: unknown) =>
+      e instanceof UserError && e.message === 'hello has no variants, so --variant x cannot pin one' && /drop --variant/.test(e.hint!),
+  )
 })
 
 function scaffold(): string {

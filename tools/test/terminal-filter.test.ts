@@ -8,7 +8,11 @@ const bytes = (text: string) => Buffer.from(text, 'utf8')
 /** The promise: no way into a control string is left, in 7-bit or UTF-8 encoded 8-bit form. */
 function assertNoControlString(out: Buffer) {
   for (let i = 0; i + 1 < out.length; i++) {
-    if (out[i] === 0x1b) assert.not.ok('P]X^_'.includes(String.fromCharCode(out[i + 1]!)), `ESC ${String.fromCharCode(out[i + 1]!)} at ${i} in ${JSON.stringify(out.toString('latin1'))}`)
+    if (out[i] === 0x1b)
+      assert.not.ok(
+        'P]X^_'.includes(String.fromCharCode(out[i + 1]!)),
+        `ESC ${String.fromCharCode(out[i + 1]!)} at ${i} in ${JSON.stringify(out.toString('latin1'))}`,
+      )
     if (out[i] === 0xc2) assert.not.ok([0x90, 0x98, 0x9d, 0x9e, 0x9f].includes(out[i + 1]!), `C1 0x${out[i + 1]!.toString(16)} at ${i}`)
   }
 }
@@ -88,7 +92,8 @@ test('no trick of adjacency or controls inside an escape opens a control string'
   for (let run = 0; run < 200; run++) {
     const filter = new TerminalFilter()
     const outs: Buffer[] = []
-    for (let chunk = 0; chunk < 5; chunk++) outs.push(filter.write(Buffer.from(Array.from({ length: 1 + (random() % 9) }, () => alphabet[random() % alphabet.length]!))))
+    for (let chunk = 0; chunk < 5; chunk++)
+      outs.push(filter.write(Buffer.from(Array.from({ length: 1 + (random() % 9) }, () => alphabet[random() % alphabet.length]!))))
     assertNoControlString(Buffer.concat(outs))
   }
 })

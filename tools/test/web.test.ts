@@ -68,18 +68,29 @@ test('the limiter forgets the oldest keys past its bound', () => {
 test('request paths: only origin-form targets, and nothing throws', () => {
   assert.is(requestPath('/i/abc?x=1'), '/i/abc')
   assert.is(requestPath('/healthz'), '/healthz')
-  for (const odd of [undefined, '', '//', '//evil.example/x', 'http://x/', '*', '%', 'i/abc', '/a b', '/\u00e9']) assert.is(requestPath(odd), undefined, String(odd))
+  for (const odd of [undefined, '', '//', '//evil.example/x', 'http://x/', '*', '%', 'i/abc', '/a b', '/\u00e9'])
+    assert.is(requestPath(odd), undefined, String(odd))
   assert.is(requestPath('/' + 'a'.repeat(100_000)), '/' + 'a'.repeat(100_000))
 })
 
 test('hosts: the bound address and loopback names on its port, and the public URLs; nothing else', () => {
   const hosts = allowedHosts({ bind: '127.0.0.1', port: 7681, publicUrls: ['https://interviews.example.com'] })
-  for (const good of ['127.0.0.1:7681', 'localhost:7681', 'LOCALHOST:7681', '[::1]:7681', 'interviews.example.com', 'interviews.example.com:443']) assert.ok(hostAllowed(hosts, good), good)
-  for (const bad of [undefined, '', 'evil.example', 'evil.example:7681', '127.0.0.1', '127.0.0.1:80', 'interviews.example.com:7681']) assert.not.ok(hostAllowed(hosts, bad), String(bad))
+  for (const good of [
+    '127.0.0.1:7681',
+    'localhost:7681',
+    'LOCALHOST:7681',
+    '[::1]:7681',
+    'interviews.example.com',
+    'interviews.example.com:443',
+  ])
+    assert.ok(hostAllowed(hosts, good), good)
+  for (const bad of [undefined, '', 'evil.example', 'evil.example:7681', '127.0.0.1', '127.0.0.1:80', 'interviews.example.com:7681'])
+    assert.not.ok(hostAllowed(hosts, bad), String(bad))
   assert.ok(hostAllowed(allowedHosts({ bind: '0.0.0.0', port: 80 }), '127.0.0.1'))
 })
 
-const request = (peer: string, forwarded?: string) => ({ socket: { remoteAddress: peer }, headers: forwarded ? { 'x-forwarded-for': forwarded } : {} }) as unknown as IncomingMessage
+const request = (peer: string, forwarded?: string) =>
+  ({ socket: { remoteAddress: peer }, headers: forwarded ? { 'x-forwarded-for': forwarded } : {} }) as unknown as IncomingMessage
 
 test('client address: X-Forwarded-For is believed only from a trusted proxy, and only its right-most hops', () => {
   const none = trustedSet()

@@ -42,10 +42,18 @@ const END_SCRIPT = `
 
 /** Ends the clients carrying `ids` in the container; resolves once they are gone (at most about 3 s). */
 async function endClients(container: Docker.Container, user: string, ids: string[]): Promise<void> {
-  const exec = await container.exec({ Cmd: ['sh', '-c', END_SCRIPT, 'end-web-clients', ...ids], User: user, AttachStdout: true, AttachStderr: true })
+  const exec = await container.exec({
+    Cmd: ['sh', '-c', END_SCRIPT, 'end-web-clients', ...ids],
+    User: user,
+    AttachStdout: true,
+    AttachStderr: true,
+  })
   const stream = (await exec.start({})) as unknown as Duplex
   await new Promise<void>((resolve) => {
-    stream.on('end', resolve).on('close', resolve).on('error', () => resolve())
+    stream
+      .on('end', resolve)
+      .on('close', resolve)
+      .on('error', () => resolve())
     stream.resume()
   })
 }

@@ -74,7 +74,8 @@ const PAGE_HEADERS = {
   'cache-control': 'no-store',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'",
 }
 
 /** The running interview a token opens, and in which role; undefined for any bad token. */
@@ -125,7 +126,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { docker } = options
   const log = options.log ?? (() => {})
   const limiter = options.limiter ?? new FailureLimiter()
-  const assets = new Map(Object.entries({ ...ASSETS, ...novncAssets() }).map(([path, [file, type]]) => [path, { body: readFileSync(join(REPO_ROOT, file)), type }]))
+  const assets = new Map(
+    Object.entries({ ...ASSETS, ...novncAssets() }).map(([path, [file, type]]) => [
+      path,
+      { body: readFileSync(join(REPO_ROOT, file)), type },
+    ]),
+  )
   const page = terminalPage()
   const desktop = desktopPage()
   const open = new Set<{ interview: string; socket: WebSocket }>()
@@ -224,10 +230,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     ws.on('error', () => ws.terminate())
     limitMessages(ws, MAX_MESSAGE_BEFORE_AUTH)
     const timeout = setTimeout(() => ws.close(4003, 'no password'), 10_000)
-    ws.once('message', (data) => void authenticate(data as Buffer).catch((error: unknown) => {
-      log(`error joining a desktop: ${(error as Error)?.stack ?? error}`)
-      ws.terminate()
-    }))
+    ws.once(
+      'message',
+      (data) =>
+        void authenticate(data as Buffer).catch((error: unknown) => {
+          log(`error joining a desktop: ${(error as Error)?.stack ?? error}`)
+          ws.terminate()
+        }),
+    )
     async function authenticate(data: Buffer) {
       clearTimeout(timeout)
       ws.pause()
@@ -292,7 +302,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         .catch((error: unknown) => log(`${interview}: could not end a browser's tmux client: ${(error as Error)?.message ?? error}`))
         .finally(() => stream.destroy())
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'hello', role, interview }))
-    stream.on('data', filtered((chunk) => ws.readyState === ws.OPEN && ws.send(chunk, { binary: true })))
+    stream.on(
+      'data',
+      filtered((chunk) => ws.readyState === ws.OPEN && ws.send(chunk, { binary: true })),
+    )
     stream.on('end', () => ws.close(4000, 'the interview has ended'))
     stream.on('error', () => ws.close(4000, 'the interview has ended'))
     if (closed) return end()

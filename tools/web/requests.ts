@@ -42,7 +42,11 @@ export function allowedHosts(options: { bind: string; port: number; tls?: boolea
 
 export const hostAllowed = (hosts: Set<string>, host: string | undefined) => !!host && hosts.has(host.toLowerCase())
 
-const plain = (address: string) => address.trim().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1').toLowerCase()
+const plain = (address: string) =>
+  address
+    .trim()
+    .replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1')
+    .toLowerCase()
 
 /**
  * The client's address: the TCP peer, unless the peer is a trusted proxy; then the right-most
@@ -53,7 +57,7 @@ export function clientAddress(req: IncomingMessage, trustedProxies: ReadonlySet<
   const peer = plain(req.socket.remoteAddress ?? '?')
   if (!trustedProxies.has(peer)) return peer
   const header = req.headers['x-forwarded-for']
-  const hops = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map(plain).filter(Boolean)
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map(plain).filter(Boolean)
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i]!
     if (!isIP(hop)) return peer

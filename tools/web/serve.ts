@@ -23,7 +23,10 @@ function checkPublicUrl(url: string): void {
     /* reported below */
   }
   if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.pathname !== '/' || parsed.search || parsed.username) {
-    throw new UserError(`--public-url ${JSON.stringify(url)} is not an http(s) origin`, 'give the scheme, host and port browsers use, e.g. --public-url https://interviews.example.com')
+    throw new UserError(
+      `--public-url ${JSON.stringify(url)} is not an http(s) origin`,
+      'give the scheme, host and port browsers use, e.g. --public-url https://interviews.example.com',
+    )
   }
 }
 
@@ -32,9 +35,14 @@ export async function serveGateway(options: ServeOptions): Promise<void> {
   checkPort(options.port)
   for (const url of options.publicUrls ?? []) checkPublicUrl(url)
   for (const proxy of options.trustedProxies ?? []) {
-    if (!isIP(proxy)) throw new UserError(`--trusted-proxy ${JSON.stringify(proxy)} is not an IP address`, 'give the address the proxy connects from, e.g. --trusted-proxy 127.0.0.1 (repeat for several)')
+    if (!isIP(proxy))
+      throw new UserError(
+        `--trusted-proxy ${JSON.stringify(proxy)} is not an IP address`,
+        'give the address the proxy connects from, e.g. --trusted-proxy 127.0.0.1 (repeat for several)',
+      )
   }
-  if (!!options.cert !== !!options.key) throw new UserError('--cert and --key go together', 'give both PEM files, or neither (and put a TLS proxy in front)')
+  if (!!options.cert !== !!options.key)
+    throw new UserError('--cert and --key go together', 'give both PEM files, or neither (and put a TLS proxy in front)')
   const docker = await connectDocker()
   const gateway = await startGateway({
     docker,
@@ -46,7 +54,11 @@ export async function serveGateway(options: ServeOptions): Promise<void> {
     tls: options.cert && options.key ? { cert: options.cert, key: options.key } : undefined,
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
   }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE') throw new UserError(`port ${options.port} on ${options.bind} is already in use`, 'is a gateway already running? otherwise pick another --port')
+    if (error.code === 'EADDRINUSE')
+      throw new UserError(
+        `port ${options.port} on ${options.bind} is already in use`,
+        'is a gateway already running? otherwise pick another --port',
+      )
     throw error
   })
   console.log(`web gateway listening on ${gateway.url}`)
