@@ -1,27 +1,3 @@
-// The page a browser gets for a link: xterm.js attached to the gateway's WebSocket.
-// It reconnects after a drop, and tells the user whether they may type.
-export function terminalPage(): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>interview-env</title>
-<link rel="stylesheet" href="/assets/xterm.css">
-<style>
-  html, body { height: 100%; margin: 0; background: #1e1e1e; color: #ddd; font: 14px system-ui, sans-serif; }
-  body { display: flex; flex-direction: column; }
-  #bar { padding: 6px 10px; background: #0b4f6c; display: flex; gap: 1em; }
-  #bar b { font-weight: 600; }
-  #terminal { flex: 1; padding: 4px; min-height: 0; }
-</style>
-</head>
-<body>
-<div id="bar"><b>interview-env</b><span id="who"></span><span id="status">connecting…</span></div>
-<div id="terminal"></div>
-<script src="/assets/xterm.js"></script>
-<script src="/assets/addon-fit.js"></script>
-<script>
 (() => {
   const token = location.pathname.split('/').pop()
   const term = new Terminal({ cursorBlink: true, fontSize: 15, fontFamily: 'DejaVu Sans Mono, monospace', scrollback: 10000 })
@@ -74,8 +50,3 @@ export function terminalPage(): string {
   connect()
   term.focus()
 })()
-</script>
-</body>
-</html>
-`
-}

@@ -1,34 +1,3 @@
-// The page a browser gets at /desktop: asks for the interview password (or takes it from the
-// URL after `#`), then shows the shared desktop with noVNC over the gateway's WebSocket.
-export function desktopPage(): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>interview-env desktop</title>
-<style>
-  html, body { height: 100%; margin: 0; background: #1e1e1e; color: #ddd; font: 14px system-ui, sans-serif; }
-  body { display: flex; flex-direction: column; }
-  #bar { padding: 6px 10px; background: #0b4f6c; display: flex; gap: 1em; align-items: center; }
-  #bar b { font-weight: 600; }
-  #screen { flex: 1; min-height: 0; overflow: hidden; }
-  #login { margin: 15vh auto; display: flex; flex-direction: column; gap: .6em; width: 22em; }
-  #login input, #login button { font: inherit; padding: .5em; }
-  #error { color: #ff8080; min-height: 1.2em; }
-  [hidden] { display: none !important; }
-</style>
-</head>
-<body>
-<div id="bar"><b>interview-env desktop</b><span id="who"></span><span id="status"></span></div>
-<form id="login" hidden>
-  <label for="password">Interview password</label>
-  <input id="password" type="password" autocomplete="off" autofocus>
-  <button type="submit">Join</button>
-  <div id="error" role="alert"></div>
-</form>
-<div id="screen"></div>
-<script type="module">
 import RFB from '/novnc/core/rfb.js'
 
 const $ = (id) => document.getElementById(id)
@@ -90,8 +59,3 @@ function connect() {
 
 if (password) connect()
 else ask()
-</script>
-</body>
-</html>
-`
-}
