@@ -44,19 +44,26 @@ export async function clientsOf(container: Docker.Container, interview: string, 
   return matching
 }
 
-/** Switches those of `clients` whose role differs, and writes each switch to the timeline as it is made; returns them as they are now. */
+/** Switches those of `clients` whose role differs, each written to the timeline as it is made; returns them as they are now. */
 export async function switchRole(container: Docker.Container, clients: Participant[], readonly: boolean): Promise<Participant[]> {
   const changing = clients.filter((person) => person.readonly !== readonly)
   const dir = changing.length ? (await container.inspect()).Config.Labels[LABEL.recording] : undefined
+  const record = (person: Participant, fields: Record<string, unknown>) => {
+    if (dir && existsSync(dir))
+      appendEvent(dir, { t: castClock(dir), type: 'role', who: person.who, tty: person.tty, by: 'role.mjs', ...fields })
+  }
   for (const person of changing) {
+    // On the record before it is made, so the recorder, which may see the switch at once, knows it
+    // was this command's; a switch that fails is put back on the record.
+    record(person, { readonly })
     const result = await execIn(container, roleScript(person.tty, readonly), { user: 'user' })
-    if (result.exitCode !== 0)
+    if (result.exitCode !== 0) {
+      record(person, { readonly: person.readonly, failed: result.stderr.trim().slice(0, 200) })
       throw new UserError(
         `could not switch ${printable(person.who)}: ${result.stderr.trim()}`,
         'did they just leave? see npx zx scripts/list.mjs',
       )
-    if (dir && existsSync(dir))
-      appendEvent(dir, { t: castClock(dir), type: 'role', who: person.who, readonly, tty: person.tty, by: 'role.mjs' })
+    }
   }
   return changing.map((person) => ({ ...person, readonly }))
 }

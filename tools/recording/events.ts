@@ -1,7 +1,7 @@
 // The interview's timeline beside the cast: one JSON object a line, with `t` on the cast's clock
 // (seconds since the recording started) and `time` as an ISO date. Kinds: start, join, leave,
 // role, input (who typed what), exec (a command run without the shared terminal), hint, check, fault (applied live), warning, expired, end.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs'
+import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import { jsonLine } from '../core/printable.ts'
 import { FILES } from './paths.ts'
@@ -18,18 +18,36 @@ export function appendEvent(dir: string, event: Omit<InterviewEvent, 'time'> & {
 }
 
 export function readEvents(dir: string): InterviewEvent[] {
+  return readEventsFrom(dir, 0).events
+}
+
+/** The whole lines written to the timeline from byte `offset` on, and the offset after them. */
+export function readEventsFrom(dir: string, offset: number): { events: InterviewEvent[]; offset: number } {
   const file = join(dir, FILES.events)
-  if (!existsSync(file)) return []
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as InterviewEvent]
-      } catch {
-        return []
-      }
-    })
+  if (!existsSync(file)) return { events: [], offset }
+  const fd = openSync(file, 'r')
+  try {
+    const size = fstatSync(fd).size
+    if (size <= offset) return { events: [], offset }
+    const bytes = Buffer.alloc(size - offset)
+    readSync(fd, bytes, 0, bytes.length, offset)
+    const whole = bytes.lastIndexOf(0x0a) + 1
+    const events = bytes
+      .subarray(0, whole)
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as InterviewEvent]
+        } catch {
+          return []
+        }
+      })
+    return { events, offset: offset + whole }
+  } finally {
+    closeSync(fd)
+  }
 }
 
 /** `m:ss` on the timeline's clock. */

@@ -1,49 +1,30 @@
 // The recorder: a host process per interview (started by `run`, see daemon.ts). It attaches to the
 // shared tmux session as a read-only client through `docker exec` and writes what that client is
-// sent as an asciicast; a second exec that stays open (recorder-feed) reports who is attached, in
-// which role, which hints and checks happened, and who typed what; those go to events.jsonl on the
-// same clock. It also
-// enforces a time limit: warnings at 10 and 2 minutes, then the interview is stopped. The files
-// are on the host, where the candidate cannot reach them, and stay after the interview ends.
-// The feed comes from the box, so it is read as untrusted: lines and strings are cut to a length,
-// counters are bounded (state-events.ts), and a state report is applied at most once a second.
+// sent as an asciicast (cast.ts); a second exec that stays open (recorder-feed) reports who is
+// attached, in which role, hints, checks, who typed what and commands run outside the terminal,
+// read as untrusted (feed-reports.ts) and turned into the timeline (state-events.ts) on the same
+// clock. It also enforces a time limit (time-limit.ts). The files are on the host, where the
+// candidate cannot reach them, and stay after the interview ends.
 import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PassThrough, type Duplex } from 'node:stream'
 import type Docker from 'dockerode'
-import { BOX_LIMITS, readBoxState, type BoxState } from '../engine/box-state.ts'
+import { BOX_LIMITS, type BoxState } from '../engine/box-state.ts'
 import { execIn } from '../engine/docker.ts'
 import { LABEL } from '../engine/names.ts'
-import { capped } from '../core/printable.ts'
 import { CastWriter } from './cast.ts'
-import { appendEvent, readEvents, type InterviewEvent } from './events.ts'
+import { CommandRoles } from './command-roles.ts'
+import { appendEvent, type InterviewEvent } from './events.ts'
+import { FEED_LIMITS, readFeedLine } from './feed-reports.ts'
+import { LatestOnly } from './latest-only.ts'
 import { boundedLines } from './lines.ts'
 import { FILES } from './paths.ts'
-import { nothingSeen, stateHappenings } from './state-events.ts'
+import { nothingSeen, stateHappenings, type Happening } from './state-events.ts'
 import { writeSummary } from './summary.ts'
+import { timeLimitStep } from './time-limit.ts'
 
 const RECORDER_ENV = ['TERM=xterm-256color', 'LANG=C.UTF-8', 'HOME=/home/user', 'INTERVIEW_ROLE=recorder']
-export const WARNINGS_S = [600, 120]
 const STATUS_LINES = 1
-export const FEED_LIMITS = {
-  /** A feed line longer than this is dropped (a state report is a few hundred bytes, plus every line of checks.log). */
-  lineBytes: 8 * 1024 * 1024,
-  /** Typed data kept from one input report. */
-  inputChars: 4096,
-  /** Least time between two state reports applied. */
-  stateEveryMs: 1000,
-}
-
-/** What the login gate reports of a command run without the shared terminal (see login). */
-interface ExecReport {
-  event: 'start' | 'end' | 'refused'
-  login: string
-  who: string
-  role: string
-  command: string
-  status?: number
-}
-
 export interface RecorderOptions {
   /** When the interview must end (ms since the epoch), from `run --ttl`. */
   endsAt?: number
@@ -52,19 +33,6 @@ export interface RecorderOptions {
   /** How many hints a task has (undefined: unknown); the box's count of hints shown is capped by it. */
   hintCount?: (task: string) => number | undefined
   log?: (line: string) => void
-}
-
-/**
- * What a person typed, without what their terminal sent by itself: answers to tmux's queries
- * (device attributes, version, colours, cursor position, focus).
- */
-export function typedOnly(data: string): string {
-  return data
-    .replace(/\x1bP[\s\S]*?(\x1b\\|\x07)/g, '')
-    .replace(/\x1b\][\s\S]*?(\x1b\\|\x07)/g, '')
-    .replace(/\x1b\[[?>=][0-9;]*c/g, '')
-    .replace(/\x1b\[[0-9]+;[0-9]+R/g, '')
-    .replace(/\x1b\[[IO]/g, '')
 }
 
 /** Records the interview until its container stops; resolves when the files are complete. */
@@ -103,6 +71,11 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   })
   const event = (type: InterviewEvent['type'], fields: Record<string, unknown> = {}) =>
     appendEvent(dir, { t: cast.elapsed(), type, ...fields })
+  /** A happening on the timeline, and its marker in the cast. */
+  const record = ({ type, fields, marker }: Happening) => {
+    event(type, fields)
+    cast.marker(marker)
+  }
   event('start', { interview: name, task, startedMs: cast.started, endsAt: options.endsAt ? new Date(options.endsAt).toISOString() : null })
 
   // Read-only, but without ignore-size (which `attach -r` would add): tmux lets flagged clients size
@@ -132,63 +105,15 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   const feedLines = new PassThrough()
   docker.modem.demuxStream(feedStream, feedLines, new PassThrough().resume())
   boundedLines(feedLines, FEED_LIMITS.lineBytes, (line) => {
-    try {
-      const message = JSON.parse(line) as { state?: unknown; input?: Record<string, unknown>; exec?: Record<string, unknown> }
-      if (message.state) queueState(readBoxState(message.state))
-      if (message.exec) recordExec(message.exec)
-      const input = message.input
-      if (!input || typeof input.data !== 'string') return
-      const data = capped(
-        typedOnly(Buffer.from(input.data.slice(0, FEED_LIMITS.inputChars * 2), 'base64').toString('utf8')),
-        FEED_LIMITS.inputChars,
-      )
-      const text = (value: unknown) => capped(typeof value === 'string' ? value : '', BOX_LIMITS.text)
-      if (data)
-        event('input', {
-          who: text(input.who),
-          role: text(input.role),
-          login: text(input.login),
-          data,
-          ...(input.readonly === true ? { ignored: 'read-only' } : {}),
-        })
-    } catch {
-      /* a torn line: skipped */
-    }
+    const report = readFeedLine(line)
+    if (report.state) states.push(report.state)
+    if (report.input) event('input', report.input)
+    if (report.exec) record(report.exec)
   })
 
-  /** A command run without the shared terminal (reported by the login gate): on the timeline, and marked in the cast. */
-  const recordExec = (report: Record<string, unknown>) => {
-    const text = (value: unknown) => capped(typeof value === 'string' ? value : '', BOX_LIMITS.text)
-    const [who, role, login, command] = [
-      text(report.who),
-      text(report.role),
-      text(report.login),
-      capped(typeof report.command === 'string' ? report.command : '', 300),
-    ]
-    const status = Number.isInteger(report.status) ? (report.status as number) : undefined
-    if (report.event === 'start') {
-      event('exec', { who, role, login, command })
-      cast.marker(`${who} (${role}) runs outside the shared terminal: ${command}`)
-    } else if (report.event === 'end') {
-      event('exec', { who, role, login, command, status })
-      cast.marker(`${who} (${role}) finished: ${command} (exit ${status})`)
-    } else if (report.event === 'refused') {
-      event('exec', { who, role, login, command, refused: 'run --no-exec' })
-      cast.marker(`${who} (${role}) was refused: ${command}`)
-    }
-  }
-
   const seen = nothingSeen()
-  const warned = new Set<number>()
-  let expiring = false
 
-  /** Whether the last role event of this client, written by the command that switched it (role.mjs), says this. */
-  const alreadyRecorded = (tty: unknown, readonly: unknown) => {
-    const last = readEvents(dir)
-      .filter((e) => e.type === 'role' && e.tty === tty)
-      .at(-1)
-    return !!last?.by && last.readonly === readonly
-  }
+  const commandRoles = new CommandRoles(dir)
 
   const applyState = async (state: BoxState) => {
     if (state.width > 0 && state.height > 0 && (state.width !== width || state.height + STATUS_LINES !== height)) {
@@ -196,55 +121,30 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
       await exec.resize({ w: width, h: height }).catch(() => undefined)
       cast.resize(width, height)
     }
+    commandRoles.update()
     for (const happening of stateHappenings(seen, state, maxHints)) {
       // role.mjs writes its own switches as it makes them; a switch made inside tmux is written here.
-      const recorded = happening.type === 'role' && alreadyRecorded(happening.fields.tty, happening.fields.readonly)
-      if (!recorded) event(happening.type, happening.fields)
-      cast.marker(happening.marker)
+      const byCommand = happening.type === 'role' && commandRoles.explains(String(happening.fields.tty), happening.fields.readonly === true)
+      if (byCommand) cast.marker(happening.marker)
+      else record(happening)
     }
-  }
-  // The latest report waits until a second has passed since the last one applied: a box that
-  // floods its feed gets one report a second on the timeline.
-  let latest: BoxState | undefined
-  let waiting: NodeJS.Timeout | undefined
-  let lastApplied = 0
-  const queueState = (state: BoxState) => {
-    latest = state
-    if (waiting) return
-    waiting = setTimeout(
-      () => {
-        waiting = undefined
-        lastApplied = Date.now()
-        const next = latest!
-        latest = undefined
-        void applyState(next).catch(() => undefined)
-      },
-      Math.max(0, lastApplied + FEED_LIMITS.stateEveryMs - Date.now()),
-    )
+    for (const client of state.clients) commandRoles.settle(client.tty, client.readonly)
   }
 
+  // A box that floods its feed gets one state report applied a second.
+  const states = new LatestOnly(applyState, FEED_LIMITS.stateEveryMs)
+
+  const warned = new Set<number>()
+  let expiring = false
   const enforceTimeLimit = async (endsAt: number) => {
-    const left = Math.round((endsAt - Date.now()) / 1000)
-    // Warn once per threshold crossed; a short limit that starts past both warns once.
-    const due = WARNINGS_S.filter((threshold) => left <= threshold)
-    const threshold = Math.min(...due)
-    if (due.length && left > 0 && !warned.has(threshold)) {
-      for (const passed of due) warned.add(passed)
-      const minutes = Math.ceil(left / 60)
-      const message = `interview-env: ${minutes} minute${minutes > 1 ? 's' : ''} left, then this interview ends`
-      event('warning', { secondsLeft: left, message })
-      cast.marker(message)
-      await execIn(
-        container,
-        [
-          'bash',
-          '-c',
-          `for c in $(tmux list-clients -F '#{client_tty}'); do tmux display-message -d 15000 -c "$c" ${JSON.stringify(message)}; done`,
-        ],
-        { user: 'user' },
-      ).catch(() => undefined)
+    const step = timeLimitStep(endsAt, Date.now(), warned)
+    if (step && 'warning' in step) {
+      event('warning', { secondsLeft: step.secondsLeft, message: step.warning })
+      cast.marker(step.warning)
+      const everyClient = `for c in $(tmux list-clients -F '#{client_tty}'); do tmux display-message -d 15000 -c "$c" ${JSON.stringify(step.warning)}; done`
+      await execIn(container, ['bash', '-c', everyClient], { user: 'user' }).catch(() => undefined)
     }
-    if (left <= 0 && !expiring) {
+    if (step && 'expired' in step && !expiring) {
       expiring = true
       event('expired', { message: 'the time limit ran out: the interview was stopped; the recording is kept' })
       cast.marker('time is up')
@@ -270,10 +170,7 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   })
 
   feedStream.destroy()
-  if (waiting) {
-    clearTimeout(waiting)
-    if (latest) await applyState(latest).catch(() => undefined)
-  }
+  await states.flush()
   for (const client of seen.clients.values()) event('leave', { who: client.who, role: client.role, tty: client.tty })
   event('end', {})
   cast.close()

@@ -8,7 +8,7 @@ import { appendEvent, readEvents } from '../recording/events.ts'
 import { FILES, freeRecordingDir } from '../recording/paths.ts'
 import { parseAge, parseDuration, purgeRecordings } from '../recording/purge.ts'
 import { replay } from '../recording/replay.ts'
-import { typedOnly } from '../recording/recorder.ts'
+import { typedOnly } from '../recording/feed-reports.ts'
 import { summaryMarkdown } from '../recording/summary.ts'
 import { formatTyped, showKeys, typedLines } from '../recording/typed.ts'
 
