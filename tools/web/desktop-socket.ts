@@ -8,6 +8,7 @@ import { attachDesktop, findDesktop } from './desktop-connection.ts'
 export function joinDesktop({ docker, log, limiter, open }: GatewayContext, ws: WebSocket, from: string) {
   ws.on('error', () => ws.terminate())
   limitMessages(ws, MAX_MESSAGE_BEFORE_AUTH)
+  if (limiter.blocked(from)) return ws.close(4029, 'too many failed attempts')
   const timeout = setTimeout(() => ws.close(4003, 'no password'), 10_000)
   ws.once(
     'message',

@@ -86,10 +86,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const origin = req.headers.origin
     const own = [`http://${req.headers.host}`, `https://${req.headers.host}`]
     if (!origin || ![...own, ...(options.allowedOrigins ?? []), ...publicOrigins].includes(origin)) return reject(socket, 403, 'Forbidden')
-    if (path === '/ws/desktop') {
-      if (limiter.blocked(address(req))) return reject(socket, 429, 'Too Many Requests')
-      return wss.handleUpgrade(req, socket, head, (ws) => joinDesktop(context, ws, address(req)))
-    }
+    // A locked-out desktop client still gets its socket, closed at once with 4029, which the page explains.
+    if (path === '/ws/desktop') return wss.handleUpgrade(req, socket, head, (ws) => joinDesktop(context, ws, address(req)))
     const token = /^\/ws\/([^/]+)$/.exec(path)?.[1] ?? ''
     if (limiter.blocked(address(req), token)) return reject(socket, 429, 'Too Many Requests')
     const attachment = await findAttachment(docker, token)
