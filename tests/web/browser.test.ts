@@ -6,6 +6,7 @@ import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:c
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sshArgs } from '../ssh-args.ts'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import WebSocket from 'ws'
 import { connectDocker } from '../../tools/engine/docker.ts'
@@ -39,26 +40,7 @@ let observer: Page
 const marker = (what: string) => `${what}-${Math.random().toString(36).slice(2, 8)}`
 
 function ssh(...command: string[]): string {
-  return execFileSync(
-    'ssh',
-    [
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'LogLevel=ERROR',
-      '-o',
-      'BatchMode=yes',
-      '-i',
-      join(keyDir, 'id'),
-      '-p',
-      String(interview.port),
-      'user@127.0.0.1',
-      ...command,
-    ],
-    { encoding: 'utf8' },
-  )
+  return execFileSync('ssh', [...sshArgs(join(keyDir, 'id'), interview.port), ...command], { encoding: 'utf8' })
 }
 /** What the shared session shows, with its recent history, as an SSH client sees it. */
 const sharedScreen = () => ssh(`tmux capture-pane -p -J -t interview -S -200`)
@@ -135,22 +117,7 @@ test('in the candidate link, a typed command runs, and an SSH client sees its ou
 })
 
 test('what an interactive OpenSSH client types appears in the browser', async () => {
-  const client: ChildProcessWithoutNullStreams = spawn('ssh', [
-    '-tt',
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
-    '-o',
-    'LogLevel=ERROR',
-    '-o',
-    'BatchMode=yes',
-    '-i',
-    join(keyDir, 'id'),
-    '-p',
-    String(interview.port),
-    'user@127.0.0.1',
-  ])
+  const client: ChildProcessWithoutNullStreams = spawn('ssh', ['-tt', ...sshArgs(join(keyDir, 'id'), interview.port)])
   try {
     await sleep(1500)
     const word = marker('from-ssh')

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sshArgs } from '../ssh-args.ts'
 import WebSocket from 'ws'
 import { connectDocker } from '../../tools/engine/docker.ts'
 import { runInterview } from '../../tools/interviews/start.ts'
@@ -22,27 +23,7 @@ const keyDir = mkdtempSync(join(tmpdir(), 'web-esc-'))
 let gateway: Gateway
 let interview: InterviewDetails
 
-const ssh = (command: string) =>
-  execFileSync(
-    'ssh',
-    [
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'LogLevel=ERROR',
-      '-o',
-      'BatchMode=yes',
-      '-i',
-      join(keyDir, 'id'),
-      '-p',
-      String(interview.port),
-      'user@127.0.0.1',
-      command,
-    ],
-    { encoding: 'utf8' },
-  )
+const ssh = (command: string) => execFileSync('ssh', [...sshArgs(join(keyDir, 'id'), interview.port), command], { encoding: 'utf8' })
 
 test.before(async () => {
   const pair = newKeyPair('web-esc')
