@@ -65,7 +65,7 @@ export async function checkInterview(name: string, options: CheckOptions = {}): 
   await execIn(container, [
     'bash',
     '-c',
-    'mkdir -p /var/lib/interview && printf "%s\\n" "$1" >> /var/lib/interview/checks.log && chmod 644 /var/lib/interview/checks.log',
+    'mkdir -p /var/lib/interview && printf "%s\\n" "$1" >> /var/lib/interview/checks.log && chmod 644 /var/lib/interview/checks.log; /usr/local/lib/interview/feed-wake',
     'log',
     line,
   ]).catch(() => undefined)

@@ -21,7 +21,8 @@ export function roleScript(tty: string, readonly: boolean): string[] {
   const script = readonly
     ? 'tmux refresh-client -t "$1" -f read-only,ignore-size'
     : 'tmux refresh-client -t "$1" -f !ignore-size && { [ "$(tmux display-message -p -c "$1" "#{client_readonly}")" = 0 ] || tmux switch-client -c "$1" -r; }'
-  return ['sh', '-c', script, 'role', tty]
+  // The recorder's feed hears of the switch at once (no tmux hook fires on a client's flags).
+  return ['sh', '-c', `${script}; status=$?; /usr/local/lib/interview/feed-wake; exit $status`, 'role', tty]
 }
 
 /** Makes every client of `who` (a name, or a tty) read-only or read-write; returns those changed. */
