@@ -41,6 +41,16 @@ await cli(
       .option('memory', { type: 'string', describe: 'Memory limit (default 1g; 4g for a desktop)' })
       .option('cpus', { type: 'number', describe: 'CPU limit (default 1; 2 for a desktop)' })
       .option('pids', { type: 'number', describe: 'Process and thread limit (default 512; 4096 for a desktop)' })
+      .option('disk', {
+        type: 'string',
+        describe: 'Cap on what the interview writes, each service too (default 4g; 8g for a desktop; none)',
+      })
+      .option('egress', {
+        type: 'string',
+        choices: ['none', 'internet', 'all'],
+        default: 'internet',
+        describe: 'What it may reach: none, internet (public addresses only), or all (no fence)',
+      })
       .option('mirror', { type: 'string', describe: 'Debian mirror for building the base OS when it cannot be pulled' })
       .option('exec', {
         type: 'boolean',
@@ -67,7 +77,8 @@ await cli(
       noExec: !argv.exec,
       record: argv.record,
       ttlMs: argv.ttl === undefined ? undefined : parseDuration(argv.ttl),
-      limits: { memory: argv.memory, cpus: argv.cpus, pids: argv.pids },
+      limits: { memory: argv.memory, cpus: argv.cpus, pids: argv.pids, disk: argv.disk },
+      egress: /** @type {'none' | 'internet' | 'all'} */ (argv.egress),
       mirror: argv.mirror,
     })
     console.log(argv.json ? JSON.stringify(connectionJson(details)) : connectionCard(details))

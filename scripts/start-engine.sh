@@ -11,7 +11,8 @@
 #   INTERVIEW_ENGINE_DEVICE  a block device to format as btrfs for the data root (default: a loop file)
 #   INTERVIEW_ENGINE_DISK    size of that loop file, sparse       (200G)
 #   INTERVIEW_ADDRESS_POOL   range cut into one /28 per interview (10.213.0.0/16)
-#   INTERVIEW_BRIDGE_CIDR    the engine's default bridge, for builds (10.212.0.1/24)
+#   INTERVIEW_BRIDGE         the engine's default bridge, for builds (ie0)
+#   INTERVIEW_BRIDGE_CIDR    its address                          (10.212.0.1/24)
 # For systemd, docs/engine.md has a unit that runs this script's dockerd line.
 set -euo pipefail
 
@@ -19,14 +20,16 @@ root=${INTERVIEW_ENGINE_ROOT:-/var/lib/interview-env}
 run=${INTERVIEW_ENGINE_RUN:-/run/interview-env}
 pool=${INTERVIEW_ADDRESS_POOL:-10.213.0.0/16}
 bridge_cidr=${INTERVIEW_BRIDGE_CIDR:-10.212.0.1/24}
-bridge=ie0
+bridge=${INTERVIEW_BRIDGE:-ie0}
 socket=$run/docker.sock
 log=${INTERVIEW_ENGINE_LOG:-/var/log/interview-env-dockerd.log}
 data=$root/docker
 export DOCKER_HOST=unix://$socket
 
+cd "$(dirname "$0")/.."
 if docker info >/dev/null 2>&1; then
   echo "interview engine: running at $socket"
+  [ "$(id -u)" != 0 ] || INTERVIEW_ADDRESS_POOL=$pool npx zx scripts/fence.mjs install
   exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
@@ -100,6 +103,7 @@ for _ in $(seq 60); do
       exit 1
     }
     echo "interview engine: started at $socket ($driver on $data, networks from $pool; log: $log)"
+    INTERVIEW_ADDRESS_POOL=$pool npx zx scripts/fence.mjs install
     exit 0
   fi
   sleep 1

@@ -5,6 +5,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .test-output
+# The tests' own `docker` commands talk to the interview engine, as the tools do (tools/core/engine-socket.ts).
+socket=${INTERVIEW_ENGINE_RUN:-/run/interview-env}/docker.sock
+if [ -z "${DOCKER_HOST:-}" ] && [ -S "$socket" ]; then export DOCKER_HOST=unix://$socket; fi
 npx nx run-many -t typecheck unit test --parallel=1 --outputStyle=stream "$@" 2>&1 | tee .test-output/last.log
 status=${PIPESTATUS[0]}
 if [ "$status" -ne 0 ]; then

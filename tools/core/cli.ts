@@ -2,6 +2,7 @@
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import yargs, { type Argv, type ArgumentsCamelCase } from 'yargs'
+import { useInterviewEngine } from './engine-socket.ts'
 import { formatError, UserError } from './errors.ts'
 
 /** The arguments after the script's own path, whether it runs as `zx script.mjs` or `node script.mjs`. */
@@ -23,6 +24,7 @@ export async function cli<T>(
   handler: (argv: ArgumentsCamelCase<T>) => unknown,
 ): Promise<void> {
   const args = scriptArguments(scriptUrl)
+  useInterviewEngine()
   const verbose = args.includes('--verbose')
   try {
     let parsed: ArgumentsCamelCase<T> | undefined

@@ -44,12 +44,17 @@ export interface Limits {
   memory: string
   cpus: number
   pids: number
+  /** What the interview may write to its container's filesystem (`4g`), or `none` for no cap. */
+  disk: string
 }
 
-export const DEFAULT_LIMITS: Limits = { memory: '1g', cpus: 1, pids: 512 }
+export const DEFAULT_LIMITS: Limits = { memory: '1g', cpus: 1, pids: 512, disk: '4g' }
 
 /** A desktop runs a browser, an editor and Jupyter: more memory, and threads count as pids. */
-export const DESKTOP_LIMITS: Limits = { memory: '4g', cpus: 2, pids: 4096 }
+export const DESKTOP_LIMITS: Limits = { memory: '4g', cpus: 2, pids: 4096, disk: '8g' }
+
+/** The engine's `--storage-opt size=` for a disk limit, or undefined for none. */
+export const storageSize = (disk: string) => (disk === 'none' ? undefined : `${parseMemory(disk)}`)
 
 /** `512m`, `1g`, `1.5g` → bytes. */
 export function parseMemory(text: string): number {

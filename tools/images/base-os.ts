@@ -1,6 +1,6 @@
 // The Debian image every interview image starts from: pulled where a registry answers,
 // otherwise built here with debootstrap from the machine's own Debian mirror.
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { chmodSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { $ } from 'zx'
@@ -56,6 +56,9 @@ async function debootstrapBaseOs(options: BaseOsOptions, log: (line: string) => 
     throw new UserError('cannot pull the base OS, and debootstrap is not installed', 'install it: `sudo apt-get install debootstrap`')
   }
   const root = mkdtempSync(join(tmpdir(), 'interview-env-rootfs-'))
+  // mkdtemp makes it 0700, and the import keeps that mode for `/`: with the btrfs storage driver
+  // (each layer a snapshot of the one below) nobody but root could then open a file.
+  chmodSync(root, 0o755)
   try {
     log(`debootstrap ${BASE_OS.release} from ${mirror}`)
     const run = await $({ nothrow: true, quiet: true })`debootstrap --variant=minbase ${BASE_OS.release} ${root} ${mirror}`

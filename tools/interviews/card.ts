@@ -12,7 +12,9 @@ export interface InterviewDetails {
   hostKeyFingerprint: string
   fullToolset: boolean
   missingTools: string[]
-  limits: { memory: string; cpus: number; pids: number }
+  limits: { memory: string; cpus: number; pids: number; disk: string }
+  /** What the interview may reach outside its own network (run --egress). */
+  egress?: string
   /** Browser links, when the interview was started with --web. */
   web?: { candidate: string; observer: string }
   /** The shared desktop, for an image built on images/desktop. */
@@ -29,6 +31,13 @@ export interface InterviewDetails {
   exec?: boolean
   /** The task's variant this interview runs (which fault it has): for the interviewer only. */
   variant?: string
+}
+
+/** What the card says the interview can reach. */
+export function egressPolicy(egress: string | undefined): string {
+  if (egress === 'all') return 'Network: NOT fenced (--egress all): the interview can reach the host, its LAN and private addresses.'
+  if (egress === 'none') return 'Network: none outside the interview (--egress none).'
+  return 'Network: public addresses only (--egress internet); the host, its LAN, private ranges and 169.254/16 are fenced off.'
 }
 
 /** What the card says of commands run without the shared terminal. */
@@ -79,7 +88,8 @@ export function connectionCard(details: InterviewDetails): string {
     '',
     'Everyone who logs in shares ONE terminal: the candidate and the interviewers see and type on the same screen.',
     execPolicy(details.exec),
-    `Limits: ${details.limits.memory} memory, ${details.limits.cpus} CPU, ${details.limits.pids} processes.`,
+    `Limits: ${details.limits.memory} memory, ${details.limits.cpus} CPU, ${details.limits.pids} processes, ${details.limits.disk === 'none' ? 'no disk cap' : `${details.limits.disk} of disk writes`}.`,
+    egressPolicy(details.egress),
   ]
   if (!details.fullToolset) lines.push(`Not available on this Docker daemon: ${details.missingTools.join(', ')} (docs/security.md).`)
   lines.push(`Stop it:   ${stopCommand(details.name)}`)
@@ -100,6 +110,7 @@ export function connectionJson(details: InterviewDetails): Record<string, unknow
     fullToolset: details.fullToolset,
     missingTools: details.missingTools,
     limits: details.limits,
+    egress: details.egress ?? 'internet',
     web: details.web ?? null,
     desktop: details.desktop ?? null,
     recording: details.recording ?? null,

@@ -2,7 +2,7 @@
 // capabilities, network, port). Pure, so every part is unit-tested; start.ts hands them to the engine.
 import type Docker from 'dockerode'
 import { interviewLabels, LABEL, containerName, networkName } from '../engine/names.ts'
-import { parseMemory, type Limits } from '../engine/security.ts'
+import { parseMemory, storageSize, type Limits } from '../engine/security.ts'
 import { BOX_ALIAS } from '../tasks/compose-file.ts'
 
 /** Everything the box's container is made from, decided before the engine is asked for anything. */
@@ -80,6 +80,8 @@ export function containerSpec(spec: BoxSpec): Docker.ContainerCreateOptions {
       MemorySwap: parseMemory(limits.memory),
       NanoCpus: Math.round(limits.cpus * 1e9),
       PidsLimit: limits.pids,
+      // The engine caps what the container writes (btrfs, or overlay2 on XFS with project quotas).
+      ...(storageSize(limits.disk) ? { StorageOpt: { size: storageSize(limits.disk)! } } : {}),
       ...(spec.desktop ? { ShmSize: 512 * 1024 * 1024 } : {}),
       RestartPolicy: { Name: 'no' },
     },

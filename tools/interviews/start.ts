@@ -7,6 +7,9 @@ import { UserError, lastLines } from '../core/errors.ts'
 import { newPassword } from '../core/passwords.ts'
 import { connectDocker, containerLogs } from '../engine/docker.ts'
 import { checkInterviewName, newInterviewName } from '../engine/names.ts'
+import { EGRESS, type Egress } from '../engine/address-pool.ts'
+import { checkKeyRoom, readKeyUsage } from '../engine/key-quota.ts'
+import { createPooledNetwork } from '../engine/networks.ts'
 import { checkBindAddress, checkPort, checkPortFree } from '../engine/ports.ts'
 import { capabilityPlan, DEFAULT_LIMITS, DESKTOP_LIMITS, parseMemory, type Limits } from '../engine/security.ts'
 import { ensureImage } from '../images/build.ts'
@@ -50,6 +53,8 @@ export interface RunOptions {
   noExec?: boolean
   /** One of the task's variants (task.md's `variants:`) to pin; by default one drawn at random. */
   variant?: string
+  /** What the interview may reach: nothing outside its network, public addresses (default), or everything. */
+  egress?: Egress
   log?: (line: string) => void
 }
 
@@ -88,8 +93,13 @@ function checkRunOptions(task: string, options: RunOptions) {
   if (!(limits.cpus > 0) || !(limits.pids >= 64)) {
     throw new UserError('--cpus must be above 0 and --pids at least 64', 'e.g. --cpus 1 --pids 512')
   }
+  if (limits.disk !== 'none' && !(/^\d+(\.\d+)?[mg]$/i.test(limits.disk) && parseMemory(limits.disk) >= 256 * 1024 ** 2)) {
+    throw new UserError(`--disk ${limits.disk} is not a size of at least 256m`, 'use a size like 4g, or --disk none for no cap')
+  }
+  const egress = options.egress ?? 'internet'
+  if (!EGRESS.includes(egress)) throw new UserError(`--egress ${egress} is not a policy`, `use one of ${EGRESS.join(', ')}`)
   const variant = pickVariant(task, resolved.task?.info.variants ?? [], options.variant)
-  return { resolved, name, bind, keys, password, limits, participants, variant }
+  return { resolved, name, bind, keys, password, limits, participants, variant, egress }
 }
 
 const definedOnly = <T extends object>(value: T): Partial<T> =>
@@ -98,7 +108,7 @@ const definedOnly = <T extends object>(value: T): Partial<T> =>
 /** Starts an interview of `task` and returns its details once a real SSH login succeeds. */
 export async function runInterview(task: string, options: RunOptions = {}): Promise<InterviewDetails> {
   const log = options.log ?? ((line: string) => console.error(line))
-  const { resolved, name, bind, keys, password, limits, participants, variant } = checkRunOptions(task, options)
+  const { resolved, name, bind, keys, password, limits, participants, variant, egress } = checkRunOptions(task, options)
   const { image, compose, desktop } = resolved
   const docker = await connectDocker()
   if (compose) await composeCommand()
@@ -110,7 +120,9 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
   }
   if (options.port !== undefined) await checkPortFree(options.port, bind)
   await ensureImage(docker, resolved, { mirror: options.mirror, log })
-  const plan = capabilityPlan(await docker.info())
+  const info = await docker.info()
+  checkKeyRoom(readKeyUsage(info.DockerRootDir))
+  const plan = capabilityPlan(info)
   if (plan.warning) log(`warning: ${plan.warning}`)
 
   const probe = newKeyPair('interview-env readiness probe')
@@ -142,7 +154,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
   }
   let container: Docker.Container | undefined
   try {
-    await docker.createNetwork(networkSpec(spec))
+    await createPooledNetwork(docker, networkSpec(spec), egress)
     container = await docker.createContainer(containerSpec(spec))
     await container.start()
     const port = await publishedPort(container)
@@ -154,7 +166,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
     if (screen) await waitForDesktop(started)
     if (compose) {
       log(`starting the services of ${task}: ${compose.services.map((service) => service.name).join(', ')}`)
-      await startServices(docker, compose, name, { variant })
+      await startServices(docker, compose, name, { variant, disk: limits.disk })
     }
     const recording = recordingDir ? await startRecorder(name, recordingDir, endsAt) : undefined
     return {
@@ -173,6 +185,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       endsAt: endsAt ? new Date(endsAt).toISOString() : undefined,
       participants: participants.length,
       variant,
+      egress,
       services: compose?.services.map((service) => service.name),
       exec: !options.noExec,
     }
@@ -190,6 +203,12 @@ function explainStartFailure(error: unknown, name: string, bind: string, port: n
     return new UserError(`port ${port} on ${bind} is already in use`, 'pick another with --port, or leave --port out to get a free one')
   }
   if (error instanceof UserError) return error
+  if (/storage-opt|storage option|quota/i.test(message)) {
+    return new UserError(
+      `this Docker engine cannot cap an interview's disk (${lastLines(message, 1)[0]})`,
+      'use the interview engine (sudo bash scripts/start-engine.sh), or run with --disk none',
+    )
+  }
   if (/no SSH login succeeded/.test(message)) {
     const last = lastLines(logs, 1)[0] ?? 'the container printed nothing'
     return new UserError(

@@ -159,7 +159,11 @@ function readDockerignore(dir: string): string[] {
  * What is laid over the task's file: image tags for built services and, for an interview, its labels
  * on every service and volume, default limits, and the interview's own network (made with the box).
  */
-export function composeOverride(compose: ComposeTask, interview?: { name: string; network: string }): Record<string, unknown> {
+export function composeOverride(
+  compose: ComposeTask,
+  interview?: { name: string; network: string; disk?: string },
+): Record<string, unknown> {
+  const disk = interview?.disk && interview.disk !== 'none' ? { storage_opt: { size: interview.disk.toUpperCase() } } : {}
   const services = Object.fromEntries(
     compose.services.map((service) => {
       const own = compose.raw.services[service.name] as Record<string, unknown>
@@ -168,7 +172,7 @@ export function composeOverride(compose: ComposeTask, interview?: { name: string
         service.name,
         {
           ...(service.built ? { image: service.image } : {}),
-          ...(interview ? { labels: interviewLabels(interview.name, compose.task, 'service'), ...limits } : {}),
+          ...(interview ? { labels: interviewLabels(interview.name, compose.task, 'service'), ...limits, ...disk } : {}),
         },
       ]
     }),

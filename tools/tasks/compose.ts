@@ -35,7 +35,7 @@ export const composeProject = (interview: string) => networkName(interview)
 
 export interface ComposeRun {
   project: string
-  interview?: { name: string; network: string }
+  interview?: { name: string; network: string; disk?: string }
   /** Also hand compose's output to this (builds), besides keeping it for an error. */
   onOutput?: (chunk: Buffer) => void
   /** The interview's variant, for the compose file's ${INTERVIEW_VARIANT} (empty when it has none). */
@@ -87,13 +87,13 @@ export async function startServices(
   docker: Docker,
   task: ComposeTask,
   interview: string,
-  options: { variant?: string; timeoutMs?: number } = {},
+  options: { variant?: string; timeoutMs?: number; /** Each service's disk cap, as the box's (`4g`, or `none`). */ disk?: string } = {},
 ): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 120_000
   try {
     await runCompose(task, ['up', '-d', '--no-build'], {
       project: composeProject(interview),
-      interview: { name: interview, network: networkName(interview) },
+      interview: { name: interview, network: networkName(interview), disk: options.disk },
       variant: options.variant,
     })
   } catch (error) {

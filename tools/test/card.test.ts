@@ -13,7 +13,7 @@ const details: InterviewDetails = {
   hostKeyFingerprint: 'SHA256:abc',
   fullToolset: true,
   missingTools: [],
-  limits: { memory: '1g', cpus: 1, pids: 512 },
+  limits: { memory: '1g', cpus: 1, pids: 512, disk: '4g' },
 }
 
 test('the ssh command names the port and keeps each interview apart in known_hosts', () => {

@@ -43,7 +43,7 @@ test('the card and the JSON carry the desktop URL and both passwords', () => {
     hostKeyFingerprint: 'SHA256:x',
     fullToolset: true,
     missingTools: [],
-    limits: { memory: '4g', cpus: 2, pids: 4096 },
+    limits: { memory: '4g', cpus: 2, pids: 4096, disk: '8g' },
     desktop: links,
   }
   const card = connectionCard(details)

@@ -24,7 +24,13 @@ test('an authorized_keys line is read with or without the options an observer ke
 })
 
 test('a role sets both tmux client flags, and toggles read-only only when it differs', () => {
-  assert.equal(roleScript('/dev/pts/3', true), ['sh', '-c', 'tmux refresh-client -t "$1" -f read-only,ignore-size', 'role', '/dev/pts/3'])
+  assert.equal(roleScript('/dev/pts/3', true), [
+    'sh',
+    '-c',
+    'tmux refresh-client -t "$1" -f read-only,ignore-size; status=$?; /usr/local/lib/interview/feed-wake; exit $status',
+    'role',
+    '/dev/pts/3',
+  ])
   const [, , script, , tty] = roleScript('/dev/pts/4', false)
   assert.is(tty, '/dev/pts/4')
   assert.match(script!, '-f !ignore-size')
@@ -45,7 +51,7 @@ test('the card states whether the candidate may run commands, scp and sftp', () 
     hostKeyFingerprint: 'SHA256:x',
     fullToolset: true,
     missingTools: [],
-    limits: { memory: '1g', cpus: 1, pids: 512 },
+    limits: { memory: '1g', cpus: 1, pids: 512, disk: '4g' },
     exec: false,
   })
   assert.match(card, '--no-exec')

@@ -43,6 +43,7 @@ test('a plain box: its labels, image, limits, capabilities, network and a free p
     MemorySwap: 1024 ** 3,
     NanoCpus: 1e9,
     PidsLimit: 512,
+    StorageOpt: { size: String(4 * 1024 ** 3) },
     RestartPolicy: { Name: 'no' },
   })
   assert.equal(spec.ExposedPorts, { '22/tcp': {} })
@@ -68,7 +69,7 @@ test('a variant, a time limit, a recording, a fixed port, key login only and no 
       password: null,
       noExec: true,
       participants: ['interviewer ssh-ed25519 CCCC i@x', 'observer ssh-ed25519 DDDD o@x'],
-      limits: { memory: '512m', cpus: 1.5, pids: 100 },
+      limits: { memory: '512m', cpus: 1.5, pids: 100, disk: '2g' },
     }),
   )
   assert.equal(spec.Labels, {
@@ -86,6 +87,8 @@ test('a variant, a time limit, a recording, a fixed port, key login only and no 
   assert.is(spec.HostConfig!.Memory, 512 * 1024 ** 2)
   assert.is(spec.HostConfig!.NanoCpus, 1.5e9)
   assert.is(spec.HostConfig!.PidsLimit, 100)
+  assert.equal(spec.HostConfig!.StorageOpt, { size: String(2 * 1024 ** 3) })
+  assert.is(containerSpec(box({ limits: { ...DEFAULT_LIMITS, disk: 'none' } })).HostConfig!.StorageOpt, undefined)
 })
 
 test("a desktop gets shared memory, and its links' labels and environment; the web links add labels", () => {

@@ -1,0 +1,39 @@
+// Makes an interview's network on a /28 of the project's address pool (address-pool.ts), in the part
+// of the pool that gives its egress policy. Two `run`s racing for one subnet: the loser takes the next.
+import type Docker from 'dockerode'
+import { addressPool, egressRange, freeSubnets, ipamConfig, parseCidr, rangeFull, type Cidr, type Egress } from './address-pool.ts'
+
+/** Every subnet the engine's networks hold, so a new one overlaps none. */
+async function subnetsInUse(docker: Docker): Promise<Cidr[]> {
+  const networks = await docker.listNetworks()
+  return networks.flatMap((network) =>
+    (network.IPAM?.Config ?? []).flatMap((config) => {
+      try {
+        return config.Subnet && config.Subnet.includes('.') ? [parseCidr(config.Subnet)] : []
+      } catch {
+        return []
+      }
+    }),
+  )
+}
+
+const OVERLAP = /overlap|already in use|Pool/i
+
+export async function createPooledNetwork(
+  docker: Docker,
+  options: Docker.NetworkCreateOptions,
+  egress: Egress,
+  env = process.env,
+): Promise<Docker.Network> {
+  const range = egressRange(addressPool(env), egress)
+  const used = await subnetsInUse(docker)
+  let tries = 0
+  for (const subnet of freeSubnets(range, used)) {
+    try {
+      return await docker.createNetwork({ ...options, IPAM: ipamConfig(subnet) })
+    } catch (error) {
+      if (!OVERLAP.test((error as Error).message) || ++tries > 20) throw error
+    }
+  }
+  throw rangeFull(range, egress)
+}

@@ -1,0 +1,41 @@
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { addressPool, egressRange, formatCidr, freeSubnets, ipamConfig, overlaps, parseCidr, rangeFull } from '../engine/address-pool.ts'
+import { UserError } from '../core/errors.ts'
+
+test('a range is parsed to its network address, and bad ones are refused in one line', () => {
+  assert.equal(formatCidr(parseCidr('10.213.7.9/16')), '10.213.0.0/16')
+  for (const bad of ['10.213.0.0', '10.300.0.0/16', '10.0.0.0/33', 'x/8'])
+    assert.throws(
+      () => parseCidr(bad),
+      (e: Error) => e instanceof UserError,
+    )
+})
+
+test('the pool is split by egress policy into ranges that do not overlap', () => {
+  const pool = addressPool({})
+  assert.equal(formatCidr(pool), '10.213.0.0/16')
+  const ranges = (['internet', 'none', 'all'] as const).map((egress) => egressRange(pool, egress))
+  assert.equal(ranges.map(formatCidr), ['10.213.0.0/17', '10.213.128.0/18', '10.213.192.0/18'])
+  assert.not.ok(overlaps(ranges[0]!, ranges[1]!) || overlaps(ranges[1]!, ranges[2]!) || overlaps(ranges[0]!, ranges[2]!))
+  for (const range of ranges) assert.ok(overlaps(range, pool))
+  assert.throws(() => addressPool({ INTERVIEW_ADDRESS_POOL: '10.1.2.0/27' }), /too small/)
+})
+
+test('free /28s skip every subnet in use, and a /16 holds thousands', () => {
+  const range = parseCidr('10.213.0.0/26')
+  const used = [parseCidr('10.213.0.0/28'), parseCidr('10.213.0.32/27')]
+  assert.equal([...freeSubnets(range, used)].map(formatCidr), ['10.213.0.16/28'])
+  let count = 0
+  for (const _ of freeSubnets(parseCidr('10.213.0.0/17'), [])) count++
+  assert.is(count, 2048)
+  assert.equal(ipamConfig(parseCidr('10.213.0.16/28')).Config, [{ Subnet: '10.213.0.16/28', Gateway: '10.213.0.17' }])
+})
+
+test('a full range says so in one line with the fix', () => {
+  const error = rangeFull(parseCidr('10.213.0.0/27'), 'internet')
+  assert.match(error.message, /no free network left for --egress internet: all 2 \/28s of 10.213.0.0\/27 are in use/)
+  assert.match(error.hint!, /INTERVIEW_ADDRESS_POOL/)
+})
+
+test.run()
