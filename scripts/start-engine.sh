@@ -13,7 +13,7 @@
 #   INTERVIEW_ADDRESS_POOL   range cut into one /28 per interview (10.213.0.0/16)
 #   INTERVIEW_BRIDGE         the engine's default bridge, for builds (ie0)
 #   INTERVIEW_BRIDGE_CIDR    its address                          (10.212.0.1/24)
-# For systemd, docs/engine.md has a unit that runs this script's dockerd line.
+# For systemd, docs/engine.md has a unit that runs this script with --prepare-only, then the same dockerd line.
 set -euo pipefail
 
 root=${INTERVIEW_ENGINE_ROOT:-/var/lib/interview-env}
@@ -27,7 +27,9 @@ data=$root/docker
 export DOCKER_HOST=unix://$socket
 
 cd "$(dirname "$0")/.."
-if docker info >/dev/null 2>&1; then
+prepare_only=no
+[ "${1:-}" != --prepare-only ] || prepare_only=yes   # for a systemd unit that runs dockerd itself (docs/engine.md)
+if [ "$prepare_only" = no ] && docker info >/dev/null 2>&1; then
   echo "interview engine: running at $socket"
   [ "$(id -u)" != 0 ] || INTERVIEW_ADDRESS_POOL=$pool npx zx scripts/fence.mjs install
   exit 0
@@ -80,6 +82,7 @@ if ! ip link show "$bridge" >/dev/null 2>&1; then
   ip addr add "$bridge_cidr" dev "$bridge"
 fi
 ip link set "$bridge" up
+[ "$prepare_only" = no ] || exit 0
 
 rm -f "$socket"
 nohup dockerd \
