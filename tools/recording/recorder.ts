@@ -34,13 +34,13 @@ const SHELL_ENV = ['LANG=C.UTF-8', 'HOME=/home/user', 'TERM=xterm-256color']
 const SESSION_AND_SIZE =
   'tmux has-session -t interview 2>/dev/null || tmux new-session -d -s interview -x 120 -y 32; tmux display-message -p -t interview "#{window_width} #{window_height}"'
 // What a killed recorder left in the box: its tmux client (still attached, holding the window's
-// size) and its feed with the feed's children (whose input-feed would share stamps with the new one).
+// size) and its feed, with everything in the feed's session (its input-feed would share stamps
+// with the new one's; its tail outlives the subshell that started it).
 const LEFT_BY_A_KILLED_RECORDER = `
 for c in $(tmux list-clients -t interview -F '#{client_pid}:#{client_tty}' 2>/dev/null); do
   tr '\\0' '\\n' < "/proc/\${c%%:*}/environ" 2>/dev/null | grep -qx INTERVIEW_ROLE=recorder && tmux detach-client -t "\${c#*:}"
 done
-tree() { local c; for c in $(pgrep -P "$1"); do tree "$c"; done; kill -9 "$1" 2>/dev/null; }
-for p in $(pgrep -x recorder-feed); do tree "$p"; done
+for sid in $(ps -o sid= -p "$(pgrep -d, -x recorder-feed)" 2>/dev/null | sort -u); do pkill -KILL -s "$sid"; done
 true`
 
 export interface RecorderOptions {
@@ -199,10 +199,20 @@ export async function startRecording(
   const feedStream = (await feed.start({ hijack: true, stdin: false })) as unknown as Duplex
   const feedLines = new PassThrough()
   docker.modem.demuxStream(feedStream, feedLines, new PassThrough().resume())
+  // Each input event says how far into its login's keystroke log it reaches (`upTo`, in bytes): a
+  // resumed recording's new feed reports every log from its start, and what is on the timeline is skipped.
+  const onTimeline = new Map<string, number>()
+  for (const e of before) if (e.type === 'input' && typeof e.upTo === 'number') onTimeline.set(String(e.login), e.upTo)
+  const reported = new Map<string, number>()
+  const skip = (login: string, bytes: number) => {
+    const from = reported.get(login) ?? 0
+    reported.set(login, from + bytes)
+    return Math.min(bytes, Math.max(0, (onTimeline.get(login) ?? 0) - from))
+  }
   boundedLines(feedLines, FEED_LIMITS.lineBytes, (line) => {
-    const report = readFeedLine(line)
+    const report = readFeedLine(line, skip)
     if (report.state) states.push(report.state)
-    if (report.input) event('input', report.input)
+    if (report.input) event('input', { ...report.input, upTo: reported.get(String(report.input.login)) })
     if (report.exec) record(report.exec)
   })
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CastWriter, castTail, readCast, resumeCast } from '../recording/cast.ts'
 import type { InterviewEvent } from '../recording/events.ts'
+import { readFeedLine } from '../recording/feed-reports.ts'
 import { isAlive, withLock } from '../recording/pid-file.ts'
 import { seenFromTimeline } from '../recording/state-events.ts'
 import { timeLimitStep, warnedFromTimeline } from '../recording/time-limit.ts'
@@ -98,6 +99,17 @@ test('a lock is held by one at a time, and taken over from a holder that died', 
   assert.not.ok(isAlive(999999999))
   assert.is(await withLock(lock, () => 'taken'), 'taken')
   assert.ok(isAlive(process.pid) && isAlive(process.pid, 'node') && !isAlive(process.pid, 'no-such-script'))
+})
+
+test('a restarted feed reports a keystroke log from its start: the bytes already on the timeline are skipped', () => {
+  const line = (data: string) =>
+    JSON.stringify({ input: { login: '42', who: 'alice', role: 'candidate', data: Buffer.from(data).toString('base64') } })
+  const asked: [string, number][] = []
+  const skip = (login: string, bytes: number) => (asked.push([login, bytes]), 3)
+  assert.is(readFeedLine(line('ls\recho hé\r'), skip).input?.data, 'echo hé\r')
+  assert.equal(asked, [['42', 12]])
+  assert.is(readFeedLine(line('ls\r'), () => 3).input, undefined, 'nothing new: no event')
+  assert.is(readFeedLine(line('ls\r')).input?.data, 'ls\r')
 })
 
 test.run()
