@@ -7,6 +7,8 @@ import { CastWriter, castTail, readCast, resumeCast } from '../recording/cast.ts
 import type { InterviewEvent } from '../recording/events.ts'
 import { readFeedLine } from '../recording/feed-reports.ts'
 import { isAlive, withLock } from '../recording/pid-file.ts'
+import { summaryMarkdown } from '../recording/summary.ts'
+import { appendEvent } from '../recording/events.ts'
 import { seenFromTimeline } from '../recording/state-events.ts'
 import { timeLimitStep, warnedFromTimeline } from '../recording/time-limit.ts'
 import { sleep } from '../core/sleep.ts'
@@ -110,6 +112,15 @@ test('a restarted feed reports a keystroke log from its start: the bytes already
   assert.equal(asked, [['42', 12]])
   assert.is(readFeedLine(line('ls\r'), () => 3).input, undefined, 'nothing new: no event')
   assert.is(readFeedLine(line('ls\r')).input?.data, 'ls\r')
+})
+
+test('the summary says how long was not recorded', () => {
+  const dir = fresh()
+  appendEvent(dir, { t: 0, type: 'start', interview: 'x', task: 'hello' })
+  assert.not.match(summaryMarkdown(dir), /Not recorded/)
+  appendEvent(dir, { t: 30, type: 'gap', seconds: 12, from: 18 })
+  appendEvent(dir, { t: 90, type: 'gap', seconds: 5, from: 85 })
+  assert.match(summaryMarkdown(dir), '- **Not recorded:** 17 s in 2 gaps (the recorder was restarted)')
 })
 
 test.run()
