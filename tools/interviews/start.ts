@@ -168,7 +168,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       log(`starting the services of ${task}: ${compose.services.map((service) => service.name).join(', ')}`)
       await startServices(docker, compose, name, { variant, disk: limits.disk })
     }
-    const recording = recordingDir ? await startRecorder(name, recordingDir, endsAt) : undefined
+    const recording = recordingDir ? await startRecorder(name, recordingDir) : undefined
     return {
       name,
       task,

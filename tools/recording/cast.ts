@@ -2,8 +2,9 @@
 // array per event: [seconds, "o", output], [seconds, "r", "COLSxROWS"], [seconds, "m", label].
 // Lines are appended whole and at least every `flushMs`, so the file parses at any moment, even
 // after the recorder or the container is killed. Output goes through the terminal filter (no OSC,
-// DCS or other control string is ever written) and markers are printable text.
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
+// DCS or other control string is ever written) and markers are printable text. A recorder that
+// was restarted appends to the cast it left (resumeCast), on the same clock.
+import { appendFileSync, closeSync, fstatSync, openSync, readFileSync, readSync, truncateSync, writeFileSync } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
 import { jsonLine, printable } from '../core/printable.ts'
 import { TerminalFilter } from '../core/terminal-filter.ts'
@@ -23,18 +24,20 @@ export class CastWriter {
   private pending: string[] = []
   private readonly decoder = new StringDecoder('utf8')
   private readonly filter = new TerminalFilter()
-  private readonly timer: NodeJS.Timeout
+  /** Set while lines wait: an idle cast has no timer. */
+  private timer: NodeJS.Timeout | undefined
   readonly started: number
 
+  /** A new cast with `header`; or, with `header` null, the cast `file` continued on the clock that began at `started`. */
   constructor(
     private readonly file: string,
-    header: Omit<CastHeader, 'version' | 'timestamp'>,
-    flushMs = 250,
+    header: Omit<CastHeader, 'version' | 'timestamp'> | null,
+    private readonly flushMs = 250,
     now = Date.now(),
+    started = now,
   ) {
-    this.started = now
-    writeFileSync(file, JSON.stringify({ version: 2, ...header, timestamp: Math.floor(now / 1000) }) + '\n', { mode: 0o640 })
-    this.timer = setInterval(() => this.flush(), flushMs)
+    this.started = started
+    if (header) writeFileSync(file, JSON.stringify({ version: 2, ...header, timestamp: Math.floor(now / 1000) }) + '\n', { mode: 0o640 })
   }
 
   /** Seconds since the recording started: the timeline every event file shares. */
@@ -44,25 +47,31 @@ export class CastWriter {
 
   output(chunk: Buffer, now = Date.now()) {
     const text = this.decoder.write(this.filter.write(chunk))
-    if (text) this.pending.push(jsonLine([this.elapsed(now), 'o', text]))
+    if (text) this.push(jsonLine([this.elapsed(now), 'o', text]))
   }
 
   resize(width: number, height: number, now = Date.now()) {
-    this.pending.push(JSON.stringify([this.elapsed(now), 'r', `${width}x${height}`]))
+    this.push(JSON.stringify([this.elapsed(now), 'r', `${width}x${height}`]))
   }
 
   marker(label: string, now = Date.now()) {
-    this.pending.push(jsonLine([this.elapsed(now), 'm', printable(label)]))
+    this.push(jsonLine([this.elapsed(now), 'm', printable(label)]))
+  }
+
+  private push(line: string) {
+    this.pending.push(line)
+    this.timer ??= setTimeout(() => this.flush(), this.flushMs)
   }
 
   flush() {
+    clearTimeout(this.timer)
+    this.timer = undefined
     if (!this.pending.length) return
     appendFileSync(this.file, this.pending.join('\n') + '\n')
     this.pending = []
   }
 
   close() {
-    clearInterval(this.timer)
     const rest = this.decoder.end()
     if (rest) this.pending.push(jsonLine([this.elapsed(), 'o', rest]))
     this.flush()
@@ -83,4 +92,43 @@ export function readCast(file: string): { header: CastHeader; events: CastEvent[
     }
   }
   return { header, events }
+}
+
+/**
+ * Where a cast left off, from its last bytes (read as latin1: one character a byte): how many bytes
+ * of a torn last line to cut (a crash mid-write), and the time of its last whole event (undefined:
+ * none in `tail`).
+ */
+export function castTail(tail: string): { torn: number; lastT: number | undefined } {
+  const end = tail.lastIndexOf('\n') + 1
+  const lines = tail.slice(0, end).split('\n').filter(Boolean).reverse()
+  for (const line of lines) {
+    try {
+      const event = JSON.parse(line) as unknown
+      if (Array.isArray(event) && typeof event[0] === 'number') return { torn: tail.length - end, lastT: event[0] }
+    } catch {
+      // the first line of the tail may be cut: look further back
+    }
+  }
+  return { torn: tail.length - end, lastT: undefined }
+}
+
+/** Readies a cast to be continued: cuts a torn last line, and says when it began and its last event's time. */
+export function resumeCast(file: string, tailBytes = 64 * 1024): { started: number; lastT: number } {
+  const header = JSON.parse(readFileSync(file, 'utf8').slice(0, 4096).split('\n')[0] ?? 'null') as CastHeader | null
+  if (header?.version !== 2) throw new Error(`${file} is not an asciicast v2 recording`)
+  const fd = openSync(file, 'r')
+  let size: number
+  let tail: string
+  try {
+    size = fstatSync(fd).size
+    const bytes = Buffer.alloc(Math.min(size, tailBytes))
+    readSync(fd, bytes, 0, bytes.length, size - bytes.length)
+    tail = bytes.toString('latin1')
+  } finally {
+    closeSync(fd)
+  }
+  const { torn, lastT } = castTail(tail)
+  if (torn) truncateSync(file, size - torn)
+  return { started: header.timestamp * 1000, lastT: lastT ?? 0 }
 }

@@ -6,10 +6,11 @@ import { readEventsFrom } from './events.ts'
 export class CommandRoles {
   /** Switches written by a command and not yet seen by the recorder, per client tty, oldest first. */
   private pending = new Map<string, boolean[]>()
-  /** How far the timeline has been read, in bytes. */
-  private offset = 0
-
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    /** How far the timeline has been read, in bytes (a resumed recording starts at its end). */
+    private offset = 0,
+  ) {}
 
   /** Takes in the role events that commands appended to the timeline since the last call. */
   update(): void {

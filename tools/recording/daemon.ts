@@ -1,39 +1,59 @@
-// `run` starts one recorder per interview as a detached `scripts/record.mjs`, and returns once its
-// recording has begun; `stop` waits for it to finish the files.
+// `run` makes sure the host's recorder (host-recorder.ts, a detached `scripts/record.mjs`) runs, and
+// returns once it has begun the interview's recording; `stop` waits for it to finish the files.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../core/errors.ts'
 import { REPO_ROOT } from '../core/paths.ts'
 import { scriptCommand } from '../core/runtime.ts'
-import { FILES } from './paths.ts'
 import { sleep } from '../core/sleep.ts'
+import { HOST_FILES, hostRecorderPid } from './host-recorder.ts'
+import { FILES, recordingsRoot } from './paths.ts'
+import { withLock } from './pid-file.ts'
+import { recorderOf } from './recorder.ts'
 
-export async function startRecorder(interview: string, dir: string, endsAt?: number): Promise<string> {
+/** Starts the host recorder of `root` unless one runs (two callers at once start one); returns its pid. */
+export async function ensureHostRecorder(root = recordingsRoot()): Promise<number> {
+  const running = hostRecorderPid(root)
+  if (running !== undefined) return running
+  mkdirSync(root, { recursive: true, mode: 0o750 })
+  const logFile = join(root, HOST_FILES.log)
+  return withLock(join(root, HOST_FILES.starting), async () => {
+    const running = hostRecorderPid(root)
+    if (running !== undefined) return running
+    const out = openSync(logFile, 'a', 0o640)
+    const [command, args] = scriptCommand('record.mjs', ['--root', root])
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', out, out], cwd: REPO_ROOT, env: process.env })
+    child.unref()
+    closeSync(out)
+    let exited = false
+    child.on('exit', () => (exited = true))
+    for (let i = 0; i < 150; i++) {
+      const pid = hostRecorderPid(root)
+      if (pid !== undefined) return pid
+      if (exited) break
+      await sleep(100)
+    }
+    throw new UserError('the recorder did not start', `see ${logFile}`)
+  })
+}
+
+/** Returns once the host recorder has begun recording into `dir` (starting the recorder if need be). */
+export async function startRecorder(interview: string, dir: string, root = recordingsRoot()): Promise<string> {
   mkdirSync(dir, { recursive: true, mode: 0o750 })
-  const out = openSync(join(dir, FILES.log), 'a')
-  const [command, args] = scriptCommand('record.mjs', [interview, '--dir', dir, ...(endsAt ? ['--ends-at', String(endsAt)] : [])])
-  const child = spawn(command, args, { detached: true, stdio: ['ignore', out, out], cwd: REPO_ROOT, env: process.env })
-  child.unref()
-  for (let i = 0; i < 150; i++) {
+  let starts = 0
+  for (let i = 0; i < 200; i++) {
     if (existsSync(join(dir, FILES.events))) return dir
-    if (child.exitCode !== null) break
+    // Started again if it ended meanwhile (it ends when idle, and could have just before this interview).
+    if (i % 10 === 0 && hostRecorderPid(root) === undefined && starts++ < 3) await ensureHostRecorder(root)
     await sleep(100)
   }
-  throw new UserError(`the recorder of "${interview}" did not start`, `see ${join(dir, FILES.log)}`)
+  throw new UserError(`the recorder did not begin recording "${interview}"`, `see ${join(root, HOST_FILES.log)}`)
 }
 
 /** Waits (up to `timeoutMs`) until the recorder writing to `dir` has written its last lines. */
 export async function waitForRecorder(dir: string, timeoutMs = 5000): Promise<void> {
-  const pidFile = join(dir, FILES.pid)
   const deadline = Date.now() + timeoutMs
-  while (existsSync(pidFile) && Date.now() < deadline) {
-    const pid = Number(readFileSync(pidFile, 'utf8'))
-    try {
-      process.kill(pid, 0)
-    } catch {
-      return // it died without cleaning up: the files are as complete as they got
-    }
-    await sleep(100)
-  }
+  // The pid file is removed when the recording is complete; one naming a dead process means it got as complete as it will.
+  while (recorderOf(dir) !== undefined && Date.now() < deadline) await sleep(100)
 }

@@ -1,6 +1,7 @@
 // The interview's timeline beside the cast: one JSON object a line, with `t` on the cast's clock
 // (seconds since the recording started) and `time` as an ISO date. Kinds: start, join, leave,
-// role, input (who typed what), exec (a command run without the shared terminal), hint, check, fault (applied live), warning, expired, end.
+// role, input (who typed what), exec (a command run without the shared terminal), hint, check, fault (applied live), warning, expired,
+// gap (the recorder was restarted: `seconds` were not recorded), end.
 import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import { jsonLine } from '../core/printable.ts'
@@ -9,7 +10,7 @@ import { FILES } from './paths.ts'
 export interface InterviewEvent {
   t: number
   time: string
-  type: 'start' | 'join' | 'leave' | 'role' | 'input' | 'exec' | 'hint' | 'check' | 'fault' | 'warning' | 'expired' | 'end'
+  type: 'start' | 'join' | 'leave' | 'role' | 'input' | 'exec' | 'hint' | 'check' | 'fault' | 'warning' | 'expired' | 'gap' | 'end'
   [field: string]: unknown
 }
 

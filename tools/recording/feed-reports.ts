@@ -71,10 +71,18 @@ export function execHappening(report: Record<string, unknown>): Happening | unde
   return undefined
 }
 
+/**
+ * Tells how many bytes at the head of a report from `login`'s keystroke log (`bytes` long) are
+ * already on the timeline: a restarted feed reports each log from its start again.
+ */
+export type InputSkip = (login: string, bytes: number) => number
+
 /** What someone typed, as an `input` event's fields; undefined when nothing that counts was typed. */
-function inputFields(input: Record<string, unknown>): Record<string, unknown> | undefined {
+function inputFields(input: Record<string, unknown>, skip?: InputSkip): Record<string, unknown> | undefined {
   if (typeof input.data !== 'string') return undefined
-  const bytes = Buffer.from(input.data.slice(0, FEED_LIMITS.inputChars * 2), 'base64')
+  const padding = input.data.endsWith('==') ? 2 : input.data.endsWith('=') ? 1 : 0
+  const drop = skip ? skip(text(input.login), Math.max(0, Math.floor((input.data.length * 3) / 4) - padding)) : 0
+  const bytes = Buffer.from(input.data.slice(0, FEED_LIMITS.inputChars * 2), 'base64').subarray(drop)
   const data = capped(typedOnly(bytes.toString('utf8')), FEED_LIMITS.inputChars)
   if (!data) return undefined
   return {
@@ -87,7 +95,7 @@ function inputFields(input: Record<string, unknown>): Record<string, unknown> | 
 }
 
 /** A feed line's report; an empty one for a line that is not JSON or holds nothing known. */
-export function readFeedLine(line: string): FeedReport {
+export function readFeedLine(line: string, skip?: InputSkip): FeedReport {
   let message: { state?: unknown; input?: unknown; exec?: unknown }
   try {
     message = JSON.parse(line)
@@ -98,9 +106,10 @@ export function readFeedLine(line: string): FeedReport {
   const object = (value: unknown) => (value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined)
   const input = object(message.input)
   const exec = object(message.exec)
+  const typed = input && inputFields(input, skip)
   return {
     ...(message.state ? { state: readBoxState(message.state) } : {}),
-    ...(input && inputFields(input) ? { input: inputFields(input) } : {}),
+    ...(typed ? { input: typed } : {}),
     ...(exec && execHappening(exec) ? { exec: execHappening(exec) } : {}),
   }
 }

@@ -20,5 +20,4 @@ export const FILES = {
   events: 'events.jsonl',
   summary: 'summary.md',
   pid: 'recorder.pid',
-  log: 'recorder.log',
 } as const

@@ -1,30 +1,48 @@
-// The recorder: a host process per interview (started by `run`, see daemon.ts). It attaches to the
-// shared tmux session as a read-only client through `docker exec` and writes what that client is
-// sent as an asciicast (cast.ts); a second exec that stays open (recorder-feed) reports who is
-// attached, in which role, hints, checks, who typed what and commands run outside the terminal,
-// read as untrusted (feed-reports.ts) and turned into the timeline (state-events.ts) on the same
-// clock. It also enforces a time limit (time-limit.ts). The files are on the host, where the
-// candidate cannot reach them, and stay after the interview ends.
-import { existsSync, rmSync, writeFileSync } from 'node:fs'
+// The recorder of one interview, run by the host's recorder (host-recorder.ts) beside those of
+// every other interview, or alone by `record.mjs <interview>`. It attaches to the shared tmux
+// session as a read-only client through `docker exec` and writes what that client is sent as an
+// asciicast (cast.ts); a second exec that stays open (recorder-feed) reports who is attached, in
+// which role, hints, checks, who typed what and commands run outside the terminal, read as
+// untrusted (feed-reports.ts) and turned into the timeline (state-events.ts) on the same clock. It
+// also enforces a time limit (time-limit.ts) when ticked. The files are on the host, where the
+// candidate cannot reach them, and stay after the interview ends. A recorder started again on a
+// recording left unfinished (its recorder was killed) continues it: same files, same clock, a gap.
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PassThrough, type Duplex } from 'node:stream'
 import type Docker from 'dockerode'
+import { UserError } from '../core/errors.ts'
 import { BOX_LIMITS, type BoxState } from '../engine/box-state.ts'
 import { execIn } from '../engine/docker.ts'
 import { LABEL } from '../engine/names.ts'
-import { CastWriter } from './cast.ts'
+import { CastWriter, resumeCast } from './cast.ts'
 import { CommandRoles } from './command-roles.ts'
-import { appendEvent, type InterviewEvent } from './events.ts'
+import { appendEvent, readEvents, type InterviewEvent } from './events.ts'
 import { FEED_LIMITS, readFeedLine } from './feed-reports.ts'
 import { LatestOnly } from './latest-only.ts'
 import { boundedLines } from './lines.ts'
 import { FILES } from './paths.ts'
-import { nothingSeen, stateHappenings, type Happening } from './state-events.ts'
+import { nothingSeen, seenFromTimeline, stateHappenings, type Happening } from './state-events.ts'
 import { writeSummary } from './summary.ts'
-import { timeLimitStep } from './time-limit.ts'
+import { timeLimitStep, warnedFromTimeline } from './time-limit.ts'
 
 const RECORDER_ENV = ['TERM=xterm-256color', 'LANG=C.UTF-8', 'HOME=/home/user', 'INTERVIEW_ROLE=recorder']
 const STATUS_LINES = 1
+const SHELL_ENV = ['LANG=C.UTF-8', 'HOME=/home/user', 'TERM=xterm-256color']
+
+// The session exists from the start (the first login attaches to it), so nothing is missed.
+const SESSION_AND_SIZE =
+  'tmux has-session -t interview 2>/dev/null || tmux new-session -d -s interview -x 120 -y 32; tmux display-message -p -t interview "#{window_width} #{window_height}"'
+// What a killed recorder left in the box: its tmux client (still attached, holding the window's
+// size) and its feed, with everything in the feed's session (its input-feed would share stamps
+// with the new one's; its tail outlives the subshell that started it).
+const LEFT_BY_A_KILLED_RECORDER = `
+for c in $(tmux list-clients -t interview -F '#{client_pid}:#{client_tty}' 2>/dev/null); do
+  tr '\\0' '\\n' < "/proc/\${c%%:*}/environ" 2>/dev/null | grep -qx INTERVIEW_ROLE=recorder && tmux detach-client -t "\${c#*:}"
+done
+for sid in $(ps -o sid= -p "$(pgrep -d, -x recorder-feed)" 2>/dev/null | sort -u); do pkill -KILL -s "$sid"; done
+true`
+
 export interface RecorderOptions {
   /** When the interview must end (ms since the epoch), from `run --ttl`. */
   endsAt?: number
@@ -32,43 +50,104 @@ export interface RecorderOptions {
   expire: (name: string) => Promise<void>
   /** How many hints a task has (undefined: unknown); the box's count of hints shown is capped by it. */
   hintCount?: (task: string) => number | undefined
+  /** When a recorder was last known alive (ms since the epoch): a resumed recording's gap starts no earlier. */
+  lastAliveMs?: number
   log?: (line: string) => void
 }
 
-/** Records the interview until its container stops; resolves when the files are complete. */
+/** One interview being recorded. */
+export interface Recording {
+  name: string
+  dir: string
+  /** Enforces the time limit at `now` (the owner calls it every second, for all recordings at once). */
+  tick(now?: number): void
+  /** Writes what waits to the files (before the process exits). */
+  flush(): void
+  /** Resolves when the interview ended and the files are complete. */
+  done: Promise<void>
+}
+
+/** Whether `dir` holds no recording yet, one left unfinished (to resume), or a complete one. */
+export function recordingStatus(dir: string): 'new' | 'unfinished' | 'complete' {
+  const events = readEvents(dir)
+  if (!events.some((e) => e.type === 'start') || !existsSync(join(dir, FILES.cast))) return 'new'
+  return events.some((e) => e.type === 'end') ? 'complete' : 'unfinished'
+}
+
+/** The process that is recording into `dir`, if one is alive. */
+export function recorderOf(dir: string): number | undefined {
+  const file = join(dir, FILES.pid)
+  if (!existsSync(file)) return undefined
+  const pid = Number(readFileSync(file, 'utf8'))
+  if (!(pid > 0)) return undefined
+  try {
+    process.kill(pid, 0)
+    return pid
+  } catch {
+    return undefined
+  }
+}
+
+/** Records the interview until its container stops, enforcing its time limit; resolves when the files are complete. */
 export async function recordInterview(docker: Docker, container: Docker.Container, dir: string, options: RecorderOptions): Promise<void> {
+  const recording = await startRecording(docker, container, dir, options)
+  const timer = setInterval(() => recording.tick(), 1000)
+  recording.tick()
+  try {
+    await recording.done
+  } finally {
+    clearInterval(timer)
+  }
+}
+
+/** Starts (or resumes) recording an interview; returns once the recording has begun. */
+export async function startRecording(
+  docker: Docker,
+  container: Docker.Container,
+  dir: string,
+  options: RecorderOptions,
+): Promise<Recording> {
   const log = options.log ?? (() => {})
   const info = await container.inspect()
   const name = info.Config.Labels?.[LABEL.interview] ?? info.Name.replace(/^\/ie-/, '')
   const task = info.Config.Labels?.[LABEL.task] ?? '?'
   const maxHints = Math.min(options.hintCount?.(task) ?? BOX_LIMITS.hints, BOX_LIMITS.hints)
+  const other = recorderOf(dir)
+  if (other !== undefined && other !== process.pid)
+    throw new UserError(`interview "${name}" is already being recorded (pid ${other})`, `its recording is in ${dir}`)
+  const status = recordingStatus(dir)
+  if (status === 'complete') throw new UserError(`the recording of "${name}" is complete`, `it is in ${dir}`)
+  const before = status === 'unfinished' ? readEvents(dir) : []
   writeFileSync(join(dir, FILES.pid), String(process.pid))
 
-  // The session exists from the start (the first login attaches to it), so nothing is missed.
-  const size = await execIn(
-    container,
-    [
-      'bash',
-      '-c',
-      'tmux has-session -t interview 2>/dev/null || tmux new-session -d -s interview -x 120 -y 32; tmux display-message -p -t interview "#{window_width} #{window_height}"',
-    ],
-    {
-      user: 'user',
-      env: ['LANG=C.UTF-8', 'HOME=/home/user', 'TERM=xterm-256color'],
-    },
-  )
+  const size = await execIn(container, ['bash', '-c', (before.length ? LEFT_BY_A_KILLED_RECORDER + '\n' : '') + SESSION_AND_SIZE], {
+    user: 'user',
+    env: SHELL_ENV,
+  })
   // The recorder's terminal is the window plus tmux's status line; exactly that size, so it never
   // changes the window (with window-size latest, a lone client would).
-  let [width, height] = size.stdout.trim().split(' ').map(Number) as [number, number]
+  let [width, height] = size.stdout.trim().split(/\s+/).slice(-2).map(Number) as [number, number]
   if (!(width > 0 && height > 0)) [width, height] = [120, 31]
   height += STATUS_LINES
 
-  const cast = new CastWriter(join(dir, FILES.cast), {
-    width,
-    height,
-    title: `interview ${name} (task: ${task})`,
-    env: { TERM: 'xterm-256color', SHELL: '/bin/bash' },
-  })
+  const castFile = join(dir, FILES.cast)
+  const start = before.find((e) => e.type === 'start')
+  let cast: CastWriter
+  let gapFrom = 0
+  if (start) {
+    const left = resumeCast(castFile)
+    const started = Number(start.startedMs) > 0 ? Number(start.startedMs) : left.started
+    const aliveT = options.lastAliveMs ? (options.lastAliveMs - started) / 1000 : 0
+    gapFrom = Math.max(left.lastT, before.at(-1)?.t ?? 0, aliveT)
+    cast = new CastWriter(castFile, null, 250, Date.now(), started)
+  } else {
+    cast = new CastWriter(castFile, {
+      width,
+      height,
+      title: `interview ${name} (task: ${task})`,
+      env: { TERM: 'xterm-256color', SHELL: '/bin/bash' },
+    })
+  }
   const event = (type: InterviewEvent['type'], fields: Record<string, unknown> = {}) =>
     appendEvent(dir, { t: cast.elapsed(), type, ...fields })
   /** A happening on the timeline, and its marker in the cast. */
@@ -76,7 +155,23 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
     event(type, fields)
     cast.marker(marker)
   }
-  event('start', { interview: name, task, startedMs: cast.started, endsAt: options.endsAt ? new Date(options.endsAt).toISOString() : null })
+  if (start) {
+    const seconds = Math.max(0, Math.round(cast.elapsed() - Math.min(gapFrom, cast.elapsed())))
+    cast.resize(width, height)
+    record({
+      type: 'gap',
+      fields: { seconds, from: gapFrom },
+      marker: `recorder restarted: nothing was recorded for ${seconds} s`,
+    })
+    log(`${name}: resuming the recording in ${dir} after a gap of ${seconds} s`)
+  } else {
+    event('start', {
+      interview: name,
+      task,
+      startedMs: cast.started,
+      endsAt: options.endsAt ? new Date(options.endsAt).toISOString() : null,
+    })
+  }
 
   // Read-only, but without ignore-size (which `attach -r` would add): tmux lets flagged clients size
   // the window when no unflagged one is attached, so the recorder, always exactly the window's size,
@@ -104,16 +199,27 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   const feedStream = (await feed.start({ hijack: true, stdin: false })) as unknown as Duplex
   const feedLines = new PassThrough()
   docker.modem.demuxStream(feedStream, feedLines, new PassThrough().resume())
+  // Each input event says how far into its login's keystroke log it reaches (`upTo`, in bytes): a
+  // resumed recording's new feed reports every log from its start, and what is on the timeline is skipped.
+  const onTimeline = new Map<string, number>()
+  for (const e of before) if (e.type === 'input' && typeof e.upTo === 'number') onTimeline.set(String(e.login), e.upTo)
+  const reported = new Map<string, number>()
+  const skip = (login: string, bytes: number) => {
+    const from = reported.get(login) ?? 0
+    reported.set(login, from + bytes)
+    return Math.min(bytes, Math.max(0, (onTimeline.get(login) ?? 0) - from))
+  }
   boundedLines(feedLines, FEED_LIMITS.lineBytes, (line) => {
-    const report = readFeedLine(line)
+    const report = readFeedLine(line, skip)
     if (report.state) states.push(report.state)
-    if (report.input) event('input', report.input)
+    if (report.input) event('input', { ...report.input, upTo: reported.get(String(report.input.login)) })
     if (report.exec) record(report.exec)
   })
 
-  const seen = nothingSeen()
-
-  const commandRoles = new CommandRoles(dir)
+  // A resumed recording knows who was attached, and the hints and checks, from its timeline.
+  const seen = start ? seenFromTimeline(before) : nothingSeen()
+  const eventsFile = join(dir, FILES.events)
+  const commandRoles = new CommandRoles(dir, start ? statSync(eventsFile).size : 0)
 
   const applyState = async (state: BoxState) => {
     if (state.width > 0 && state.height > 0 && (state.width !== width || state.height + STATUS_LINES !== height)) {
@@ -134,47 +240,54 @@ export async function recordInterview(docker: Docker, container: Docker.Containe
   // A box that floods its feed gets one state report applied a second.
   const states = new LatestOnly(applyState, FEED_LIMITS.stateEveryMs)
 
-  const warned = new Set<number>()
-  let expiring = false
-  const enforceTimeLimit = async (endsAt: number) => {
-    const step = timeLimitStep(endsAt, Date.now(), warned)
+  const warned = warnedFromTimeline(before)
+  let expiring = before.some((e) => e.type === 'expired')
+  let stopping = false
+  const enforceTimeLimit = async (endsAt: number, now: number) => {
+    const step = timeLimitStep(endsAt, now, warned)
     if (step && 'warning' in step) {
       event('warning', { secondsLeft: step.secondsLeft, message: step.warning })
       cast.marker(step.warning)
       const everyClient = `for c in $(tmux list-clients -F '#{client_tty}'); do tmux display-message -d 15000 -c "$c" ${JSON.stringify(step.warning)}; done`
       await execIn(container, ['bash', '-c', everyClient], { user: 'user' }).catch(() => undefined)
     }
-    if (step && 'expired' in step && !expiring) {
-      expiring = true
-      event('expired', { message: 'the time limit ran out: the interview was stopped; the recording is kept' })
-      cast.marker('time is up')
+    if (step && 'expired' in step && !stopping) {
+      stopping = true
+      // A recorder restarted after it wrote `expired` (but perhaps before the stop was done) stops it again.
+      if (!expiring) {
+        expiring = true
+        event('expired', { message: 'the time limit ran out: the interview was stopped; the recording is kept' })
+        cast.marker('time is up')
+      }
       log(`${name}: time is up, stopping it`)
       await options.expire(name).catch((error) => log(`${name}: stopping failed: ${(error as Error).message}`))
     }
   }
 
-  await new Promise<void>((resolve) => {
-    let done = false
-    const finish = () => {
-      if (done) return
-      done = true
-      clearInterval(timer)
-      resolve()
-    }
-    const endsAt = options.endsAt
-    const timer = setInterval(() => endsAt && void enforceTimeLimit(endsAt).catch(() => undefined), 1000)
-    if (endsAt) void enforceTimeLimit(endsAt).catch(() => undefined)
-    stream.on('end', finish)
-    stream.on('close', finish)
-    stream.on('error', finish)
+  let ended = false
+  const done = new Promise<void>((resolve) => {
+    stream.on('end', resolve)
+    stream.on('close', resolve)
+    stream.on('error', resolve)
+  }).then(async () => {
+    ended = true
+    feedStream.destroy()
+    await states.flush()
+    for (const client of seen.clients.values()) event('leave', { who: client.who, role: client.role, tty: client.tty })
+    event('end', {})
+    cast.close()
+    writeSummary(dir)
+    if (existsSync(join(dir, FILES.pid))) rmSync(join(dir, FILES.pid))
+    log(`${name}: recording complete in ${dir}`)
   })
-
-  feedStream.destroy()
-  await states.flush()
-  for (const client of seen.clients.values()) event('leave', { who: client.who, role: client.role, tty: client.tty })
-  event('end', {})
-  cast.close()
-  writeSummary(dir)
-  if (existsSync(join(dir, FILES.pid))) rmSync(join(dir, FILES.pid))
-  log(`${name}: recording complete in ${dir}`)
+  const endsAt = options.endsAt
+  return {
+    name,
+    dir,
+    tick: (now = Date.now()) => {
+      if (endsAt && !ended) void enforceTimeLimit(endsAt, now).catch(() => undefined)
+    },
+    flush: () => cast.flush(),
+    done,
+  }
 }

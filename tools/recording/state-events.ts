@@ -29,6 +29,21 @@ export interface Happening {
 
 export const nothingSeen = (): SeenState => ({ clients: new Map(), hints: 0, checks: 0 })
 
+/** What a timeline already holds, for a recorder that resumes it: it writes only what changed since. */
+export function seenFromTimeline(events: InterviewEvent[]): SeenState {
+  const seen = nothingSeen()
+  for (const e of events) {
+    const tty = String(e.tty)
+    if (e.type === 'join')
+      seen.clients.set(tty, { tty, who: String(e.who), role: String(e.role), readonly: e.readonly === true, login: '' })
+    else if (e.type === 'leave') seen.clients.delete(tty)
+    else if (e.type === 'role' && seen.clients.has(tty)) seen.clients.get(tty)!.readonly = e.readonly === true
+    else if (e.type === 'hint') seen.hints++
+    else if (e.type === 'check') seen.checks++
+  }
+  return seen
+}
+
 /**
  * What changed since `seen` (which is updated). `maxHints` is how many hints the task has (at
  * most BOX_LIMITS.hints).

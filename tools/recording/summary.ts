@@ -15,6 +15,7 @@ export function summaryMarkdown(dir: string): string {
   const duration = end ? end.t : (events.at(-1)?.t ?? 0)
   const checks = events.filter((e) => e.type === 'check')
   const hints = events.filter((e) => e.type === 'hint').length
+  const gaps = events.filter((e) => e.type === 'gap').map((e) => Number(e.seconds) || 0)
   // A command's end stands for it when it ended; its start when it never did (e.g. a fork bomb).
   const ended = new Set(events.filter((e) => e.type === 'exec' && e.status !== undefined).map((e) => e.login))
   const execs = events.filter((e) => e.type === 'exec' && (e.status !== undefined || e.refused || !ended.has(e.login)))
@@ -31,6 +32,11 @@ export function summaryMarkdown(dir: string): string {
     `- **Task:** ${start?.task ?? '?'}`,
     `- **Started:** ${start?.time ?? '?'}`,
     `- **Duration:** ${clock(duration)}${events.some((e) => e.type === 'expired') ? ' (stopped by its time limit)' : ''}`,
+    ...(gaps.length
+      ? [
+          `- **Not recorded:** ${gaps.reduce((a, b) => a + b, 0)} s in ${gaps.length} gap${gaps.length > 1 ? 's' : ''} (the recorder was restarted)`,
+        ]
+      : []),
     `- **Hints used:** ${hints}`,
     `- **Final check:** ${checks.length ? markdownText(checks.at(-1)!.result) : 'never run'}`,
     `- **Recording:** \`${FILES.cast}\` (replay: \`npx zx scripts/replay.mjs ${start?.interview ?? '<interview>'}\`), timeline: \`${FILES.events}\``,

@@ -15,3 +15,11 @@ export function timeLimitStep(endsAt: number, now: number, warned: Set<number>):
   const minutes = Math.ceil(left / 60)
   return { warning: `interview-env: ${minutes} minute${minutes > 1 ? 's' : ''} left, then this interview ends`, secondsLeft: left }
 }
+
+/** The warnings a timeline already holds, so a restarted recorder does not give them again. */
+export function warnedFromTimeline(events: { type: string; secondsLeft?: unknown }[]): Set<number> {
+  const warned = new Set<number>()
+  for (const e of events)
+    if (e.type === 'warning' && typeof e.secondsLeft === 'number') for (const t of WARNINGS_S) if (e.secondsLeft <= t) warned.add(t)
+  return warned
+}
