@@ -1,27 +1,32 @@
 #!/usr/bin/env zx
-// scripts/fence.mjs: write (or remove, or show) the egress fence of the interview engine's address
-// pool in the host's firewall. scripts/start-engine.sh runs it; it needs root, and running it again
-// changes nothing.
+// scripts/fence.mjs: write (or remove, or show) the interview engine's firewall rules: its forwarding,
+// its address translation and the egress fence (tools/engine/fence.ts). scripts/start-engine.sh runs
+// it; it needs root, and running it again changes nothing.
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/core/cli.ts')
-const { addressPool, formatCidr } = await import('../tools/engine/address-pool.ts')
-const { fenceRules, installFence, readHostNameservers, removeFence, FORWARD_CHAIN, INPUT_CHAIN } = await import('../tools/engine/fence.ts')
+const { addressPool, buildBridge, formatCidr } = await import('../tools/engine/address-pool.ts')
+const fence = await import('../tools/engine/fence.ts')
 
 await cli(
   import.meta.url,
   '[action]',
   'Keep interviews off the host, its LAN, private and link-local addresses and each other (docs/security.md).\n' +
-    'The pool is INTERVIEW_ADDRESS_POOL (default 10.213.0.0/16).',
+    'The pool is INTERVIEW_ADDRESS_POOL (default 10.213.0.0/16), the build bridge INTERVIEW_BRIDGE_CIDR (default 10.212.0.1/24).',
   (y) => y.positional('action', { type: 'string', choices: ['install', 'remove', 'show'], default: 'install' }),
   async (argv) => {
-    const pool = addressPool()
-    if (argv.action === 'remove') return await removeFence(pool)
-    const nameservers = readHostNameservers()
-    const rules = argv.action === 'show' ? fenceRules(pool, nameservers) : await installFence(pool, nameservers)
-    if (argv.action === 'show') {
-      for (const rule of rules.forward) console.log(`-A ${FORWARD_CHAIN} ${rule.join(' ')}`)
-      for (const rule of rules.input) console.log(`-A ${INPUT_CHAIN} ${rule.join(' ')}`)
-    } else console.log(`fence: ${rules.forward.length + rules.input.length} rules for ${formatCidr(pool)}`)
+    if (argv.action === 'remove') return await fence.removeFence()
+    const scope = { pool: addressPool(), bridge: buildBridge(), nameservers: fence.readHostNameservers() }
+    if (argv.action === 'install') {
+      const rules = await fence.installFence(scope)
+      return console.log(`fence: ${Object.values(rules).flat().length} rules for ${formatCidr(scope.pool)}`)
+    }
+    const rules = fence.fenceRules(scope)
+    /** @type {(chain: string, list: string[][]) => void} */
+    const show = (chain, list) => list.forEach((rule) => console.log(`-A ${chain} ${rule.join(' ')}`))
+    show(fence.FORWARD_CHAIN, rules.forward)
+    show(fence.EGRESS_CHAIN, rules.egress)
+    show(fence.INPUT_CHAIN, rules.input)
+    show(`${fence.NAT_CHAIN} (nat)`, rules.nat)
   },
 )

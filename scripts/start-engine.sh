@@ -31,7 +31,7 @@ prepare_only=no
 [ "${1:-}" != --prepare-only ] || prepare_only=yes   # for a systemd unit that runs dockerd itself (docs/engine.md)
 if [ "$prepare_only" = no ] && docker info >/dev/null 2>&1; then
   echo "interview engine: running at $socket"
-  [ "$(id -u)" != 0 ] || INTERVIEW_ADDRESS_POOL=$pool npx zx scripts/fence.mjs install
+  [ "$(id -u)" != 0 ] || INTERVIEW_ADDRESS_POOL=$pool INTERVIEW_BRIDGE_CIDR=$bridge_cidr npx zx scripts/fence.mjs install
   exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
@@ -71,7 +71,16 @@ if ! mountpoint -q "$data"; then
   fi
 fi
 case "$(fs_type "$data")" in
-  btrfs) driver=btrfs; btrfs quota enable "$data" ;;
+  btrfs)
+    driver=btrfs
+    # Simple quotas where the kernel has them: with full quotas every snapshot (each container
+    # start) accounts for all it shares, seconds apiece once a few dozen containers exist.
+    mode=$(cat "/sys/fs/btrfs/$(findmnt -n -o UUID --target "$data")/qgroups/mode" 2>/dev/null || echo none)
+    if [ "$mode" != squota ]; then
+      [ "$mode" = none ] || btrfs quota disable "$data"
+      python3 scripts/btrfs-simple-quota.py "$data" || btrfs quota enable "$data"
+    fi
+    ;;
   xfs) driver=overlay2 ;;
   *) echo "start-engine: $data is $(fs_type "$data"), which cannot cap a container's disk" >&2; exit 1 ;;
 esac
@@ -82,6 +91,11 @@ if ! ip link show "$bridge" >/dev/null 2>&1; then
   ip addr add "$bridge_cidr" dev "$bridge"
 fi
 ip link set "$bridge" up
+
+# Forwarding, address translation and the egress fence: the engine runs with --iptables=false, so it
+# never empties the chains another Docker engine keeps (each does when it starts); these are ours.
+sysctl -q -w net.ipv4.ip_forward=1
+INTERVIEW_ADDRESS_POOL=$pool INTERVIEW_BRIDGE_CIDR=$bridge_cidr npx zx scripts/fence.mjs install
 [ "$prepare_only" = no ] || exit 0
 
 rm -f "$socket"
@@ -96,7 +110,7 @@ nohup dockerd \
   --storage-driver "$driver" \
   --bridge "$bridge" \
   --default-address-pool "base=$pool,size=28" \
-  --userland-proxy=false \
+  --iptables=false \
   >"$log" 2>&1 &
 
 for _ in $(seq 60); do
@@ -106,7 +120,6 @@ for _ in $(seq 60); do
       exit 1
     }
     echo "interview engine: started at $socket ($driver on $data, networks from $pool; log: $log)"
-    INTERVIEW_ADDRESS_POOL=$pool npx zx scripts/fence.mjs install
     exit 0
   fi
   sleep 1

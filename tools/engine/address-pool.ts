@@ -5,6 +5,8 @@
 import { UserError } from '../core/errors.ts'
 
 export const DEFAULT_POOL = '10.213.0.0/16'
+/** The engine's default bridge, which builds use (INTERVIEW_BRIDGE_CIDR, as scripts/start-engine.sh gives it). */
+export const DEFAULT_BRIDGE = '10.212.0.1/24'
 export const SUBNET_PREFIX = 28
 export const EGRESS = ['none', 'internet', 'all'] as const
 export type Egress = (typeof EGRESS)[number]
@@ -40,6 +42,8 @@ export function addressPool(env: NodeJS.ProcessEnv = process.env): Cidr {
   }
   return pool
 }
+
+export const buildBridge = (env: NodeJS.ProcessEnv = process.env): Cidr => parseCidr(env.INTERVIEW_BRIDGE_CIDR || DEFAULT_BRIDGE)
 
 /** The part of the pool whose networks get the given egress policy. */
 export function egressRange(pool: Cidr, egress: Egress): Cidr {
