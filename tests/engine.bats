@@ -111,3 +111,25 @@ plain_port_answers() {
   for _ in $(seq 20); do plain_port_answers && break; sleep 0.5; done
   plain_port_answers
 }
+
+@test "run refuses in one line before the kernel's key quota runs out, and starts again once it is raised" {
+  local uid maxkeys used refused
+  start_interview base --no-record   # an interview holds keys, so the remapped root has a quota line
+  uid=$(docker info --format '{{.DockerRootDir}}' | sed -E 's#.*/([0-9]+)\.[0-9]+$#\1#')
+  maxkeys=$(sysctl -n kernel.keys.maxkeys)
+  used=$(awk -v uid="$uid:" '$1 == uid { split($4, q, "/"); print q[1] }' /proc/key-users)
+  [ -n "$used" ]
+  # Room for fewer than one more interview's keys.
+  sysctl -q -w kernel.keys.maxkeys=$((used + 5))
+  refused=$(new_interview_name keys)
+  run "$ZX" "$REPO_ROOT/scripts/run.mjs" base --name "$refused" --no-record
+  sysctl -q -w kernel.keys.maxkeys="$maxkeys"
+  assert_failure
+  assert_line --regexp "^error: the kernel's key quota of the engine's remapped root is nearly used up \\([0-9]+/$((used + 5)) keys"
+  assert_line --partial 'hint: raise it: sudo sysctl -w kernel.keys.maxkeys=2000 kernel.keys.maxbytes=2000000'
+  [ -z "$(docker ps -aq --filter "name=ie-$refused")" ]
+  stop_interview
+  start_interview base --no-record
+  run ssh_as_candidate 'echo room-again'
+  assert_output room-again
+}

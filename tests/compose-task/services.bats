@@ -30,13 +30,14 @@ declared_services() {
   assert_success
 }
 
-@test "[$TASK] the services publish no port, are not privileged, and run under limits" {
+@test "[$TASK] the services publish no port, are not privileged, and run under limits, the box's disk cap included" {
   for service in $(declared_services); do
     id=$(service_container "$service")
     assert_equal "$(docker port "$id")" ''
     assert_equal "$(docker inspect -f '{{.HostConfig.Privileged}} {{.HostConfig.CapAdd}} {{.HostConfig.NetworkMode}}' "$id")" "false [] ie-$INTERVIEW"
     assert [ "$(docker inspect -f '{{.HostConfig.Memory}}' "$id")" -gt 0 ]
     assert [ "$(docker inspect -f '{{.HostConfig.PidsLimit}}' "$id")" -gt 0 ]
+    assert_equal "$(docker inspect -f '{{.HostConfig.StorageOpt.size}}' "$id")" 4G
   done
 }
 
