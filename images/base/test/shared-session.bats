@@ -89,7 +89,9 @@ teardown_file() { close_terminals; stop_interview; }
   assert_line 10
   assert_line 50000
   assert_line tmux-256color
-  assert_output --partial 'status clock'
+  assert_output --partial 'status right'
+  run ssh_as_candidate /usr/local/lib/interview/status right
+  assert_output --regexp '^elapsed [0-9]+:[0-9]{2} \| [0-9]+ connected$'
   run ssh_as_candidate /usr/local/lib/interview/status task
   assert_output base
   run ssh_as_candidate /usr/local/lib/interview/status clock
