@@ -14,8 +14,9 @@ export interface ProcessUsage {
 
 const empty = (): ProcessUsage => ({ cpuMs: 0, rssBytes: 0, count: 0 })
 
-/** CPU time and resident memory of the host's engine processes and of the recorder(s). */
-export function hostProcesses(): { engine: ProcessUsage; recorder: ProcessUsage } {
+/** CPU time and resident memory of the host's engine processes and of the recorder of `recordings`. */
+export function hostProcesses(recordings: string): { engine: ProcessUsage; recorder: ProcessUsage } {
+  const recorder = new RegExp(`scripts/record\\.mjs\\0--root\\0${recordings.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\0`)
   const result = { engine: empty(), recorder: empty() }
   for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
     try {
@@ -23,7 +24,7 @@ export function hostProcesses(): { engine: ProcessUsage; recorder: ProcessUsage 
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
       const cmdline = ENGINE.has(comm) ? '' : readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-      const kind = ENGINE.has(comm) ? 'engine' : /scripts\/record\.mjs/.test(cmdline) ? 'recorder' : undefined
+      const kind = ENGINE.has(comm) ? 'engine' : recorder.test(cmdline) ? 'recorder' : undefined
       if (!kind) continue
       const usage = result[kind]
       usage.cpuMs += ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND
