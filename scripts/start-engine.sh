@@ -27,6 +27,16 @@ data=$root/docker
 export DOCKER_HOST=unix://$socket
 
 cd "$(dirname "$0")/.."
+
+# The kernel's key quota: with remapped users every container and `docker exec` takes keys from
+# one host uid's quota, 200 keys by default; a hundred interviews need about 400 (docs/engine.md).
+# Likewise inotify instances: every interview's keystroke feed holds one, all as the same host uid
+# (128 by default).
+[ "$(id -u)" != 0 ] || for pair in kernel.keys.maxkeys=2000 kernel.keys.maxbytes=2000000 fs.inotify.max_user_instances=8192; do
+  key=${pair%=*} want=${pair#*=}
+  [ "$(sysctl -n "$key")" -ge "$want" ] || sysctl -q -w "$pair"
+done
+
 prepare_only=no
 [ "${1:-}" != --prepare-only ] || prepare_only=yes   # for a systemd unit that runs dockerd itself (docs/engine.md)
 if [ "$prepare_only" = no ] && docker info >/dev/null 2>&1; then
@@ -39,12 +49,6 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
-# The kernel's key quota: with remapped users every container and `docker exec` takes keys from
-# one host uid's quota, 200 keys by default; a hundred interviews need about 400 (docs/engine.md).
-for pair in kernel.keys.maxkeys=2000 kernel.keys.maxbytes=2000000; do
-  key=${pair%=*} want=${pair#*=}
-  [ "$(sysctl -n "$key")" -ge "$want" ] || sysctl -q -w "$pair"
-done
 
 mkdir -p "$root" "$run" "$data"
 

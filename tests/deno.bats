@@ -8,9 +8,14 @@ recording() { echo "$INTERVIEW_ENV_RECORDINGS/$INTERVIEW"; }
 
 setup_file() {
   INTERVIEW=$(new_interview_name deno)
-  export INTERVIEW
+  # A recordings root of its own: the host recorder of the run's root was started under Node.
+  INTERVIEW_ENV_RECORDINGS="$BATS_FILE_TMPDIR/recordings"
+  export INTERVIEW INTERVIEW_ENV_RECORDINGS
 }
-teardown_file() { stop_interview; }
+teardown_file() {
+  stop_interview
+  kill "$(cat "$INTERVIEW_ENV_RECORDINGS/.recorder.pid" 2>/dev/null)" 2>/dev/null || true
+}
 
 @test "[deno] Deno 2 comes with npm ci" {
   run "$DENO" --version

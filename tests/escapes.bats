@@ -79,10 +79,11 @@ refute_raw_escape() {
 
 @test "[escapes] a hint counter of 200000 and a flood of checks written in the box keep the timeline small" {
   start_interview hello
-  run ssh_as_candidate "sudo sh -c 'echo 200000 > /var/lib/interview/hints-used; seq 1000 | sed \"s/\$/ candidate OK/\" > /var/lib/interview/checks.log'"
+  # Written by hand, then the box's feed woken as `task` would wake it (root inside can do both).
+  run ssh_as_candidate "sudo sh -c 'echo 200000 > /var/lib/interview/hints-used; seq 1000 | sed \"s/\$/ candidate OK/\" > /var/lib/interview/checks.log; /usr/local/lib/interview/feed-wake'"
   assert_success
   # (1000 checks: recorder-state in the box cannot report many more, its jq argument list overflows)
-  sleep 5   # the box reports every 2 s
+  wait_for_line "$(recording)/events.jsonl" '"type":"hint"'
   zx_script stop "$INTERVIEW"
   local events="$(recording)/events.jsonl" cast="$(recording)/session.cast"
   echo "events.jsonl: $(stat -c %s "$events") bytes, session.cast: $(stat -c %s "$cast") bytes" >&3
