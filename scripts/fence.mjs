@@ -12,7 +12,7 @@ await cli(
   import.meta.url,
   '[action]',
   'Keep interviews off the host, its LAN, private and link-local addresses and each other (docs/security.md).\n' +
-    'The pool is INTERVIEW_ADDRESS_POOL (default 10.213.0.0/16), the build bridge INTERVIEW_BRIDGE_CIDR (default 10.212.0.1/24).',
+    'The pool is INTERVIEW_ADDRESS_POOL, the build bridge INTERVIEW_BRIDGE_CIDR (defaults: tools/engine/defaults.env).',
   (y) => y.positional('action', { type: 'string', choices: ['install', 'remove', 'show'], default: 'install' }),
   async (argv) => {
     if (argv.action === 'remove') return await fence.removeFence()

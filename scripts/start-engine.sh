@@ -10,23 +10,25 @@
 #   INTERVIEW_ENGINE_RUN     sockets and pid file                 (/run/interview-env)
 #   INTERVIEW_ENGINE_DEVICE  a block device to format as btrfs for the data root (default: a loop file)
 #   INTERVIEW_ENGINE_DISK    size of that loop file, sparse       (200G)
-#   INTERVIEW_ADDRESS_POOL   range cut into one /28 per interview (10.213.0.0/16)
+#   INTERVIEW_ADDRESS_POOL   range cut into one /28 per interview (tools/engine/defaults.env)
 #   INTERVIEW_BRIDGE         the engine's default bridge, for builds (ie0)
-#   INTERVIEW_BRIDGE_CIDR    its address                          (10.212.0.1/24)
+#   INTERVIEW_BRIDGE_CIDR    its address                          (tools/engine/defaults.env)
 # For systemd, docs/engine.md has a unit that runs this script with --prepare-only, then the same dockerd line.
 set -euo pipefail
 
+cd "$(dirname "$0")/.."
+
+# The address defaults live in one file, which the tools read too.
+default() { sed -n "s/^$1=//p" tools/engine/defaults.env; }
 root=${INTERVIEW_ENGINE_ROOT:-/var/lib/interview-env}
 run=${INTERVIEW_ENGINE_RUN:-/run/interview-env}
-pool=${INTERVIEW_ADDRESS_POOL:-10.213.0.0/16}
-bridge_cidr=${INTERVIEW_BRIDGE_CIDR:-10.212.0.1/24}
+pool=${INTERVIEW_ADDRESS_POOL:-$(default INTERVIEW_ADDRESS_POOL)}
+bridge_cidr=${INTERVIEW_BRIDGE_CIDR:-$(default INTERVIEW_BRIDGE_CIDR)}
 bridge=${INTERVIEW_BRIDGE:-ie0}
 socket=$run/docker.sock
 log=${INTERVIEW_ENGINE_LOG:-/var/log/interview-env-dockerd.log}
 data=$root/docker
 export DOCKER_HOST=unix://$socket
-
-cd "$(dirname "$0")/.."
 
 # The kernel's key quota: with remapped users every container and `docker exec` takes keys from
 # one host uid's quota, 200 keys by default; a hundred interviews need about 400 (docs/engine.md).

@@ -1,12 +1,18 @@
-// Interview networks come from the project's own address range (INTERVIEW_ADDRESS_POOL, default
-// 10.213.0.0/16), cut into /28s, so that thousands fit where Docker's default pools hold about 30.
+// Interview networks come from the project's own address range (INTERVIEW_ADDRESS_POOL, default in
+// defaults.env), cut into /28s, so that thousands fit where Docker's default pools hold about 30.
 // The range is split by egress policy, so the firewall rules (fence.ts) are fixed once for the whole
 // range and `run` needs no root: the first half is `internet`, the third quarter `none`, the last `all`.
+import { readFileSync } from 'node:fs'
 import { UserError } from '../core/errors.ts'
 
-export const DEFAULT_POOL = '10.213.0.0/16'
-/** The engine's default bridge, which builds use (INTERVIEW_BRIDGE_CIDR, as scripts/start-engine.sh gives it). */
-export const DEFAULT_BRIDGE = '10.212.0.1/24'
+/** A default that scripts/start-engine.sh gives the engine, from the one file both read. */
+function engineDefault(key: string): string {
+  const text = readFileSync(new URL('./defaults.env', import.meta.url), 'utf8')
+  const value = new RegExp(`^${key}=(.+)$`, 'm').exec(text)?.[1]?.trim()
+  if (!value) throw new Error(`tools/engine/defaults.env has no ${key}`)
+  return value
+}
+
 export const SUBNET_PREFIX = 28
 export const EGRESS = ['none', 'internet', 'all'] as const
 export type Egress = (typeof EGRESS)[number]
@@ -33,7 +39,7 @@ const size = (prefix: number) => 2 ** (32 - prefix)
 
 /** The address pool the tools and the engine share. */
 export function addressPool(env: NodeJS.ProcessEnv = process.env): Cidr {
-  const pool = parseCidr(env.INTERVIEW_ADDRESS_POOL || DEFAULT_POOL)
+  const pool = parseCidr(env.INTERVIEW_ADDRESS_POOL || engineDefault('INTERVIEW_ADDRESS_POOL'))
   if (pool.prefix > SUBNET_PREFIX - 2) {
     throw new UserError(
       `INTERVIEW_ADDRESS_POOL ${formatCidr(pool)} is too small`,
@@ -43,7 +49,8 @@ export function addressPool(env: NodeJS.ProcessEnv = process.env): Cidr {
   return pool
 }
 
-export const buildBridge = (env: NodeJS.ProcessEnv = process.env): Cidr => parseCidr(env.INTERVIEW_BRIDGE_CIDR || DEFAULT_BRIDGE)
+export const buildBridge = (env: NodeJS.ProcessEnv = process.env): Cidr =>
+  parseCidr(env.INTERVIEW_BRIDGE_CIDR || engineDefault('INTERVIEW_BRIDGE_CIDR'))
 
 /** The part of the pool whose networks get the given egress policy. */
 export function egressRange(pool: Cidr, egress: Egress): Cidr {

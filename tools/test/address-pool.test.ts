@@ -1,6 +1,17 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { addressPool, egressRange, formatCidr, freeSubnets, ipamConfig, overlaps, parseCidr, rangeFull } from '../engine/address-pool.ts'
+import { execFileSync } from 'node:child_process'
+import {
+  addressPool,
+  buildBridge,
+  egressRange,
+  formatCidr,
+  freeSubnets,
+  ipamConfig,
+  overlaps,
+  parseCidr,
+  rangeFull,
+} from '../engine/address-pool.ts'
 import { UserError } from '../core/errors.ts'
 
 test('a range is parsed to its network address, and bad ones are refused in one line', () => {
@@ -36,6 +47,15 @@ test('a full range says so in one line with the fix', () => {
   const error = rangeFull(parseCidr('10.213.0.0/27'), 'internet')
   assert.match(error.message, /no free network left for --egress internet: all 2 \/28s of 10.213.0.0\/27 are in use/)
   assert.match(error.hint!, /INTERVIEW_ADDRESS_POOL/)
+})
+
+test('the tools and scripts/start-engine.sh take their defaults from one file; the environment overrides them', () => {
+  const file = new URL('../engine/defaults.env', import.meta.url).pathname
+  const fromScript = (key: string) => execFileSync('sed', ['-n', `s/^${key}=//p`, file], { encoding: 'utf8' }).trim()
+  assert.is(formatCidr(addressPool({})), formatCidr(parseCidr(fromScript('INTERVIEW_ADDRESS_POOL'))))
+  assert.is(formatCidr(buildBridge({})), formatCidr(parseCidr(fromScript('INTERVIEW_BRIDGE_CIDR'))))
+  assert.is(formatCidr(addressPool({ INTERVIEW_ADDRESS_POOL: '10.99.0.0/20' })), '10.99.0.0/20')
+  assert.is(formatCidr(buildBridge({ INTERVIEW_BRIDGE_CIDR: '10.98.0.1/24' })), '10.98.0.0/24')
 })
 
 test.run()
