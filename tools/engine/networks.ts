@@ -17,7 +17,9 @@ async function subnetsInUse(docker: Docker): Promise<Cidr[]> {
   )
 }
 
-const OVERLAP = /overlap|already in use|Pool/i
+// What the engine says when another `run` took the subnet first ("Pool overlaps with other one on
+// this address space", or the gateway's "address already in use").
+const OVERLAP = /overlaps|already in use/i
 
 export async function createPooledNetwork(
   docker: Docker,
