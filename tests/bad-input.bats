@@ -176,3 +176,12 @@ teardown() { [ -n "${LISTENER:-}" ] && kill "$LISTENER" 2>/dev/null; rm -rf ${BR
   assert_failure
   assert_nothing_left "$name"
 }
+
+@test "[bad input] output piped into a reader that stops early ends quietly, with no stack trace" {
+  err=$BATS_TEST_TMPDIR/stderr
+  run bash -c "set -o pipefail; '$ZX' '$REPO_ROOT/scripts/fence.mjs' show 2>'$err' | head -n 1; echo \"exit \${PIPESTATUS[0]}\"; cat '$err'"
+  assert_success
+  assert_line --index 1 'exit 0'
+  assert_line --index 0 --partial '-A INTERVIEW-FORWARD'
+  refute_output --partial 'EPIPE'
+}

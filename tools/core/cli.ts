@@ -25,6 +25,11 @@ export async function cli<T>(
 ): Promise<void> {
   const args = scriptArguments(scriptUrl)
   useInterviewEngine()
+  // Output piped into `head` that stops reading: end quietly, as a Unix tool does.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+    process.exit(0)
+  })
   const verbose = args.includes('--verbose')
   try {
     let parsed: ArgumentsCamelCase<T> | undefined
