@@ -9,7 +9,7 @@ const { benchmarkLatency } = await import('../tools/bench/latency.ts')
 await cli(
   import.meta.url,
   '',
-  "Measure keystroke echo latency on loopback for three paths, and the web gateway's memory per browser.",
+  "Measure keystroke echo latency on loopback for four paths, and the web gateway's memory per browser.",
   (y) =>
     y
       .option('keystrokes', { type: 'number', default: 600, describe: 'Keystrokes per path (after 20 to warm up)' })

@@ -4,7 +4,7 @@
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/core/cli.ts')
 const { addKeys, listKeys, removeKeys } = await import('../tools/live/authorized-keys.ts')
-const { writeKeyPair } = await import('../tools/interviews/keys.ts')
+const { writeKeyPair } = await import('../tools/core/ssh-keys.ts')
 const { REPO_ROOT } = await import('../tools/core/paths.ts')
 const { UserError } = await import('../tools/core/errors.ts')
 const { printable } = await import('../tools/core/printable.ts')
@@ -34,7 +34,7 @@ await cli(
       if (!value) throw new UserError(`keys ${argv.action} needs ${what}`, 'see npx zx scripts/keys.mjs --help')
       return value
     }
-    /** @type {(keys: import('../tools/interviews/keys.ts').PublicKey[]) => string} */
+    /** @type {(keys: import('../tools/core/ssh-keys.ts').PublicKey[]) => string} */
     const show = (keys) => keys.map((key) => `${key.fingerprint}  ${printable(key.type)}  ${printable(key.comment)}`).join('\n')
     switch (argv.action) {
       case 'add': {

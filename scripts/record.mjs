@@ -11,7 +11,6 @@ const { interviewContainer } = await import('../tools/interviews/find.ts')
 const { recordInterview } = await import('../tools/recording/recorder.ts')
 const { runHostRecorder } = await import('../tools/recording/host-recorder.ts')
 const { recordingDir, recordingsRoot } = await import('../tools/recording/paths.ts')
-const { hintCountOf } = await import('../tools/tasks/task-folder.ts')
 
 /** @param {string} line */
 const log = (line) => console.log(`${new Date().toISOString()} ${line}`)
@@ -36,7 +35,6 @@ await cli(
       const container = await interviewContainer(docker, argv.interview)
       return recordInterview(docker, container, argv.dir ?? recordingDir(argv.interview), {
         endsAt: argv.endsAt,
-        hintCount: hintCountOf,
         expire,
         log,
       })
@@ -45,7 +43,6 @@ await cli(
     await runHostRecorder(docker, {
       root: argv.root ?? recordingsRoot(),
       idleExitMs: argv.idleMinutes * 60_000,
-      hintCount: hintCountOf,
       expire,
       log,
       stop,

@@ -7,6 +7,8 @@ const { runInterview } = await import('../tools/interviews/start.ts')
 const { connectionCard, connectionJson } = await import('../tools/interviews/card.ts')
 const { ensureGateway } = await import('../tools/web/daemon.ts')
 const { parseDuration } = await import('../tools/recording/purge.ts')
+const { ensureDoor } = await import('../tools/door/daemon.ts')
+const { DOOR_PORT } = await import('../tools/door/serve.ts')
 
 await cli(
   import.meta.url,
@@ -59,11 +61,23 @@ await cli(
       })
       .option('web', { type: 'boolean', describe: 'Also give browser links (candidate and observer) through the web gateway' })
       .option('web-port', { type: 'number', default: 7681, describe: 'Port of the web gateway (started if none answers)' })
+      .option('door', {
+        type: 'boolean',
+        describe: "Participants come in through the host's SSH front door (ssh -p DOOR-PORT <name>@host), not the box's own sshd",
+      })
+      .option('door-port', { type: 'number', default: DOOR_PORT, describe: 'Port of the front door (started if none answers)' })
       .option('json', { type: 'boolean', describe: 'Print the details as one JSON object' }),
   async (argv) => {
     const password = /** @type {string | boolean | undefined} */ (argv.password)
     const gateway = async () => (await ensureGateway(argv.bind, argv.webPort, (line) => console.error(line))).url
+    const door = argv.door
+      ? {
+          port: argv.doorPort,
+          start: async () => (await ensureDoor(argv.bind, argv.doorPort, (line) => console.error(line))).fingerprint,
+        }
+      : undefined
     const details = await runInterview(argv.task, {
+      door,
       webGateway: argv.web ? await gateway() : undefined,
       gateway,
       name: argv.name,

@@ -185,3 +185,20 @@ teardown() { [ -n "${LISTENER:-}" ] && kill "$LISTENER" 2>/dev/null; rm -rf ${BR
   assert_line --index 0 --partial '-A INTERVIEW-FORWARD'
   refute_output --partial 'EPIPE'
 }
+
+@test "[bad input] the checker is a tool, not an interview" {
+  name=$(new_interview_name checker)
+  run zx_script run checker --name "$name"
+  assert_user_error 'checker is a tool of interview-env, not an interview'
+  assert_nothing_left "$name"
+}
+
+@test "[bad input] --door with --port is refused before a door or an interview starts" {
+  name=$(new_interview_name door)
+  run zx_script run base --name "$name" --door --door-port 7624 --port 2299
+  assert_user_error
+  assert_line --partial 'a --door interview does not publish'
+  assert_nothing_left "$name"
+  run pgrep -f "door.mjs --bind 127.0.0.1 --port 7624"
+  assert_failure
+}

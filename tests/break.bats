@@ -36,6 +36,11 @@ setup() {
   run zx_script check "$INTERVIEW"
   assert_failure
   assert_output --regexp '^NO: \(fault broken-include\) nginx -t fails'
+  # The host keeps the list of applied faults: nothing the candidate deletes in the box hides one.
+  ssh_as_candidate 'sudo rm -rf /var/lib/interview/faults-applied /var/lib/interview/task'
+  run zx_script check "$INTERVIEW"
+  assert_failure
+  assert_output --regexp '^NO: \(fault broken-include\) nginx -t fails'
   ssh_as_candidate 'sudo rm /etc/nginx/conf.d/ratelimit.conf'
   run zx_script check "$INTERVIEW"
   assert_success

@@ -1,6 +1,15 @@
 # Recordings, who typed what, roles and time limits, through the real scripts and real SSH clients.
 load helpers
 
+# wait_for_time_limit SECONDS: waits until the interview's container is gone, as its time limit ends it.
+wait_for_time_limit() {
+  local deadline=$((SECONDS + $1))
+  while docker inspect "$(interview_container)" >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "the interview outlived its time limit"
+    sleep 0.5
+  done
+}
+
 setup() {
   ALICE=$(new_key alice@laptop)   # the candidate
   BOB=$(new_key bob@desk)         # an interviewer
@@ -124,11 +133,7 @@ teardown() {
   wait_for_screen alice "ENDS IN 0:"
   wait_for_line "$(recording)/events.jsonl" '"type":"warning"'
   # Time is up: the interview is gone, and everything it made with it; the recording stays.
-  local deadline=$((SECONDS + 30))
-  while docker inspect "$(interview_container)" >/dev/null 2>&1; do
-    [ "$SECONDS" -lt "$deadline" ] || fail "the interview outlived its time limit"
-    sleep 0.5
-  done
+  wait_for_time_limit 30
   wait_for_line "$(recording)/events.jsonl" '"type":"end"'
   assert_nothing_left "$INTERVIEW"
   run jq -r .type "$(recording)/events.jsonl"
@@ -149,9 +154,97 @@ teardown() {
   zx_script stop "$INTERVIEW"
   run cat "$(recording)/summary.md"
   assert_output --partial "**Hints used:** 1"
-  assert_output --regexp '\| 0:[0-9]{2} \| candidate \| NO: '
+  assert_output --regexp '\| 0:[0-9]{2} \| candidate \(self-reported\) \| NO: '
   assert_output --regexp '\| 0:[0-9]{2} \| interviewer \| NO: '
   [ -s "$(recording)/session.cast" ]
+  INTERVIEW=
+}
+
+@test "[record] hints come from the host: root in the box finds none before asking, and cannot take one back" {
+  start_interview hello
+  # Hint 1's words are nowhere in the box until it is asked for: root searches the whole filesystem.
+  # (exec.log is excluded: it holds this very command line, as the login gate traced it)
+  run ssh_as_candidate "sudo grep -rlsF -e 'lists the ports something listens on' / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev --exclude=exec.log; sudo ls /usr/local/lib/interview/task"
+  assert_line hints-from-host
+  refute_line hints
+  refute_line --regexp '^/'
+  run ssh_as_candidate task hint
+  assert_success
+  assert_line --index 0 'Hint 1/3:'
+  assert_output --partial 'lists the ports something listens on'
+  wait_for_line "$(recording)/events.jsonl" '"type":"hint"'
+  # Root takes the hint back in the box: the count, the host's, stays.
+  ssh_as_candidate "sudo sh -c 'echo 0 > /var/lib/interview/hints-used; rm -rf /run/interview/hints; /usr/local/lib/interview/feed-wake'"
+  zx_script stop "$INTERVIEW"
+  run jq -c 'select(.type == "hint") | [.number, .of]' "$(recording)/events.jsonl"
+  assert_output '[1,3]'
+  run cat "$(recording)/summary.md"
+  assert_output --partial '**Hints used:** 1'
+  INTERVIEW=
+}
+
+@test "[record] a check result the candidate writes into the box's log is theirs, self-reported, and never the final check" {
+  start_interview hello
+  run zx_script check "$INTERVIEW"
+  assert_failure
+  wait_for_line "$(recording)/events.jsonl" '"type":"check","by":"interviewer"'
+  # Root in the box writes a passing interviewer's check into the log the box reports from.
+  ssh_as_candidate 'echo "$(date +%s) interviewer OK" | sudo tee -a /var/lib/interview/checks.log >/dev/null; /usr/local/lib/interview/feed-wake'
+  wait_for_line "$(recording)/events.jsonl" '"selfReported":true'
+  zx_script stop "$INTERVIEW"
+  run jq -sc '[.[] | select(.type == "check") | [.by, .result, (.selfReported // false)]]' "$(recording)/events.jsonl"
+  assert_output --regexp '^\[\["interviewer","NO: [^"]+",false\],\["candidate","OK",true\]\]$'
+  run cat "$(recording)/summary.md"
+  assert_line --regexp '^- \*\*Final check:\*\* NO: '
+  assert_output --regexp '\| 0:[0-9]{2} \| candidate \(self-reported\) \| OK \|'
+  refute_output --regexp '\| interviewer \| OK \|'
+  INTERVIEW=
+}
+
+@test "[record] nothing the candidate does in the box ends the recording: a detach of its view, kill-server, a killed feed" {
+  start_interview base
+  wait_for_line "$(recording)/events.jsonl" '"type":"start"'
+  events=$(recording)/events.jsonl
+  # 1. The recorder's own tmux client, detached by the candidate.
+  ssh_as_candidate 'for c in $(tmux list-clients -t interview -F "#{client_pid}:#{client_tty}"); do tr "\0" "\n" < /proc/${c%%:*}/environ | grep -qx INTERVIEW_ROLE=recorder && tmux detach-client -t ${c#*:}; done; true'
+  wait_for_line "$events" '"type":"reattach","what":"terminal"'
+  ssh_as_candidate 'tmux send-keys -t interview "echo after-the-detach-\$((6*7))" Enter'
+  wait_for_line "$(recording)/session.cast" 'after-the-detach-42'
+  # 2. The whole tmux server killed: the recorder starts a fresh session and records it.
+  ssh_as_candidate 'tmux kill-server'
+  local deadline=$((SECONDS + 10))
+  until [ "$(grep -c '"type":"reattach","what":"terminal"' "$events")" = 2 ]; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "no second reattach after kill-server: $(cat "$events")"
+    sleep 0.2
+  done
+  ssh_as_candidate 'tmux send-keys -t interview "echo after-the-kill-\$((6*7))" Enter'
+  wait_for_line "$(recording)/session.cast" 'after-the-kill-42'
+  # 3. The recorder's feed, killed: started again, and joins are reported once more.
+  ssh_as_candidate 'pkill -x recorder-feed; true'
+  wait_for_line "$events" '"type":"reattach","what":"feed"'
+  terminal_open alice
+  wait_for_line "$events" '"type":"join"'
+  # The new feed reports the box's command log from its start; nothing is written twice.
+  assert_equal "$(grep -c '"command":"tmux kill-server"' "$events")" 2
+  # A stop is the box's end, not an interruption: no more reattach events, and the summary counts 3.
+  zx_script stop "$INTERVIEW"
+  [ "$(grep -c '"type":"reattach"' "$events")" = 3 ]
+  run cat "$(recording)/summary.md"
+  assert_output --partial "**Closed inside the box:** the recorder's view or feed, 3 times"
+  INTERVIEW=
+}
+
+@test "[ttl] the clock runs outside the box: with its tmux server killed, the interview still ends on time" {
+  start_interview base --ttl 20s
+  wait_for_line "$(recording)/events.jsonl" '"type":"start"'
+  ssh_as_candidate 'tmux kill-server'
+  wait_for_time_limit 35
+  wait_for_line "$(recording)/events.jsonl" '"type":"end"'
+  run jq -r .type "$(recording)/events.jsonl"
+  assert_line reattach
+  assert_line expired
+  run ssh -o ConnectTimeout=3 -o BatchMode=yes -i "$SSH_KEY" -p "$SSH_PORT" user@127.0.0.1 true
+  assert_failure
   INTERVIEW=
 }
 

@@ -26,6 +26,32 @@ to_fix() { echo "to fix: $*" >&2; return 1; }
 # A variant's name in messages: " (variant typo)", or nothing for a task without variants.
 of_variant() { [ -z "${1:-}" ] || echo " (variant $1)"; }
 
+# The box's own tools that a check could lean on. The candidate, root in the box, replaces them with
+# fakes (fake_box_tools VERDICT), as an attacker would; restore_box_tools puts them back.
+BOX_TOOLS="timeout curl ss pgrep ps psql sha256sum getent nginx jq iptables python3 stat df"
+fake_box_tools() {
+  local verdict=$1
+  docker exec -i "$(interview_container)" bash -s "$verdict" $BOX_TOOLS <<'SH'
+verdict=$1; shift
+for tool in "$@"; do
+  path=$(command -v "$tool") || continue
+  [ -e "$path.real" ] || mv "$path" "$path.real"
+  if [ "$verdict" = OK ]; then printf '#!/bin/sh\necho OK\nexit 0\n' > "$path"; else printf '#!/bin/sh\nexit 1\n' > "$path"; fi
+  chmod 755 "$path"
+done
+SH
+}
+restore_box_tools() {
+  docker exec -i "$(interview_container)" bash -s $BOX_TOOLS <<'SH'
+for tool in "$@"; do
+  for path in /usr/local/sbin/$tool /usr/local/bin/$tool /usr/sbin/$tool /usr/bin/$tool /sbin/$tool /bin/$tool; do
+    [ -e "$path.real" ] && mv -f "$path.real" "$path"
+  done
+done
+true
+SH
+}
+
 # assert_broken_at_start [VARIANT]: the start script set up VARIANT, and both checks say NO.
 assert_broken_at_start() {
   local variant=${1:-}
@@ -41,6 +67,12 @@ assert_broken_at_start() {
   run ssh_as_candidate task check
   assert_failure || to_fix "the candidate's \`task check\`$(of_variant "$variant") said OK on a fresh interview: the check must not depend on who runs it"
   assert_output --regexp '^NO: '
+  # Tools in the box that say OK whatever they are asked do not fool the interviewer's check.
+  fake_box_tools OK
+  run zx_script check "$INTERVIEW"
+  restore_box_tools
+  assert_failure 1 || to_fix "with the box's timeout, curl, ss... replaced by fakes that print OK, the interviewer's check$(of_variant "$variant") said OK: read the box through \$ROOT with the checker's own tools (docs/writing-tasks.md, The check)"
+  assert_output --regexp '^NO: '
 }
 
 # assert_solved [VARIANT]: the reference solution, typed as the candidate over SSH, makes both checks say OK.
@@ -54,6 +86,12 @@ assert_solved() {
   assert_output OK || to_fix "a passing check prints exactly OK"
   run ssh_as_candidate task check
   assert_success || to_fix "the candidate's \`task check\` must agree with the interviewer's once the task is solved"
+  assert_output OK
+  # Tools in the box that fail whatever they are asked do not fail the interviewer's check either.
+  fake_box_tools NO
+  run zx_script check "$INTERVIEW"
+  restore_box_tools
+  assert_success || to_fix "with the box's timeout, curl, ss... replaced by fakes that fail, the interviewer's check$(of_variant "$variant") said NO: run no program of the box to judge it (docs/writing-tasks.md, The check)"
   assert_output OK
 }
 

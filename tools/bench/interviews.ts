@@ -8,7 +8,7 @@ import type { InterviewDetails } from '../interviews/card.ts'
 import { connectDocker } from '../engine/docker.ts'
 import { runInterview } from '../interviews/start.ts'
 import { stopInterviews } from '../interviews/stop.ts'
-import { newKeyPair } from '../interviews/keys.ts'
+import { newKeyPair } from '../core/ssh-keys.ts'
 import { containerName } from '../engine/names.ts'
 import { sleep } from '../core/sleep.ts'
 

@@ -1,6 +1,7 @@
 // The latency benchmark (bench/latency.mjs): how long one keystroke takes to echo back, over SSH
-// with the shared tmux session, through the web gateway, and over plain SSH without tmux (the
-// floor); and the web gateway's memory per connected browser.
+// with the shared tmux session (to the box's sshd, and through the host's front door), through the
+// web gateway, and over plain SSH without tmux (the floor); and the web gateway's memory per
+// connected browser.
 import { connect as tcpConnect } from 'node:net'
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,8 +11,9 @@ import WebSocket from 'ws'
 import { formatMiB, formatMs, median, percentile, recordBenchmark } from './common.ts'
 import { runInterview } from '../interviews/start.ts'
 import { stopInterviews } from '../interviews/stop.ts'
-import { newKeyPair } from '../interviews/keys.ts'
+import { newKeyPair } from '../core/ssh-keys.ts'
 import { ensureGateway } from '../web/daemon.ts'
+import { ensureDoor } from '../door/daemon.ts'
 import { sleep } from '../core/sleep.ts'
 
 /** Something keys can be typed into, whose output can be watched. */
@@ -50,7 +52,7 @@ async function echoTimes(terminal: Terminal, count: number): Promise<number[]> {
   return times
 }
 
-function sshTerminal(port: number, privateKey: string, command?: string): Promise<Terminal> {
+function sshTerminal(port: number, privateKey: string, command?: string, username = 'user'): Promise<Terminal> {
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client()
     client.on('error', reject)
@@ -69,7 +71,7 @@ function sshTerminal(port: number, privateKey: string, command?: string): Promis
     })
     // Like OpenSSH for interactive sessions: no Nagle delay on keystrokes.
     const sock = tcpConnect({ host: '127.0.0.1', port, noDelay: true })
-    client.connect({ sock, username: 'user', privateKey })
+    client.connect({ sock, username, privateKey })
   })
 }
 
@@ -100,11 +102,21 @@ export async function benchmarkLatency(options: { keystrokes: number; browsers: 
   if (!gateway.pid) throw new Error(`a gateway already answers on ${gateway.url}: run the benchmark again`)
   const gatewayUrl = gateway.url
   const name = `bench-latency-${process.pid}`
+  // Both SSH paths are recorded, as interviews are: the door writes each keystroke to the timeline.
+  process.env.INTERVIEW_ENV_RECORDINGS ??= join(dir, 'recordings')
+  // The same image behind the front door (its own door process, on a port of its own).
+  const doorPort = 7890 + Math.floor(Math.random() * 100)
+  const started = await ensureDoor('127.0.0.1', doorPort, () => {})
+  if (!started.pid) throw new Error(`a front door already answers on port ${doorPort}: run the benchmark again`)
+  const door = { port: doorPort, start: async () => started.fingerprint }
+  const doorName = `${name}-door`
   try {
-    const interview = await runInterview('base', { name, keys: [join(dir, 'id.pub')], webGateway: gatewayUrl, log: () => {} })
+    const interview = await runInterview('base', { name, keys: [join(dir, 'id.pub')], webGateway: gatewayUrl, record: true, log: () => {} })
+    await runInterview('base', { name: doorName, keys: [join(dir, 'id.pub')], door, record: true, log: () => {} })
     const paths: [string, () => Promise<Terminal>][] = [
       ['plain SSH, no tmux (floor)', () => sshTerminal(interview.port, pair.privateKey, 'bash --norc --noprofile -i')],
       ['SSH with the shared tmux session', () => sshTerminal(interview.port, pair.privateKey)],
+      ['SSH through the front door (run --door), shared tmux session', () => sshTerminal(doorPort, pair.privateKey, undefined, doorName)],
       ['browser link through the web gateway', () => webTerminal(interview.web!.candidate, gatewayUrl)],
     ]
     const results: [string, number[]][] = []
@@ -129,7 +141,7 @@ export async function benchmarkLatency(options: { keystrokes: number; browsers: 
       formatMs(percentile(times, 95)),
       formatMs(percentile(times, 99)),
       formatMs(Math.max(...times)),
-      label.startsWith('browser')
+      label.startsWith('browser') || label.includes('front door')
         ? `${percentile(times, 95) >= tmuxP95 ? '+' : '−'}${formatMs(Math.abs(percentile(times, 95) - tmuxP95))} p95 against SSH+tmux`
         : '',
     ])
@@ -149,7 +161,8 @@ export async function benchmarkLatency(options: { keystrokes: number; browsers: 
       options.write,
     )
   } finally {
-    await stopInterviews([name]).catch(() => undefined)
+    await stopInterviews([name, doorName]).catch(() => undefined)
     process.kill(gateway.pid)
+    process.kill(started.pid)
   }
 }

@@ -25,6 +25,8 @@ export interface BoxClient {
   role: string
   readonly: boolean
   login: string
+  /** A front door client (tools/door), whose joins and leaves the door writes itself. */
+  door?: boolean
 }
 
 export interface BoxState {
@@ -54,6 +56,7 @@ export function readBoxClient(raw: unknown): BoxClient {
     role: text(client.role, 'participant'),
     readonly: client.readonly === true,
     login: text(client.login),
+    ...(client.door === true ? { door: true } : {}),
   }
 }
 

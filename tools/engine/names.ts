@@ -10,6 +10,8 @@ export const LABEL = {
   endsAt: 'interview-env.ends-at',
   recording: 'interview-env.recording',
   variant: 'interview-env.variant',
+  /** Who may come in through the host's SSH front door (tools/door/access.ts); absent: the box's own sshd. */
+  door: 'interview-env.door',
   /** On an image: which image of images/ it was built from. */
   image: 'interview-env.image',
   /** Docker Compose's own label: the service a container runs. */

@@ -14,8 +14,11 @@ export interface ImageDefinition {
   tag: string
   /** Images this one is built FROM (the Nx project's implicitDependencies). */
   dependsOn: string[]
-  /** base: built from the OS; image: another image under images/ (e.g. desktop); task: images/tasks. */
-  kind: 'base' | 'image' | 'task'
+  /**
+   * base: built from the OS; image: another image under images/ (e.g. desktop); task: images/tasks;
+   * tool: an image the tools run, never an interview (the checker; its project.json tags it "tool").
+   */
+  kind: 'base' | 'image' | 'task' | 'tool'
 }
 
 /** Every image the repository defines: the base, the other images/<name>, then each images/tasks/<name>. */
@@ -24,8 +27,9 @@ export function listImages(root = REPO_ROOT): ImageDefinition[] {
   const add = (name: string, dir: string, kind: ImageDefinition['kind']) => {
     if (!existsSync(join(dir, 'Dockerfile'))) return
     const project = join(dir, 'project.json')
-    const dependsOn: string[] = existsSync(project) ? (JSON.parse(readFileSync(project, 'utf8')).implicitDependencies ?? []) : []
-    images.push({ name, dir, tag: imageTag(name), dependsOn, kind })
+    const nx = existsSync(project) ? JSON.parse(readFileSync(project, 'utf8')) : {}
+    const dependsOn: string[] = nx.implicitDependencies ?? []
+    images.push({ name, dir, tag: imageTag(name), dependsOn, kind: kind === 'image' && nx.tags?.includes('tool') ? 'tool' : kind })
   }
   add('base', join(root, 'images/base'), 'base')
   for (const name of readdirSync(join(root, 'images')).sort()) {

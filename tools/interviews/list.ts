@@ -5,6 +5,7 @@ import { LABEL } from '../engine/names.ts'
 import { servicesByInterview, type ServiceState } from '../tasks/compose.ts'
 import { interviewContainers } from './find.ts'
 import { participants } from './participants.ts'
+import { accessOf } from '../door/access.ts'
 
 export interface InterviewSummary {
   name: string
@@ -30,7 +31,7 @@ export async function listInterviews(docker?: Docker): Promise<InterviewSummary[
       return {
         name: info.Labels[LABEL.interview] ?? '?',
         task: info.Labels[LABEL.task] ?? '?',
-        address: ssh ? `${ssh.IP}:${ssh.PublicPort}` : '-',
+        address: ssh ? `${ssh.IP}:${ssh.PublicPort}` : accessOf(info.Labels) ? `door ${accessOf(info.Labels)!.address}` : '-',
         createdAt: new Date(info.Created * 1000),
         state: info.State,
         services: services.get(info.Labels[LABEL.interview] ?? '?') ?? [],

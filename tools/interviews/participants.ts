@@ -10,10 +10,18 @@ export interface Participant {
   who: string
   role: string
   readonly: boolean
+  /** Came in through the front door (run --door) or the web gateway, which decide the role. */
+  door?: boolean
 }
 
 export async function participants(container: Docker.Container): Promise<Participant[]> {
   const result = await execIn(container, ['/usr/local/lib/interview/recorder-state'], { user: 'user', maxBytes: 8 * 1024 * 1024 })
   if (result.exitCode !== 0) return []
-  return readBoxState(JSON.parse(result.stdout)).clients.map(({ tty, who, role, readonly }) => ({ tty, who, role, readonly }))
+  return readBoxState(JSON.parse(result.stdout)).clients.map(({ tty, who, role, readonly, door }) => ({
+    tty,
+    who,
+    role,
+    readonly,
+    ...(door ? { door } : {}),
+  }))
 }

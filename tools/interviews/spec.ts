@@ -34,6 +34,8 @@ export interface BoxSpec {
   web?: { labels: Record<string, string> }
   /** The shared desktop's labels and environment (web/desktop-access.ts). */
   screen?: { labels: Record<string, string>; env: string[] }
+  /** The front door's labels (door/access.ts): participants come in through the host, and the box's sshd is not published. */
+  door?: Record<string, string>
 }
 
 /** The interview's own bridge network, labelled like everything it owns. */
@@ -57,6 +59,7 @@ export function containerSpec(spec: BoxSpec): Docker.ContainerCreateOptions {
       ...spec.screen?.labels,
       ...(endsAt ? { [LABEL.endsAt]: new Date(endsAt).toISOString() } : {}),
       ...(recordingDir ? { [LABEL.recording]: recordingDir } : {}),
+      ...spec.door,
     },
     Env: [
       `INTERVIEW_NAME=${name}`,
@@ -74,7 +77,7 @@ export function containerSpec(spec: BoxSpec): Docker.ContainerCreateOptions {
     StopTimeout: 3,
     HostConfig: {
       NetworkMode: networkName(name),
-      PortBindings: { '22/tcp': [{ HostIp: spec.bind, HostPort: spec.port ? String(spec.port) : '' }] },
+      ...(spec.door ? {} : { PortBindings: { '22/tcp': [{ HostIp: spec.bind, HostPort: spec.port ? String(spec.port) : '' }] } }),
       CapAdd: spec.capAdd,
       Memory: parseMemory(limits.memory),
       MemorySwap: parseMemory(limits.memory),

@@ -1,7 +1,7 @@
 // Proves that sshd really accepts a login. Docker's port proxy accepts TCP before sshd listens,
 // so only a completed authentication says an interview is ready.
 import ssh2 from 'ssh2'
-import { fingerprintOf } from './keys.ts'
+import { fingerprintOf } from '../core/ssh-keys.ts'
 import { sleep } from '../core/sleep.ts'
 
 export interface LoginTarget {

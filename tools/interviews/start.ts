@@ -6,7 +6,7 @@ import type Docker from 'dockerode'
 import { UserError, lastLines } from '../core/errors.ts'
 import { newPassword } from '../core/passwords.ts'
 import { connectDocker, containerLogs } from '../engine/docker.ts'
-import { checkInterviewName, newInterviewName } from '../engine/names.ts'
+import { checkInterviewName, interviewLabels, networkName, newInterviewName } from '../engine/names.ts'
 import { EGRESS, type Egress } from '../engine/address-pool.ts'
 import { checkKeyRoom, readKeyUsage } from '../engine/key-quota.ts'
 import { createPooledNetwork } from '../engine/networks.ts'
@@ -23,9 +23,12 @@ import { newWebAccess } from '../web/tokens.ts'
 import type { InterviewDetails } from './card.ts'
 import { waitForDesktop } from './desktop.ts'
 import { interviewExists, interviewResources } from './find.ts'
-import { newKeyPair, readPublicKeys } from './keys.ts'
+import { newKeyPair, readPublicKeys } from '../core/ssh-keys.ts'
 import { containerSpec, networkSpec, probeHost, type BoxSpec } from './spec.ts'
 import { waitForLogin } from './ssh-login.ts'
+import { saveTaskState } from '../engine/checker.ts'
+import { moveHintsOut } from '../engine/task-hints.ts'
+import { doorLabels } from '../door/access.ts'
 import { removeInterview } from './stop.ts'
 
 export interface RunOptions {
@@ -55,6 +58,11 @@ export interface RunOptions {
   variant?: string
   /** What the interview may reach: nothing outside its network, public addresses (default), or everything. */
   egress?: Egress
+  /**
+   * Participants come in through the host's front door (scripts/door.mjs) on this port; `start`
+   * makes sure it answers (called once the options are known to be good) and gives its host key.
+   */
+  door?: { port: number; start: () => Promise<string> }
   log?: (line: string) => void
 }
 
@@ -62,14 +70,21 @@ export interface RunOptions {
 function checkRunOptions(task: string, options: RunOptions) {
   const images = listImages()
   const image = findImage(task, images)
+  if (image.kind === 'tool')
+    throw new UserError(`${task} is a tool of interview-env, not an interview`, 'pick a task: npx zx scripts/list.mjs --images')
   const name = checkInterviewName(options.name ?? newInterviewName(task))
   const bind = checkBindAddress(options.bind ?? '127.0.0.1')
   if (options.port !== undefined) checkPort(options.port)
   const keys = (options.keys ?? []).flatMap(readPublicKeys)
-  const participants = [
-    ...(options.interviewers ?? []).flatMap(readPublicKeys).map((key) => `interviewer ${key.line}`),
-    ...(options.observers ?? []).flatMap(readPublicKeys).map((key) => `observer ${key.line}`),
-  ]
+  const interviewerKeys = (options.interviewers ?? []).flatMap(readPublicKeys)
+  const observerKeys = (options.observers ?? []).flatMap(readPublicKeys)
+  const participants = [...interviewerKeys.map((key) => `interviewer ${key.line}`), ...observerKeys.map((key) => `observer ${key.line}`)]
+  if (options.door && options.port !== undefined) {
+    throw new UserError(
+      "--port is the box's own SSH port, which a --door interview does not publish",
+      'drop --port (the door has --door-port)',
+    )
+  }
   if (options.ttlMs !== undefined && !options.record) {
     throw new UserError('a time limit needs the recorder, which keeps the time', 'drop --no-record, or drop --ttl')
   }
@@ -99,7 +114,17 @@ function checkRunOptions(task: string, options: RunOptions) {
   const egress = options.egress ?? 'internet'
   if (!EGRESS.includes(egress)) throw new UserError(`--egress ${egress} is not a policy`, `use one of ${EGRESS.join(', ')}`)
   const variant = pickVariant(task, resolved.task?.info.variants ?? [], options.variant)
-  return { resolved, name, bind, keys, password, limits, participants, variant, egress }
+  const door = options.door
+    ? doorLabels({
+        password,
+        keys,
+        interviewers: interviewerKeys,
+        observers: observerKeys,
+        exec: !options.noExec,
+        address: `${bind}:${options.door.port}`,
+      })
+    : undefined
+  return { resolved, name, bind, keys, password, limits, participants, variant, egress, door }
 }
 
 const definedOnly = <T extends object>(value: T): Partial<T> =>
@@ -108,7 +133,7 @@ const definedOnly = <T extends object>(value: T): Partial<T> =>
 /** Starts an interview of `task` and returns its details once a real SSH login succeeds. */
 export async function runInterview(task: string, options: RunOptions = {}): Promise<InterviewDetails> {
   const log = options.log ?? ((line: string) => console.error(line))
-  const { resolved, name, bind, keys, password, limits, participants, variant, egress } = checkRunOptions(task, options)
+  const { resolved, name, bind, keys, password, limits, participants, variant, egress, door } = checkRunOptions(task, options)
   const { image, compose, desktop } = resolved
   const docker = await connectDocker()
   if (compose) await composeCommand()
@@ -120,10 +145,13 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
   }
   if (options.port !== undefined) await checkPortFree(options.port, bind)
   await ensureImage(docker, resolved, { mirror: options.mirror, log })
+  // A task's check runs in the checker (live/checker.ts), which keeps the task's start-time state too.
+  if (image.kind === 'task') await ensureImage(docker, 'checker', { mirror: options.mirror, log })
   const info = await docker.info()
   checkKeyRoom(readKeyUsage(info.DockerRootDir))
   const plan = capabilityPlan(info)
   if (plan.warning) log(`warning: ${plan.warning}`)
+  const doorFingerprint = options.door ? await options.door.start() : undefined
 
   const probe = newKeyPair('interview-env readiness probe')
   const web = options.webGateway ? newWebAccess(options.webGateway) : undefined
@@ -151,19 +179,32 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
     noExec: options.noExec,
     web,
     screen,
+    door,
   }
   let container: Docker.Container | undefined
   try {
     await createPooledNetwork(docker, networkSpec(spec), egress)
     container = await docker.createContainer(containerSpec(spec))
     await container.start()
-    const port = await publishedPort(container)
     const started = container
-    const hostKeyFingerprint = await waitForLogin(
-      { host: probeHost(bind), port, username: 'user', privateKey: probe.privateKey },
+    // Readiness is a real login into the box's sshd: on its published port, or, behind the front
+    // door, at its own address on the interview's network (the host reaches it; nobody else does).
+    const target = options.door
+      ? { host: await boxAddress(container, name), port: 22 }
+      : { host: probeHost(bind), port: await publishedPort(container) }
+    const boxHostKey = await waitForLogin(
+      { ...target, username: 'user', privateKey: probe.privateKey },
       { stillStarting: async () => (await started.inspect()).State.Running },
     )
+    const port = options.door?.port ?? target.port
+    const hostKeyFingerprint = doorFingerprint ?? boxHostKey
     if (screen) await waitForDesktop(started)
+    // What the start script decided, kept out of the box before its details are handed to anyone.
+    if (image.kind === 'task') {
+      await saveTaskState(docker, started, name, interviewLabels(name, task))
+      // A recorded interview's hints are handed out by its recorder, which counts them (task-hints.ts).
+      if (recordingDir) await moveHintsOut(docker, started, name)
+    }
     if (compose) {
       log(`starting the services of ${task}: ${compose.services.map((service) => service.name).join(', ')}`)
       await startServices(docker, compose, name, { variant, disk: limits.disk })
@@ -174,7 +215,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       task,
       bind,
       port,
-      user: 'user',
+      user: options.door ? name : 'user',
       password,
       hostKeyFingerprint,
       ...plan,
@@ -217,6 +258,12 @@ function explainStartFailure(error: unknown, name: string, bind: string, port: n
     )
   }
   return error
+}
+
+async function boxAddress(container: Docker.Container, interview: string): Promise<string> {
+  const address = (await container.inspect()).NetworkSettings.Networks?.[networkName(interview)]?.IPAddress
+  if (!address) throw new Error('the box has no address on its network')
+  return address
 }
 
 async function publishedPort(container: Docker.Container): Promise<number> {

@@ -3,7 +3,8 @@ import type Docker from 'dockerode'
 import { connectDocker, execIn } from '../engine/docker.ts'
 import { UserError } from '../core/errors.ts'
 import { interviewContainer } from '../interviews/find.ts'
-import { parsePublicKey, readPublicKeys, type PublicKey } from '../interviews/keys.ts'
+import { LABEL } from '../engine/names.ts'
+import { parsePublicKey, readPublicKeys, type PublicKey } from '../core/ssh-keys.ts'
 
 const FILE = '/home/user/.ssh/authorized_keys'
 
@@ -47,6 +48,15 @@ async function writeKeys(container: Docker.Container, keys: AuthorizedKey[]): Pr
     )
 }
 
+/** The keys of a --door interview are the door's, fixed when it starts: the box's authorized_keys would open nothing. */
+async function refuseDoorInterview(container: Docker.Container, interview: string): Promise<void> {
+  if ((await container.inspect()).Config.Labels?.[LABEL.door])
+    throw new UserError(
+      `interview "${interview}" came in through the front door (run --door), whose keys are fixed when it starts`,
+      'give them to run with --key, --interviewer or --observer when you start the next one',
+    )
+}
+
 export type KeyRole = 'candidate' | 'interviewer' | 'observer'
 export const KEY_ROLES: KeyRole[] = ['candidate', 'interviewer', 'observer']
 const PARTICIPANTS = '/etc/interview/participants'
@@ -59,6 +69,7 @@ export async function addKeys(interview: string, file: string, role: KeyRole = '
   if (!KEY_ROLES.includes(role)) throw new UserError(`--role ${role} is not a role`, `use one of: ${KEY_ROLES.join(', ')}`)
   const wanted = readPublicKeys(file)
   const container = await interviewContainer(await connectDocker(), interview)
+  await refuseDoorInterview(container, interview)
   const options = role === 'observer' ? OBSERVER_KEY_OPTIONS : ''
   // A key given again takes the role given now, with that role's options.
   const before = await readKeys(container)
@@ -85,6 +96,7 @@ export async function listKeys(interview: string): Promise<PublicKey[]> {
 export async function removeKeys(interview: string, which: string): Promise<PublicKey[]> {
   const byFile = /^SHA256:/.test(which) ? undefined : tryReadKeys(which)
   const container = await interviewContainer(await connectDocker(), interview)
+  await refuseDoorInterview(container, interview)
   const keys = await readKeys(container)
   const matches = ({ key }: AuthorizedKey) =>
     byFile ? byFile.some((k) => k.fingerprint === key.fingerprint) : key.fingerprint === which || key.comment === which

@@ -1,11 +1,16 @@
-// The interviewer's check: the task's check script, read from this repository and sent into the
-// interview at check time, so nothing the candidate changed inside can stand in for it.
+// The interviewer's check: the task's check script, read from this repository at check time, run in
+// the checker (engine/checker.ts) on its own tools, so neither a check nor a tool the candidate replaced in
+// the box can stand in for it. The result goes into the timeline from here, never through the box.
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { connectDocker, execIn } from '../engine/docker.ts'
-import { appliedFaults, listFaults, runScriptIn } from './faults.ts'
+import { connectDocker } from '../engine/docker.ts'
+import { LABEL } from '../engine/names.ts'
+import { listFaults } from './faults.ts'
+import { appliedFaults, runInChecker } from '../engine/checker.ts'
 import { UserError } from '../core/errors.ts'
 import { sleep } from '../core/sleep.ts'
 import { interviewImage } from '../interviews/find.ts'
+import { appendEvent, castClock } from '../recording/events.ts'
 
 export interface CheckResult {
   ok: boolean
@@ -35,7 +40,8 @@ export function verdict(exitCode: number | null, output: string): CheckResult {
 
 /** Runs the task's check in the interview twice, a few seconds apart; both runs must say OK. */
 export async function checkInterview(name: string, options: CheckOptions = {}): Promise<CheckResult> {
-  const { container, task, image } = await interviewImage(await connectDocker(), name)
+  const docker = await connectDocker()
+  const { container, task, image } = await interviewImage(docker, name)
   if (image.kind !== 'task')
     throw new UserError(
       `interview "${name}" runs ${task}, which has no check`,
@@ -45,14 +51,14 @@ export async function checkInterview(name: string, options: CheckOptions = {}): 
   // The check of each fault applied live (scripts/break.mjs), then the task's own: all must say OK.
   // A fault's check goes first, as its NO says exactly what that fault left broken.
   const faults = listFaults(image)
-  const applied = (await appliedFaults(container)).flatMap((name) => faults.filter((fault) => fault.name === name))
+  const applied = (await appliedFaults(docker, name)).flatMap((name) => faults.filter((fault) => fault.name === name))
   const checks = [
     ...applied.map((fault) => ({ file: join(fault.dir, 'check'), label: `(fault ${fault.name}) ` })),
     { file: join(image.dir, 'check'), label: '' },
   ]
   const runOnce = async (): Promise<CheckResult> => {
     for (const { file, label } of checks) {
-      const run = await runScriptIn(container, file, timeout)
+      const run = await runInChecker(docker, container, name, file, timeout)
       const result = verdict(run.exitCode, run.stdout)
       if (!result.ok) return { ...result, message: result.message.replace(/^NO: /, `NO: ${label}`) }
     }
@@ -60,14 +66,8 @@ export async function checkInterview(name: string, options: CheckOptions = {}): 
   }
   const first = await runOnce()
   const result = first.ok ? (await sleep(options.recheckDelayMs ?? 2000), await runOnce()) : first
-  // Into the interview's timeline, beside the candidate's own `task check` (the recorder reads it).
-  const line = `${Math.floor(Date.now() / 1000)} interviewer ${result.message.split('\n')[0]}`
-  await execIn(container, [
-    'bash',
-    '-c',
-    'mkdir -p /var/lib/interview && printf "%s\\n" "$1" >> /var/lib/interview/checks.log && chmod 644 /var/lib/interview/checks.log; /usr/local/lib/interview/feed-wake',
-    'log',
-    line,
-  ]).catch(() => undefined)
+  const recording = (await container.inspect()).Config.Labels[LABEL.recording]
+  if (recording && existsSync(recording))
+    appendEvent(recording, { t: castClock(recording), type: 'check', by: 'interviewer', result: result.message.split('\n')[0] })
   return result
 }

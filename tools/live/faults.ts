@@ -1,19 +1,19 @@
 // Live fault injection: a task may ship a library of extra faults (images/tasks/<task>/faults/
 // <fault>/ with fault.md, apply and check; never copied into the image). The interviewer applies
-// one to a running interview to raise the difficulty; the interview remembers which were applied,
-// and the interviewer's check runs each applied fault's check after the task's own.
+// one to a running interview to raise the difficulty; the host remembers which were applied (in the
+// interview's state volume, out of the box), and the interviewer's check runs each applied fault's
+// check after the task's own.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { $ } from 'zx'
 import type Docker from 'dockerode'
-import { connectDocker, execIn } from '../engine/docker.ts'
+import { connectDocker } from '../engine/docker.ts'
+import { appliedFaults, recordAppliedFault } from '../engine/checker.ts'
 import { UserError } from '../core/errors.ts'
 import type { ImageDefinition } from '../images/list.ts'
 import { interviewImage } from '../interviews/find.ts'
 import { LABEL } from '../engine/names.ts'
 import { appendEvent, castClock } from '../recording/events.ts'
-
-export const APPLIED = '/var/lib/interview/faults-applied'
 
 export interface Fault {
   name: string
@@ -54,14 +54,9 @@ export async function faultsOf(interview: string): Promise<Fault[]> {
   return listFaults((await interviewTask(interview)).image)
 }
 
-/** Faults applied to a running interview, in order. */
-export async function appliedFaults(container: Docker.Container): Promise<string[]> {
-  const result = await execIn(container, ['cat', APPLIED])
-  return result.exitCode === 0 ? result.stdout.split('\n').filter(Boolean) : []
-}
-
 export async function applyFault(interview: string, faultName: string): Promise<Fault> {
-  const { container, image } = await interviewTask(interview)
+  const docker = await connectDocker()
+  const { container, image } = await interviewImage(docker, interview)
   const faults = listFaults(image)
   const fault = faults.find((f) => f.name === faultName)
   if (!fault) {
@@ -72,7 +67,7 @@ export async function applyFault(interview: string, faultName: string): Promise<
         : `add images/tasks/${image.name}/faults/<fault>/ with fault.md, apply and check (docs/writing-tasks.md)`,
     )
   }
-  if ((await appliedFaults(container)).includes(fault.name))
+  if ((await appliedFaults(docker, interview)).includes(fault.name))
     throw new UserError(
       `fault "${fault.name}" is already applied to "${interview}"`,
       'pick another one: npx zx scripts/break.mjs ' + interview,
@@ -83,7 +78,7 @@ export async function applyFault(interview: string, faultName: string): Promise<
       `applying "${fault.name}" failed: ${(result.stderr || result.stdout).trim().split('\n').pop()}`,
       `fix ${join(fault.dir, 'apply')}`,
     )
-  await execIn(container, ['sh', '-c', `umask 077; echo "$1" >> ${APPLIED}`, 'sh', fault.name])
+  await recordAppliedFault(docker, interview, fault.name)
   const dir = (await container.inspect()).Config.Labels[LABEL.recording]
   if (dir && existsSync(dir)) appendEvent(dir, { t: castClock(dir), type: 'fault', fault: fault.name, description: fault.description })
   return fault

@@ -48,6 +48,13 @@ export async function clientsOf(container: Docker.Container, interview: string, 
 /** Switches those of `clients` whose role differs, each written to the timeline as it is made; returns them as they are now. */
 export async function switchRole(container: Docker.Container, clients: Participant[], readonly: boolean): Promise<Participant[]> {
   const changing = clients.filter((person) => person.readonly !== readonly)
+  // A door passes on no observer's keys, whatever tmux is told: say so rather than pretend.
+  const doorObserver = changing.find((person) => !readonly && person.door && person.role === 'observer')
+  if (doorObserver)
+    throw new UserError(
+      `${printable(doorObserver.who)} came in as an observer through a door (run --door, or an observer link), which never passes an observer's keys on`,
+      'let them type with an interviewer key (run --interviewer) or a candidate link next time',
+    )
   const dir = changing.length ? (await container.inspect()).Config.Labels[LABEL.recording] : undefined
   const record = (person: Participant, fields: Record<string, unknown>) => {
     if (dir && existsSync(dir))

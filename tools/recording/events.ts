@@ -1,7 +1,8 @@
 // The interview's timeline beside the cast: one JSON object a line, with `t` on the cast's clock
 // (seconds since the recording started) and `time` as an ISO date. Kinds: start, join, leave,
 // role, input (who typed what), exec (a command run without the shared terminal), hint, check, fault (applied live), warning, expired,
-// gap (the recorder was restarted: `seconds` were not recorded), end.
+// gap (the recorder was restarted: `seconds` were not recorded), reattach (something in the box closed
+// the recorder's view or feed, and it was opened again), end.
 import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import { jsonLine } from '../core/printable.ts'
@@ -10,7 +11,8 @@ import { FILES } from './paths.ts'
 export interface InterviewEvent {
   t: number
   time: string
-  type: 'start' | 'join' | 'leave' | 'role' | 'input' | 'exec' | 'hint' | 'check' | 'fault' | 'warning' | 'expired' | 'gap' | 'end'
+  type:
+    'start' | 'join' | 'leave' | 'role' | 'input' | 'exec' | 'hint' | 'check' | 'fault' | 'warning' | 'expired' | 'gap' | 'reattach' | 'end'
   [field: string]: unknown
 }
 
@@ -56,6 +58,14 @@ export const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(
 
 /** Seconds since the recording started, for writers other than the recorder (e.g. break.mjs). */
 export function castClock(dir: string, now = Date.now()): number {
-  const started = Number(readEvents(dir).find((e) => e.type === 'start')?.startedMs)
-  return started > 0 ? Math.max(0, Math.round(now - started) / 1000) : 0
+  return clockFrom(recordingStart(dir), now)
 }
+
+/** When the recording at `dir` started (ms since the epoch), from its `start` event; undefined before it has one. */
+export function recordingStart(dir: string): number | undefined {
+  const started = Number(readEvents(dir).find((e) => e.type === 'start')?.startedMs)
+  return started > 0 ? started : undefined
+}
+
+/** Seconds on the cast's clock at `now`, for a recording that started at `started` (0 when unknown). */
+export const clockFrom = (started: number | undefined, now = Date.now()) => (started ? Math.max(0, Math.round(now - started) / 1000) : 0)

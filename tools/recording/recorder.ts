@@ -12,7 +12,8 @@ import { join } from 'node:path'
 import { PassThrough, type Duplex } from 'node:stream'
 import type Docker from 'dockerode'
 import { UserError } from '../core/errors.ts'
-import { BOX_LIMITS, type BoxState } from '../engine/box-state.ts'
+import { sleep } from '../core/sleep.ts'
+import type { BoxState } from '../engine/box-state.ts'
 import { execIn } from '../engine/docker.ts'
 import { LABEL } from '../engine/names.ts'
 import { CastWriter, resumeCast } from './cast.ts'
@@ -22,7 +23,8 @@ import { FEED_LIMITS, readFeedLine } from './feed-reports.ts'
 import { LatestOnly } from './latest-only.ts'
 import { boundedLines } from './lines.ts'
 import { FILES } from './paths.ts'
-import { nothingSeen, seenFromTimeline, stateHappenings, type Happening } from './state-events.ts'
+import { hintsToHandOut, nothingSeen, seenFromTimeline, stateHappenings, type Happening } from './state-events.ts'
+import { deliverHint, hostHints } from '../engine/task-hints.ts'
 import { writeSummary } from './summary.ts'
 import { timeLimitStep, warnedFromTimeline } from './time-limit.ts'
 
@@ -48,8 +50,8 @@ export interface RecorderOptions {
   endsAt?: number
   /** Stops the interview when its time is up. */
   expire: (name: string) => Promise<void>
-  /** How many hints a task has (undefined: unknown); the box's count of hints shown is capped by it. */
-  hintCount?: (task: string) => number | undefined
+  /** The hints the host holds for an interview, to hand out as the box asks (default: its state volume). */
+  hints?: (interview: string) => Promise<string[]>
   /** When a recorder was last known alive (ms since the epoch): a resumed recording's gap starts no earlier. */
   lastAliveMs?: number
   log?: (line: string) => void
@@ -111,7 +113,6 @@ export async function startRecording(
   const info = await container.inspect()
   const name = info.Config.Labels?.[LABEL.interview] ?? info.Name.replace(/^\/ie-/, '')
   const task = info.Config.Labels?.[LABEL.task] ?? '?'
-  const maxHints = Math.min(options.hintCount?.(task) ?? BOX_LIMITS.hints, BOX_LIMITS.hints)
   const other = recorderOf(dir)
   if (other !== undefined && other !== process.pid)
     throw new UserError(`interview "${name}" is already being recorded (pid ${other})`, `its recording is in ${dir}`)
@@ -176,29 +177,50 @@ export async function startRecording(
   // Read-only, but without ignore-size (which `attach -r` would add): tmux lets flagged clients size
   // the window when no unflagged one is attached, so the recorder, always exactly the window's size,
   // holds it while only watchers are.
-  const exec = await container.exec({
-    Cmd: ['tmux', '-u', 'attach-session', '-f', 'read-only', '-t', 'interview'],
-    User: 'user',
-    Env: RECORDER_ENV,
-    Tty: true,
-    AttachStdin: true,
-    AttachStdout: true,
-    AttachStderr: true,
-  })
-  const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as Duplex
-  await exec.resize({ w: width, h: height }).catch(() => undefined)
-  stream.on('data', (chunk: Buffer) => cast.output(chunk))
+  const attachTerminal = async (): Promise<{ exec: Docker.Exec; stream: Duplex }> => {
+    const exec = await container.exec({
+      Cmd: ['tmux', '-u', 'attach-session', '-f', 'read-only', '-t', 'interview'],
+      User: 'user',
+      Env: RECORDER_ENV,
+      Tty: true,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+    })
+    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as Duplex
+    await exec.resize({ w: width, h: height }).catch(() => undefined)
+    stream.on('data', (chunk: Buffer) => cast.output(chunk))
+    return { exec, stream }
+  }
+  let terminal = await attachTerminal()
 
   // One exec that stays open reports who is attached (on change) and who typed what (as it comes).
-  const feed = await container.exec({
-    Cmd: ['/usr/local/lib/interview/recorder-feed'],
-    User: 'user',
-    AttachStdout: true,
-    AttachStderr: true,
-  })
-  const feedStream = (await feed.start({ hijack: true, stdin: false })) as unknown as Duplex
-  const feedLines = new PassThrough()
-  docker.modem.demuxStream(feedStream, feedLines, new PassThrough().resume())
+  const startFeed = async (): Promise<Duplex> => {
+    const feed = await container.exec({
+      Cmd: ['/usr/local/lib/interview/recorder-feed'],
+      User: 'user',
+      AttachStdout: true,
+      AttachStderr: true,
+    })
+    const feedStream = (await feed.start({ hijack: true, stdin: false })) as unknown as Duplex
+    const feedLines = new PassThrough()
+    docker.modem.demuxStream(feedStream, feedLines, new PassThrough().resume())
+    boundedLines(feedLines, FEED_LIMITS.lineBytes, (line) => {
+      const report = readFeedLine(line, skip)
+      if (report.state) states.push(report.state)
+      if (report.input) event('input', { ...report.input, upTo: reported.get(String(report.input.login)) })
+      if (report.exec && !execOnTimeline.has(execKey(report.exec.fields))) {
+        execOnTimeline.add(execKey(report.exec.fields))
+        record(report.exec)
+      }
+    })
+    return feedStream
+  }
+  // A feed started again (after a restart of the recorder, or of the feed) reports the box's command
+  // log from its start: what the timeline holds already is not written twice.
+  const execKey = (fields: Record<string, unknown>) =>
+    JSON.stringify([fields.login, fields.command, fields.status ?? null, fields.refused ?? null])
+  const execOnTimeline = new Set(before.filter((e) => e.type === 'exec').map(execKey))
   // Each input event says how far into its login's keystroke log it reaches (`upTo`, in bytes): a
   // resumed recording's new feed reports every log from its start, and what is on the timeline is skipped.
   const onTimeline = new Map<string, number>()
@@ -209,12 +231,6 @@ export async function startRecording(
     reported.set(login, from + bytes)
     return Math.min(bytes, Math.max(0, (onTimeline.get(login) ?? 0) - from))
   }
-  boundedLines(feedLines, FEED_LIMITS.lineBytes, (line) => {
-    const report = readFeedLine(line, skip)
-    if (report.state) states.push(report.state)
-    if (report.input) event('input', { ...report.input, upTo: reported.get(String(report.input.login)) })
-    if (report.exec) record(report.exec)
-  })
 
   // A resumed recording knows who was attached, and the hints and checks, from its timeline.
   const seen = start ? seenFromTimeline(before) : nothingSeen()
@@ -224,21 +240,40 @@ export async function startRecording(
   const applyState = async (state: BoxState) => {
     if (state.width > 0 && state.height > 0 && (state.width !== width || state.height + STATUS_LINES !== height)) {
       ;[width, height] = [state.width, state.height + STATUS_LINES]
-      await exec.resize({ w: width, h: height }).catch(() => undefined)
+      await terminal.exec.resize({ w: width, h: height }).catch(() => undefined)
       cast.resize(width, height)
     }
     commandRoles.update()
-    for (const happening of stateHappenings(seen, state, maxHints)) {
+    for (const happening of stateHappenings(seen, state)) {
       // role.mjs writes its own switches as it makes them; a switch made inside tmux is written here.
       const byCommand = happening.type === 'role' && commandRoles.explains(String(happening.fields.tty), happening.fields.readonly === true)
       if (byCommand) cast.marker(happening.marker)
       else record(happening)
     }
     for (const client of state.clients) commandRoles.settle(client.tty, client.readonly)
+    await handOutHints(state)
+  }
+
+  // Fetched when first asked for: start.ts moves them out of the box after the recorder may begin.
+  let hints: string[] = []
+  const handOutHints = async (state: BoxState) => {
+    if (state.hints <= seen.hints) return
+    if (!hints.length) hints = await (options.hints ?? ((interview) => hostHints(docker, interview)))(name).catch(() => [])
+    for (const number of hintsToHandOut(seen, state, hints.length)) {
+      try {
+        await deliverHint(container, number, hints[number - 1]!)
+      } catch (error) {
+        log(`${name}: ${(error as Error).message}`)
+        return
+      }
+      seen.hints = number
+      record({ type: 'hint', fields: { number, of: hints.length }, marker: `hint ${number} of ${hints.length} handed out` })
+    }
   }
 
   // A box that floods its feed gets one state report applied a second.
   const states = new LatestOnly(applyState, FEED_LIMITS.stateEveryMs)
+  let feedStream = await startFeed()
 
   const warned = warnedFromTimeline(before)
   let expiring = before.some((e) => e.type === 'expired')
@@ -264,13 +299,66 @@ export async function startRecording(
     }
   }
 
+  // Nothing inside the box ends the recording: a detach of the recorder's client, `tmux
+  // kill-server`, the last window's exit or a killed feed is noted on the timeline, and the recorder
+  // attaches again (to a fresh session if the old one is gone) within a second. Only the box's end
+  // ends it.
+  const running = async () => (await container.inspect().catch(() => undefined))?.State.Running === true
+  const closed = (stream: Duplex) =>
+    new Promise<void>((resolve) => {
+      if (stream.destroyed) return resolve()
+      stream.on('end', resolve)
+      stream.on('close', resolve)
+      stream.on('error', resolve)
+    })
   let ended = false
-  const done = new Promise<void>((resolve) => {
-    stream.on('end', resolve)
-    stream.on('close', resolve)
-    stream.on('error', resolve)
-  }).then(async () => {
+  // The box's own end closes both too: give it a second to show before calling it an interruption.
+  const endsWithin = async (ms: number) => {
+    for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(100)) if (!(await running())) return true
+    return !(await running())
+  }
+  const keepOpen = async (what: 'terminal' | 'feed', current: () => Duplex, reopen: () => Promise<void>) => {
+    for (;;) {
+      await closed(current())
+      if (ended || (await endsWithin(what === 'terminal' ? 700 : 1000))) return
+      for (;;) {
+        try {
+          await reopen()
+          break
+        } catch {
+          if (!(await running())) return
+          await sleep(1000)
+        }
+      }
+      const message =
+        what === 'terminal'
+          ? "the recorder's view of the shared terminal was closed inside the box (a detach, kill-server or the last exit): attached again"
+          : "the recorder's feed was ended inside the box: started again"
+      record({ type: 'reattach', fields: { what, message }, marker: message })
+      log(`${name}: ${message}`)
+    }
+  }
+  const reopenTerminal = async () => {
+    await execIn(container, ['bash', '-c', SESSION_AND_SIZE], { user: 'user', env: SHELL_ENV }).then((result) => {
+      if (result.exitCode !== 0) throw new Error(result.stderr)
+    })
+    terminal = await attachTerminal()
+  }
+  const done = Promise.race([
+    keepOpen('terminal', () => terminal.stream, reopenTerminal),
+    keepOpen(
+      'feed',
+      () => feedStream,
+      async () => {
+        // The new feed reports every keystroke log from its start: what this one reported is skipped.
+        for (const [login, bytes] of reported) onTimeline.set(login, Math.max(onTimeline.get(login) ?? 0, bytes))
+        reported.clear()
+        feedStream = await startFeed()
+      },
+    ),
+  ]).then(async () => {
     ended = true
+    terminal.stream.destroy()
     feedStream.destroy()
     await states.flush()
     for (const client of seen.clients.values()) event('leave', { who: client.who, role: client.role, tty: client.tty })

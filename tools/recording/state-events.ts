@@ -1,7 +1,8 @@
-// From one state report of the box to what goes on the timeline: joins, leaves, role switches,
-// hints and checks, each with its cast marker. The box is not trusted to count (root in it can
-// write 200000 into hints-used), so what one report can add is bounded: a few hints, never more
-// than the task has; a few checks, and a total.
+// From one state report of the box to what goes on the timeline: joins, leaves, role switches and
+// the candidate's self-reported checks, each with its cast marker; and which hints the box asks
+// for. The box is not trusted to count (root in it can write 200000 into hints-used), so what one
+// report can add is bounded: a few hints, never more than the host holds; a few checks, and a total.
+// Hints go on the timeline as the host hands them out (recorder.ts, task-hints.ts).
 import type { BoxClient, BoxState } from '../engine/box-state.ts'
 import { BOX_LIMITS } from '../engine/box-state.ts'
 import type { InterviewEvent } from './events.ts'
@@ -39,18 +40,16 @@ export function seenFromTimeline(events: InterviewEvent[]): SeenState {
     else if (e.type === 'leave') seen.clients.delete(tty)
     else if (e.type === 'role' && seen.clients.has(tty)) seen.clients.get(tty)!.readonly = e.readonly === true
     else if (e.type === 'hint') seen.hints++
-    else if (e.type === 'check') seen.checks++
+    else if (e.type === 'check' && e.selfReported === true) seen.checks++
   }
   return seen
 }
 
-/**
- * What changed since `seen` (which is updated). `maxHints` is how many hints the task has (at
- * most BOX_LIMITS.hints).
- */
-export function stateHappenings(seen: SeenState, state: BoxState, maxHints: number = BOX_LIMITS.hints): Happening[] {
+/** What changed since `seen` (which is updated), hints apart (hintsToHandOut). */
+export function stateHappenings(seen: SeenState, state: BoxState): Happening[] {
   const happenings: Happening[] = []
-  const now = new Map(state.clients.map((client) => [client.tty, client]))
+  // The front door writes its own clients' joins and leaves, as they come through it.
+  const now = new Map(state.clients.filter((client) => !client.door).map((client) => [client.tty, client]))
   for (const [tty, client] of now) {
     const before = seen.clients.get(tty)
     if (!before) {
@@ -72,15 +71,14 @@ export function stateHappenings(seen: SeenState, state: BoxState, maxHints: numb
   }
   seen.clients = now
 
-  const hintsUpTo = Math.min(state.hints, seen.hints + STATE_LIMITS.hintsPerReport, Math.min(maxHints, BOX_LIMITS.hints))
-  for (; seen.hints < hintsUpTo; seen.hints++)
-    happenings.push({ type: 'hint', fields: { number: seen.hints + 1 }, marker: `hint ${seen.hints + 1} shown` })
-
   const reported = Math.min(state.checks.length, STATE_LIMITS.checks)
   const checksUpTo = Math.min(reported, seen.checks + STATE_LIMITS.checksPerReport)
   for (; seen.checks < checksUpTo; seen.checks++) {
-    const [, by = '?', ...result] = state.checks[seen.checks]!.split(' ')
-    happenings.push({ type: 'check', fields: { by, result: result.join(' ') }, marker: `check by ${by}: ${result.join(' ')}` })
+    // The box's log names who ran each check, but root in the box writes that log: every check it
+    // reports is the candidate's own. The interviewer's checks come from the host (live/checks.ts).
+    const [, , ...words] = state.checks[seen.checks]!.split(' ')
+    const result = words.join(' ')
+    happenings.push({ type: 'check', fields: { by: 'candidate', selfReported: true, result }, marker: `self-reported check: ${result}` })
   }
   if (reported > seen.checks) {
     const message = `the box reported more checks at once than are recorded (${STATE_LIMITS.checksPerReport} a report, ${STATE_LIMITS.checks} in all): ${reported - seen.checks} left out`
@@ -88,4 +86,15 @@ export function stateHappenings(seen: SeenState, state: BoxState, maxHints: numb
     seen.checks = reported
   }
   return happenings
+}
+
+/**
+ * The hints to hand out for a report that asks for `state.hints` of them: the next few after those
+ * handed out already (`seen.hints`), never past the `held` the host has.
+ */
+export function hintsToHandOut(seen: SeenState, state: BoxState, held: number): number[] {
+  const upTo = Math.min(state.hints, seen.hints + STATE_LIMITS.hintsPerReport, held, BOX_LIMITS.hints)
+  const numbers: number[] = []
+  for (let n = seen.hints + 1; n <= upTo; n++) numbers.push(n)
+  return numbers
 }

@@ -14,7 +14,11 @@ export function summaryMarkdown(dir: string): string {
   const end = [...events].reverse().find((e) => e.type === 'end')
   const duration = end ? end.t : (events.at(-1)?.t ?? 0)
   const checks = events.filter((e) => e.type === 'check')
+  // Only a check the host ran counts as the verdict: the box's own are self-reported by the candidate.
+  const verdicts = checks.filter((e) => e.selfReported !== true)
+  const lastSelfReported = checks.filter((e) => e.selfReported === true).at(-1)
   const hints = events.filter((e) => e.type === 'hint').length
+  const reattached = events.filter((e) => e.type === 'reattach').length
   const gaps = events.filter((e) => e.type === 'gap').map((e) => Number(e.seconds) || 0)
   // A command's end stands for it when it ended; its start when it never did (e.g. a fork bomb).
   const ended = new Set(events.filter((e) => e.type === 'exec' && e.status !== undefined).map((e) => e.login))
@@ -37,8 +41,17 @@ export function summaryMarkdown(dir: string): string {
           `- **Not recorded:** ${gaps.reduce((a, b) => a + b, 0)} s in ${gaps.length} gap${gaps.length > 1 ? 's' : ''} (the recorder was restarted)`,
         ]
       : []),
+    ...(reattached
+      ? [
+          `- **Closed inside the box:** the recorder's view or feed, ${reattached} time${reattached > 1 ? 's' : ''}; each time it was opened again within seconds (see \`reattach\` on the timeline)`,
+        ]
+      : []),
     `- **Hints used:** ${hints}`,
-    `- **Final check:** ${checks.length ? markdownText(checks.at(-1)!.result) : 'never run'}`,
+    `- **Final check:** ${
+      verdicts.length
+        ? markdownText(verdicts.at(-1)!.result)
+        : `never run by an interviewer${lastSelfReported ? ` (the candidate's last \`task check\`, self-reported: ${markdownText(lastSelfReported.result)})` : ''}`
+    }`,
     `- **Recording:** \`${FILES.cast}\` (replay: \`npx zx scripts/replay.mjs ${start?.interview ?? '<interview>'}\`), timeline: \`${FILES.events}\``,
     '',
     '## Checks over time',
@@ -47,7 +60,10 @@ export function summaryMarkdown(dir: string): string {
       ? [
           '| at | by | result |',
           '|---|---|---|',
-          ...checks.map((c) => `| ${clock(c.t)} | ${markdownText(c.by)} | ${markdownText(c.result)} |`),
+          ...checks.map(
+            (c) =>
+              `| ${clock(c.t)} | ${c.selfReported === true ? 'candidate (self-reported)' : markdownText(c.by)} | ${markdownText(c.result)} |`,
+          ),
         ]
       : ['No check was run.']),
     '',

@@ -60,8 +60,13 @@ set -euo pipefail
     check: `#!/bin/bash
 # Prints OK and exits 0 when the task is solved; otherwise prints "NO: <what is still wrong>" and
 # exits 1, without giving the answer away. Runs as root, twice, a few seconds apart, time-limited.
+# The interviewer's check runs it in the checker, on its own tools: the box's files under $ROOT,
+# what the start script decided in $TASK (docs/writing-tasks.md, The check). In the box, \`task
+# check\` runs it with both unset.
 set -uo pipefail
-grep -qx hello /srv/greeter/greeting 2>/dev/null || { echo "NO: the greeter would not say hello"; exit 1; }
+ROOT=\${ROOT:-} TASK=\${TASK:-/var/lib/interview/task}
+file=$ROOT/srv/greeter/greeting
+[ ! -L "$file" ] && grep -qx hello "$file" 2>/dev/null || { echo "NO: the greeter would not say hello"; exit 1; }
 echo OK
 `,
     solution: `# The reference solution, typed as the candidate would (it runs as user over SSH). Never in the image.

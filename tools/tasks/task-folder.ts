@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { UserError } from '../core/errors.ts'
-import { REPO_ROOT, TASKS_DIR } from '../core/paths.ts'
+import { REPO_ROOT } from '../core/paths.ts'
 
 export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const
 /** The range of `minutes`: a fair time for a good candidate, within one interview slot. */
@@ -133,18 +133,6 @@ export function readTaskFolder(dir: string): TaskFolder {
       throw new UserError(`${join(hintsDir, name)} is out of order`, 'name hints 1.md, 2.md, ... in the order they are revealed')
   })
   return { dir, info, hints: hints.map((name) => readFileSync(join(hintsDir, name), 'utf8').trim()) }
-}
-
-/** How many hints the task in `dir` has (hints/1.md...), or undefined without such a folder. */
-export function taskHintCount(dir: string): number | undefined {
-  const hints = join(dir, 'hints')
-  if (!existsSync(join(dir, 'task.md'))) return undefined
-  return existsSync(hints) ? readdirSync(hints).filter((name) => /^\d+\.md$/.test(name)).length : 0
-}
-
-/** How many hints the task named `task` has, or undefined for a name that is no task folder. */
-export function hintCountOf(task: string, tasksDir = TASKS_DIR): number | undefined {
-  return /^[a-z0-9][a-z0-9-]*$/.test(task) ? taskHintCount(join(tasksDir, task)) : undefined
 }
 
 /**

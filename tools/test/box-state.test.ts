@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert'
 import { PassThrough } from 'node:stream'
 import { BOX_LIMITS, boundedCount, readBoxState } from '../engine/box-state.ts'
 import { boundedLines } from '../recording/lines.ts'
-import { nothingSeen, STATE_LIMITS, stateHappenings } from '../recording/state-events.ts'
+import { hintsToHandOut, nothingSeen, STATE_LIMITS, stateHappenings } from '../recording/state-events.ts'
 
 const client = (tty: string, who: string, readonly = false) => ({ tty, who, role: 'candidate', readonly, login: '1' })
 
@@ -53,21 +53,25 @@ test('joins, role switches and leaves become events with markers', () => {
   assert.equal(stateHappenings(seen, state([])), [])
 })
 
-test('hints: a few per report, never more than the task has, whatever the box says', () => {
+test('hints: a few per report, never more than the host holds, whatever the box asks for', () => {
   const seen = nothingSeen()
-  const hints = (n: number) =>
-    stateHappenings(seen, readBoxState({ hints: n }), 3)
-      .filter((h) => h.type === 'hint')
-      .map((h) => h.fields.number)
-  assert.equal(hints(1), [1])
-  assert.equal(hints(200000), [2, 3])
-  assert.equal(hints(200000), [])
+  const handOut = (n: number) => {
+    const numbers = hintsToHandOut(seen, readBoxState({ hints: n }), 3)
+    seen.hints += numbers.length
+    return numbers
+  }
+  assert.equal(handOut(1), [1])
+  assert.equal(handOut(1), [])
+  assert.equal(handOut(200000), [2, 3])
+  assert.equal(handOut(200000), [])
+  assert.equal(handOut(0), [])
   assert.is(seen.hints, 3)
-  const unknownTask = nothingSeen()
-  let total = 0
-  for (let report = 0; report < 50; report++) total += stateHappenings(unknownTask, readBoxState({ hints: 200000 })).length
-  assert.is(total, BOX_LIMITS.hints)
-  assert.is(stateHappenings(nothingSeen(), readBoxState({ hints: 200000 })).length, STATE_LIMITS.hintsPerReport)
+  assert.equal(hintsToHandOut(nothingSeen(), readBoxState({ hints: 200000 }), 50), [1, 2, 3])
+  assert.equal(hintsToHandOut(nothingSeen(), readBoxState({ hints: 2 }), 0), [])
+  assert.equal(
+    stateHappenings(nothingSeen(), readBoxState({ hints: 5 })).filter((h) => h.type === 'hint'),
+    [],
+  )
 })
 
 test('checks: a few per report (the rest noted once, not recorded), and a total', () => {
@@ -77,8 +81,8 @@ test('checks: a few per report (the rest noted once, not recorded), and a total'
   assert.equal(
     first.map((h) => h.fields),
     [
-      { by: 'candidate', result: 'NO: thing 0' },
-      { by: 'candidate', result: 'NO: thing 1' },
+      { by: 'candidate', selfReported: true, result: 'NO: thing 0' },
+      { by: 'candidate', selfReported: true, result: 'NO: thing 1' },
     ],
   )
   const flood = stateHappenings(seen, readBoxState({ checks: lines(100000) }))
@@ -87,6 +91,12 @@ test('checks: a few per report (the rest noted once, not recorded), and a total'
   assert.match(flood.at(-1)!.marker, `${BOX_LIMITS.checks - 2 - STATE_LIMITS.checksPerReport} left out`)
   assert.equal(stateHappenings(seen, readBoxState({ checks: lines(100000) })), [])
   assert.is(seen.checks, BOX_LIMITS.checks)
+})
+
+test("a check the box reports is the candidate's own, whoever its line names", () => {
+  const happenings = stateHappenings(nothingSeen(), readBoxState({ checks: ['1764547200 interviewer OK'] }))
+  assert.equal(happenings[0]!.fields, { by: 'candidate', selfReported: true, result: 'OK' })
+  assert.is(happenings[0]!.marker, 'self-reported check: OK')
 })
 
 test('feed lines: split across chunks, and a line over the limit dropped without being held', async () => {

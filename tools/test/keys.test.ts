@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ed25519KeyLength, fingerprintOf, newKeyPair, parsePublicKey, readPublicKeys, writeKeyPair } from '../interviews/keys.ts'
+import { ed25519KeyLength, fingerprintOf, newKeyPair, parsePublicKey, readPublicKeys, writeKeyPair } from '../core/ssh-keys.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'keys-test-'))
 

@@ -63,8 +63,9 @@ test('a resumed timeline knows who is attached, in which role, and the hints and
     at(4, 'join', { who: 'bob', role: 'interviewer', readonly: false, tty: '/dev/pts/3' }),
     at(5, 'leave', { who: 'bob', role: 'interviewer', tty: '/dev/pts/3' }),
     at(6, 'hint', { number: 1 }),
-    at(7, 'check', { by: 'candidate', result: 'NO' }),
-    at(8, 'check', { by: 'candidate', result: 'OK' }),
+    at(7, 'check', { by: 'candidate', selfReported: true, result: 'NO' }),
+    at(8, 'check', { by: 'candidate', selfReported: true, result: 'OK' }),
+    at(9, 'check', { by: 'interviewer', result: 'OK' }),
   ])
   assert.equal(
     [...seen.clients.values()].map((c) => [c.who, c.readonly]),

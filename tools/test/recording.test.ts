@@ -92,7 +92,7 @@ test('the summary has the task, duration, checks over time, hints and who joined
   appendEvent(dir, { t: 5, type: 'join', who: 'alice@laptop', role: 'candidate', readonly: false })
   appendEvent(dir, { t: 9, type: 'join', who: 'bob', role: 'observer', readonly: true })
   appendEvent(dir, { t: 70, type: 'hint', number: 1 })
-  appendEvent(dir, { t: 80, type: 'check', by: 'candidate', result: 'NO: port | closed' })
+  appendEvent(dir, { t: 80, type: 'check', by: 'candidate', selfReported: true, result: 'NO: port | closed' })
   appendEvent(dir, { t: 130, type: 'check', by: 'interviewer', result: 'OK' })
   appendEvent(dir, { t: 200, type: 'end' })
   appendFileSync(join(dir, FILES.events), 'torn {\n')
@@ -103,7 +103,7 @@ test('the summary has the task, duration, checks over time, hints and who joined
   assert.match(summary, '**Duration:** 3:20')
   assert.match(summary, '**Hints used:** 1')
   assert.match(summary, '**Final check:** OK')
-  assert.match(summary, '| 1:20 | candidate | NO: port \\| closed |')
+  assert.match(summary, '| 1:20 | candidate (self-reported) | NO: port \\| closed |')
   assert.match(summary, '| 2:10 | interviewer | OK |')
   assert.match(summary, '| alice@laptop | candidate | 0:05 | 1 |')
   assert.match(summary, '| bob | observer | 0:09 | 1 |')
@@ -209,6 +209,16 @@ test('replay filters casts recorded before the filter, and prints their markers 
   await replay(file, { write: (t) => (out += t), note: (t) => notes.push(t), sleep: async () => {} })
   assert.is(out, 'abc\x1b[0m')
   assert.equal(notes, ['x\\e]0;t\\a joined'])
+})
+
+test('the final check is the last one an interviewer ran: a self-reported OK is shown as such, never as the verdict', () => {
+  const dir = fresh()
+  appendEvent(dir, { t: 0, type: 'start', interview: 'hello-ab12', task: 'hello' })
+  appendEvent(dir, { t: 5, type: 'check', by: 'candidate', selfReported: true, result: 'OK' })
+  assert.match(summaryMarkdown(dir), "**Final check:** never run by an interviewer (the candidate's last `task check`, self-reported: OK)")
+  appendEvent(dir, { t: 9, type: 'check', by: 'interviewer', result: 'NO: still broken' })
+  appendEvent(dir, { t: 12, type: 'check', by: 'candidate', selfReported: true, result: 'OK' })
+  assert.match(summaryMarkdown(dir), '**Final check:** NO: still broken')
 })
 
 test('names, typed text and check results from the box are printed escaped, in the summary and the typed list', () => {

@@ -11,6 +11,25 @@ export const CLIENT_ID_ENV = 'INTERVIEW_WEB_CLIENT'
 
 export const newClientId = () => randomBytes(12).toString('hex')
 
+/** Starts `cmd` in the container as `user` on a terminal of its own; resolves with the exec and its stream. */
+export async function startTerminalExec(
+  container: Docker.Container,
+  cmd: string[],
+  env: string[],
+): Promise<{ exec: Docker.Exec; stream: Duplex }> {
+  const exec = await container.exec({
+    Cmd: cmd,
+    User: 'user',
+    Env: env,
+    Tty: true,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+  })
+  const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as Duplex
+  return { exec, stream }
+}
+
 /** Where ended ids are marked, so that a client whose process starts after its end never runs. */
 const ENDED_DIR = '/tmp/interview-web-ended'
 

@@ -8,13 +8,16 @@ import type { WebSocket } from 'ws'
 import { filtered } from '../core/terminal-filter.ts'
 import { LABEL } from '../engine/names.ts'
 import type { GatewayContext } from './context.ts'
-import { CLIENT_ID_ENV, newClientId, unlessEnded } from './exec-client.ts'
+import { CLIENT_ID_ENV, newClientId, startTerminalExec, unlessEnded } from './exec-client.ts'
+import { participantTimeline } from '../recording/participant-timeline.ts'
 import { hashToken, looksLikeToken, WEB_ROLES, webLabel, type WebRole } from './tokens.ts'
 
 export interface Attachment {
   interview: string
   role: WebRole
   container: Docker.Container
+  /** The recording's folder, when the interview is recorded. */
+  recording?: string
 }
 
 /** The running interview a token opens, and in which role; undefined for any bad token. */
@@ -26,7 +29,13 @@ export async function findAttachment(docker: Docker, token: string): Promise<Att
       filters: JSON.stringify({ label: [`${LABEL.managed}=true`, `${webLabel(role)}=${hash}`], status: ['running'] }),
     })
     const info = found[0]
-    if (info) return { interview: info.Labels[LABEL.interview] ?? '?', role, container: docker.getContainer(info.Id) }
+    if (info)
+      return {
+        interview: info.Labels[LABEL.interview] ?? '?',
+        role,
+        container: docker.getContainer(info.Id),
+        recording: info.Labels[LABEL.recording],
+      }
   }
   return undefined
 }
@@ -49,7 +58,11 @@ const OBSERVER_ATTACH = [
   'exec tmux -u attach-session -f read-only,ignore-size -t interview',
 ].join('; ')
 
-export async function attachTerminal({ log, open, reaper }: GatewayContext, ws: WebSocket, { interview, role, container }: Attachment) {
+export async function attachTerminal(
+  { log, open, reaper }: GatewayContext,
+  ws: WebSocket,
+  { interview, role, container, recording }: Attachment,
+) {
   const entry = { interview, socket: ws }
   open.add(entry)
   log(`${interview}: ${role} joined from the browser`)
@@ -61,22 +74,27 @@ export async function attachTerminal({ log, open, reaper }: GatewayContext, ws: 
     log(`${interview}: ${role} left the browser`)
   })
   const id = newClientId()
+  // The gateway is a door too: it writes the browser's join, leave and keys to the timeline itself,
+  // before they reach the box (the recorder does not count its clients again: INTERVIEW_DOOR).
+  const who = `browser (${role} link)`
+  const timeline = participantTimeline(recording, { who, role, session: `web-${id}`, by: 'web' })
   let exec: Docker.Exec
   let stream: Duplex
   try {
-    exec = await container.exec({
-      Cmd: attachCommand(role),
-      User: 'user',
-      Env: ['TERM=xterm-256color', 'LANG=C.UTF-8', 'HOME=/home/user', `${CLIENT_ID_ENV}=${id}`],
-      Tty: true,
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-    })
-    stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as Duplex
+    ;({ exec, stream } = await startTerminalExec(container, attachCommand(role), [
+      'TERM=xterm-256color',
+      'LANG=C.UTF-8',
+      'HOME=/home/user',
+      `${CLIENT_ID_ENV}=${id}`,
+      `INTERVIEW_WHO=${who}`,
+      `INTERVIEW_ROLE=${role}`,
+      `INTERVIEW_DOOR=web-${id}`,
+    ]))
   } catch {
     return ws.close(4000, 'the interview has ended')
   }
+  timeline.join(role !== 'candidate')
+  ws.once('close', () => timeline.leave())
   // The client outlives its connection unless ended: once the socket closes, end it by its id.
   let exited = false
   stream.once('end', () => (exited = true))
@@ -96,6 +114,7 @@ export async function attachTerminal({ log, open, reaper }: GatewayContext, ws: 
   ws.on('message', (data, isBinary) => {
     if (isBinary) {
       // Observers are read-only twice over: a read-only tmux client, and no input forwarded.
+      timeline.input(data as Buffer, role === 'candidate' ? undefined : 'read-only')
       if (role === 'candidate') stream.write(data as Buffer)
       return
     }

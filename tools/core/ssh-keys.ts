@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ssh2 from 'ssh2'
-import { UserError } from '../core/errors.ts'
+import { UserError } from './errors.ts'
 
 export interface PublicKey {
   /** The authorized_keys line: type, base64 blob and comment. */

@@ -1,0 +1,171 @@
+# The front door (run --door): participants come in through one SSH server on the host, which
+# decides who they are and writes what they send to the timeline before it reaches the box. Each
+# test tries, with the real OpenSSH client, to do more than its role allows.
+load helpers
+
+setup_file() {
+  export DOOR_PORT=7623 BOB CAROL
+  BOB=$(new_key bob)     # an interviewer
+  CAROL=$(new_key carol) # an observer
+  start_interview hello --door --door-port "$DOOR_PORT" --interviewer "$BOB.pub" --observer "$CAROL.pub"
+}
+teardown_file() {
+  close_terminals
+  stop_interview
+  pkill -f "door.mjs --bind 127.0.0.1 --port $DOOR_PORT" || true
+}
+
+# door_ssh KEY [CMD...]: a key login through the door; door_password PASSWORD [CMD...]: a password one.
+door_ssh() {
+  local key=$1; shift
+  ssh "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$key" -p "$DOOR_PORT" "$INTERVIEW@127.0.0.1" "$@"
+}
+door_password() {
+  local password=$1; shift
+  SSHPASS="$password" sshpass -e ssh "${_ssh_options[@]}" -o PubkeyAuthentication=no -o PreferredAuthentications=password \
+    -o NumberOfPasswordPrompts=1 -p "$DOOR_PORT" "${DOOR_USER:-$INTERVIEW}@127.0.0.1" "$@"
+}
+# door_terminal ID KEY: an interactive login through the door in host-side terminal ID.
+door_terminal() {
+  _tmux new-session -d -s "$1" -x 120 -y 40 \
+    "ssh ${_ssh_options[*]} -o BatchMode=yes -o IdentitiesOnly=yes -i $2 -p $DOOR_PORT -tt $INTERVIEW@127.0.0.1"
+  wait_for_screen "$1" 'connected'
+}
+in_box() { docker exec -u user "$(interview_container)" "$@"; }
+
+@test "[door] the card gives the door, with the door's host key; the box's own sshd is not published" {
+  assert_equal "$SSH_PORT" "$DOOR_PORT"
+  assert_equal "$(jq -r .user <<<"$RUN_JSON")" "$INTERVIEW"
+  run ssh-keygen -lf "$INTERVIEW_ENV_RECORDINGS/.door/host_ed25519.pub"
+  assert_output --partial "$HOST_KEY"
+  run ssh-keyscan -p "$DOOR_PORT" -t ed25519 127.0.0.1
+  assert_success
+  run ssh-keygen -lf - <<<"$(ssh-keyscan -p "$DOOR_PORT" -t ed25519 127.0.0.1 2>/dev/null)"
+  assert_output --partial "$HOST_KEY"
+  run docker port "$(interview_container)"
+  assert_output ''
+  run zx_script list
+  assert_output --regexp "$INTERVIEW +hello +door 127.0.0.1:$DOOR_PORT"
+}
+
+@test "[door] the password and keys open their own interview only; a wrong password or another name gets the same refusal" {
+  run door_password "$SSH_PASSWORD" 'echo in as $INTERVIEW_WHO, $INTERVIEW_ROLE'
+  assert_success
+  assert_output 'in as password login, candidate'
+  run door_ssh "$BOB" 'echo in as $INTERVIEW_WHO, $INTERVIEW_ROLE'
+  assert_output 'in as bob, interviewer'
+  run door_password "not-the-password"
+  assert_failure 255
+  assert_output --partial 'Permission denied'
+  DOOR_USER=bats-no-such-interview run door_password "$SSH_PASSWORD" true
+  assert_failure 255
+  assert_output --partial 'Permission denied'
+  # A key that was never given, and the interviewer's key offered under another interview's name.
+  run door_ssh "$(new_key mallory)" true
+  assert_failure 255
+  run ssh "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$BOB" -p "$DOOR_PORT" root@127.0.0.1 true
+  assert_failure 255
+  # The door's keys are fixed at start: adding one to the box would open nothing, so it is refused.
+  run zx_script keys add "$INTERVIEW" "$(new_key eve).pub"
+  assert_failure
+  assert_output --partial 'front door'
+}
+
+@test "[door] who typed what is written by the door; an observer's keys never reach the box" {
+  door_terminal cand "$SSH_KEY"
+  door_terminal carol "$CAROL"
+  _tmux send-keys -t carol -l 'touch /tmp/observer-was-here'
+  _tmux send-keys -t carol Enter
+  terminal_type cand 'echo typed-by-$((6*7))'
+  wait_for_screen cand 'typed-by-42'
+  wait_for_screen carol 'typed-by-42'
+  run in_box ls /tmp/observer-was-here
+  assert_failure
+  local events="$(recording)/events.jsonl"
+  wait_for_line "$events" '"type":"input".*typed-by-'
+  run jq -r 'select(.type == "input" and .by == "door") | "\(.who) \(.role) \(.ignored // "sent") \(.data)"' "$events"
+  assert_line --partial 'candidate candidate sent echo typed-by-$((6*7))'
+  assert_line --partial 'carol observer read-only touch /tmp/observer-was-here'
+  # One join each, from the door (the recorder does not count the door's clients again).
+  run jq -r 'select(.type == "join") | "\(.who) \(.by // "box")"' "$events"
+  assert_line 'candidate door'
+  assert_line 'carol door'
+  refute_line 'candidate box'
+  refute_line 'carol box'
+  run zx_script replay "$INTERVIEW" --typed
+  assert_output --regexp 'carol \(observer\) +touch /tmp/observer-was-here⏎ +\[not sent: read-only\]'
+  # The door never passes an observer's keys on: switching it to typing is refused, not pretended.
+  run zx_script role "$INTERVIEW" carol --read-write
+  assert_failure
+  assert_output --partial "never passes an observer's keys on"
+  close_terminals
+  wait_for_line "$events" '"type":"leave","who":"carol"'
+}
+
+@test "[door] commands, scp and sftp are traced with who ran them; an observer is refused" {
+  run door_ssh "$BOB" 'echo from-bob; exit 3'
+  assert_failure 3
+  assert_output 'from-bob'
+  echo "payload-$$" > "$BATS_TEST_TMPDIR/file"
+  run scp "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$SSH_KEY" -P "$DOOR_PORT" "$BATS_TEST_TMPDIR/file" "$INTERVIEW@127.0.0.1:/tmp/copied"
+  assert_success
+  run in_box cat /tmp/copied
+  assert_output "payload-$$"
+  run door_ssh "$CAROL" 'touch /tmp/observer-ran'
+  assert_failure
+  assert_output --partial 'observers only watch'
+  run ssh "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$CAROL" -p "$DOOR_PORT" -s "$INTERVIEW@127.0.0.1" sftp </dev/null
+  assert_failure
+  run in_box ls /tmp/observer-ran
+  assert_failure
+  local events="$(recording)/events.jsonl"
+  run jq -c 'select(.type == "exec") | [.who, .role, .command, (.status // .refused // "start")]' "$events"
+  assert_line '["bob","interviewer","echo from-bob; exit 3","start"]'
+  assert_line '["bob","interviewer","echo from-bob; exit 3",3]'
+  assert_line '["candidate","candidate","sftp",0]'
+  assert_line '["carol","observer","touch /tmp/observer-ran","observer"]'
+}
+
+@test "[door] with --no-exec the candidate's commands, scp and sftp are refused at the door; an interviewer's still run" {
+  start_interview hello --door --door-port "$DOOR_PORT" --interviewer "$BOB.pub" --no-exec
+  run door_ssh "$SSH_KEY" 'touch /tmp/candidate-ran'
+  assert_failure
+  assert_output --partial 'commands, scp and sftp are off'
+  run door_ssh "$BOB" 'ls /tmp/candidate-ran; echo bob-ran'
+  assert_output --partial 'bob-ran'
+  assert_output --partial 'No such file'
+  stop_interview
+}
+
+@test "[door] a client that claims the recorder's role in the box is listed and recorded, not hidden" {
+  door_terminal hidden "$SSH_KEY"
+  terminal_type hidden 'TMUX= INTERVIEW_ROLE=recorder INTERVIEW_WHO=nobody tmux attach -t interview'
+  local deadline=$((SECONDS + 10))
+  until zx_script list | grep -q 'nobody (participant'; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "the client claiming the recorder's role is not listed: $(zx_script list)"
+    sleep 0.3
+  done
+  wait_for_line "$(recording)/events.jsonl" '"type":"join","who":"nobody"'
+  close_terminals
+}
+
+@test "[door] forty terminals opened and dropped at once leave no client behind" {
+  local pids=()
+  for i in $(seq 40); do
+    ( exec ssh "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$SSH_KEY" -p "$DOOR_PORT" -tt "$INTERVIEW@127.0.0.1" </dev/null >/dev/null 2>&1 ) &
+    pids+=($!)
+  done
+  sleep 4
+  kill -9 "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  local deadline=$((SECONDS + 20)) clients
+  while :; do
+    clients=$(in_box sh -c 'tmux list-clients -t interview -F "#{client_pid}" | while read -r p; do grep -q "^PPid:[[:space:]]*0$" /proc/$p/status && tr "\0" "\n" < /proc/$p/environ | grep -q "^INTERVIEW_DOOR=" && echo "$p"; done' | wc -l)
+    [ "$clients" = 0 ] && break
+    [ "$SECONDS" -lt "$deadline" ] || fail "$clients door clients are still attached"
+    sleep 0.5
+  done
+  # The door still lets people in.
+  run door_ssh "$SSH_KEY" 'echo still-open'
+  assert_output 'still-open'
+}

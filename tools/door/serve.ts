@@ -1,0 +1,35 @@
+// Running the front door until the process is told to stop (scripts/door.mjs).
+import { connectDocker } from '../engine/docker.ts'
+import { UserError } from '../core/errors.ts'
+import { checkBindAddress, checkPort } from '../engine/ports.ts'
+import { doorDir, doorHostKey } from './host-key.ts'
+import { startDoor } from './server.ts'
+
+export const DOOR_PORT = 7622
+
+export async function serveDoor(options: { bind: string; port: number }): Promise<void> {
+  checkBindAddress(options.bind)
+  checkPort(options.port)
+  const hostKey = doorHostKey()
+  const docker = await connectDocker()
+  const door = await startDoor({
+    docker,
+    host: options.bind,
+    port: options.port,
+    hostKey: hostKey.privateKey,
+    log: (line) => console.log(`${new Date().toISOString()} ${line}`),
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE')
+      throw new UserError(
+        `port ${options.port} on ${options.bind} is already in use`,
+        'is a door already running? otherwise pick another --port',
+      )
+    throw error
+  })
+  console.log(`front door listening on ${options.bind}:${door.port} (host key ${hostKey.fingerprint}, folder ${doorDir()})`)
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
+  await door.close()
+}
