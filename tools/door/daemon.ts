@@ -7,6 +7,7 @@ import { UserError } from '../core/errors.ts'
 import { REPO_ROOT } from '../core/paths.ts'
 import { scriptCommand } from '../core/runtime.ts'
 import { sleep } from '../core/sleep.ts'
+import { loopbackFor } from '../engine/ports.ts'
 import { doorDir, doorHostKey } from './host-key.ts'
 
 /** Whether an interview-env door answers on host:port (its SSH banner). */
@@ -25,7 +26,7 @@ export function doorAnswers(host: string, port: number, timeoutMs = 1000): Promi
 
 /** The door's host key fingerprint, started as a detached `scripts/door.mjs` if none answers yet. */
 export async function ensureDoor(bind: string, port: number, log: (line: string) => void): Promise<{ fingerprint: string; pid?: number }> {
-  const probe = bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind
+  const probe = loopbackFor(bind)
   // Made here first, so that the door and the card agree whichever starts first.
   const { fingerprint } = doorHostKey()
   if (await doorAnswers(probe, port)) return { fingerprint }

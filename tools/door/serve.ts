@@ -1,7 +1,6 @@
 // Running the front door until the process is told to stop (scripts/door.mjs).
 import { connectDocker } from '../engine/docker.ts'
-import { UserError } from '../core/errors.ts'
-import { checkBindAddress, checkPort } from '../engine/ports.ts'
+import { checkBindAddress, checkPort, listenError } from '../engine/ports.ts'
 import { doorDir, doorHostKey } from './host-key.ts'
 import { startDoor } from './server.ts'
 
@@ -19,12 +18,7 @@ export async function serveDoor(options: { bind: string; port: number }): Promis
     hostKey: hostKey.privateKey,
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
   }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE')
-      throw new UserError(
-        `port ${options.port} on ${options.bind} is already in use`,
-        'is a door already running? otherwise pick another --port',
-      )
-    throw error
+    throw listenError(error, options.port, options.bind, 'a door')
   })
   console.log(`front door listening on ${options.bind}:${door.port} (host key ${hostKey.fingerprint}, folder ${doorDir()})`)
   await new Promise<void>((resolve) => {

@@ -18,6 +18,18 @@ export function checkBindAddress(address: string): string {
   return address
 }
 
+/** Where a client on this host reaches a server bound to `bind`: the address, or loopback when bound to all. */
+export const loopbackFor = (bind: string) => (bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind)
+
+/**
+ * A server's listen error as the user's: a port already taken becomes one line naming `what`
+ * usually holds it; any other error is returned as it is.
+ */
+export function listenError(error: NodeJS.ErrnoException, port: number, bind: string, what: string): Error {
+  if (error.code !== 'EADDRINUSE') return error
+  return new UserError(`port ${port} on ${bind} is already in use`, `is ${what} already running? otherwise pick another --port`)
+}
+
 /** Whether nothing listens on `address:port` yet. */
 export function portIsFree(port: number, address: string): Promise<boolean> {
   return new Promise((resolve) => {

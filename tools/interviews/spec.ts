@@ -92,6 +92,3 @@ export function containerSpec(spec: BoxSpec): Docker.ContainerCreateOptions {
     NetworkingConfig: { EndpointsConfig: { [networkName(name)]: { Aliases: [BOX_ALIAS] } } },
   }
 }
-
-/** Where the readiness probe reaches sshd: the bound address, or loopback when bound to all. */
-export const probeHost = (bind: string) => (bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind)

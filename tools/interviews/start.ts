@@ -10,7 +10,7 @@ import { checkInterviewName, interviewLabels, networkName, newInterviewName } fr
 import { EGRESS, type Egress } from '../engine/address-pool.ts'
 import { checkKeyRoom, readKeyUsage } from '../engine/key-quota.ts'
 import { createPooledNetwork } from '../engine/networks.ts'
-import { checkBindAddress, checkPort, checkPortFree } from '../engine/ports.ts'
+import { checkBindAddress, checkPort, checkPortFree, loopbackFor } from '../engine/ports.ts'
 import { capabilityPlan, DEFAULT_LIMITS, DESKTOP_LIMITS, parseMemory, type Limits } from '../engine/security.ts'
 import { ensureImage } from '../images/build.ts'
 import { findImage, listImages, resolveImage } from '../images/list.ts'
@@ -24,7 +24,7 @@ import type { InterviewDetails } from './card.ts'
 import { waitForDesktop } from './desktop.ts'
 import { interviewExists, interviewResources } from './find.ts'
 import { newKeyPair, readPublicKeys } from '../core/ssh-keys.ts'
-import { containerSpec, networkSpec, probeHost, type BoxSpec } from './spec.ts'
+import { containerSpec, networkSpec, type BoxSpec } from './spec.ts'
 import { waitForLogin } from './ssh-login.ts'
 import { saveTaskState } from '../engine/checker.ts'
 import { moveHintsOut } from '../engine/task-hints.ts'
@@ -191,7 +191,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
     // door, at its own address on the interview's network (the host reaches it; nobody else does).
     const target = options.door
       ? { host: await boxAddress(container, name), port: 22 }
-      : { host: probeHost(bind), port: await publishedPort(container) }
+      : { host: loopbackFor(bind), port: await publishedPort(container) }
     const boxHostKey = await waitForLogin(
       { ...target, username: 'user', privateKey: probe.privateKey },
       { stillStarting: async () => (await started.inspect()).State.Running },

@@ -1,7 +1,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createServer } from 'node:net'
-import { checkBindAddress, checkPort, checkPortFree, portIsFree } from '../engine/ports.ts'
+import { checkBindAddress, checkPort, checkPortFree, listenError, portIsFree } from '../engine/ports.ts'
 import { UserError } from '../core/errors.ts'
 
 test('port numbers', () => {
@@ -33,6 +33,21 @@ test('a port someone listens on is not free, and says so before anything starts'
   }
   await new Promise((resolve) => server.close(resolve))
   assert.is(await portIsFree(port, '127.0.0.1'), true)
+})
+
+test('a taken port is one line naming what holds it; other listen errors pass through', async () => {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as { port: number }).port
+  const second = createServer()
+  const error = await new Promise<NodeJS.ErrnoException>((resolve) => second.once('error', resolve).listen(port, '127.0.0.1'))
+  await new Promise((resolve) => server.close(resolve))
+  const told = listenError(error, port, '127.0.0.1', 'a door')
+  assert.instance(told, UserError)
+  assert.match(told.message, `port ${port} on 127.0.0.1 is already in use`)
+  assert.match((told as UserError).hint ?? '', 'is a door already running?')
+  const other = Object.assign(new Error('permission denied'), { code: 'EACCES' })
+  assert.is(listenError(other, 80, '0.0.0.0', 'a door'), other)
 })
 
 test.run()

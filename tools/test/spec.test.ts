@@ -1,6 +1,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { containerSpec, networkSpec, probeHost, type BoxSpec } from '../interviews/spec.ts'
+import { containerSpec, networkSpec, type BoxSpec } from '../interviews/spec.ts'
+import { loopbackFor } from '../engine/ports.ts'
 import { DEFAULT_LIMITS } from '../engine/security.ts'
 
 const box = (over: Partial<BoxSpec> = {}): BoxSpec => ({
@@ -102,9 +103,9 @@ test("a desktop gets shared memory, and its links' labels and environment; the w
 })
 
 test('the readiness probe reaches an interview bound to all addresses on loopback', () => {
-  assert.is(probeHost('0.0.0.0'), '127.0.0.1')
-  assert.is(probeHost('::'), '::1')
-  assert.is(probeHost('192.0.2.7'), '192.0.2.7')
+  assert.is(loopbackFor('0.0.0.0'), '127.0.0.1')
+  assert.is(loopbackFor('::'), '::1')
+  assert.is(loopbackFor('192.0.2.7'), '192.0.2.7')
 })
 
 test.run()

@@ -2,7 +2,7 @@
 import { isIP } from 'node:net'
 import { connectDocker } from '../engine/docker.ts'
 import { UserError } from '../core/errors.ts'
-import { checkBindAddress, checkPort } from '../engine/ports.ts'
+import { checkBindAddress, checkPort, listenError } from '../engine/ports.ts'
 import { startGateway } from './gateway.ts'
 
 export interface ServeOptions {
@@ -54,12 +54,7 @@ export async function serveGateway(options: ServeOptions): Promise<void> {
     tls: options.cert && options.key ? { cert: options.cert, key: options.key } : undefined,
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
   }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE')
-      throw new UserError(
-        `port ${options.port} on ${options.bind} is already in use`,
-        'is a gateway already running? otherwise pick another --port',
-      )
-    throw error
+    throw listenError(error, options.port, options.bind, 'a gateway')
   })
   console.log(`web gateway listening on ${gateway.url}`)
   await new Promise<void>((resolve) => {
