@@ -16,8 +16,13 @@ export interface InterviewEvent {
   [field: string]: unknown
 }
 
-export function appendEvent(dir: string, event: Omit<InterviewEvent, 'time'> & { time?: string }): void {
-  appendFileSync(join(dir, FILES.events), jsonLine({ time: new Date().toISOString(), ...event }) + '\n')
+type NewEvent = Omit<InterviewEvent, 'time'> & { time?: string }
+
+/** An event as its line in the timeline: stamped with the time now unless it has one, printable, with its newline. */
+export const eventLine = (event: NewEvent): string => jsonLine({ time: new Date().toISOString(), ...event }) + '\n'
+
+export function appendEvent(dir: string, event: NewEvent): void {
+  appendFileSync(join(dir, FILES.events), eventLine(event))
 }
 
 export function readEvents(dir: string): InterviewEvent[] {

@@ -3,9 +3,8 @@
 // leave, and what they type, within a budget, or marked ignored when their role may not type.
 import { appendFileSync, closeSync, existsSync, openSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { jsonLine } from '../core/printable.ts'
 import { FEED_LIMITS, typedOnly } from './feed-reports.ts'
-import { clockFrom, recordingStart, type InterviewEvent } from './events.ts'
+import { clockFrom, eventLine, recordingStart, type InterviewEvent } from './events.ts'
 import { FILES } from './paths.ts'
 
 /** What one session's input may add to the timeline: a person types far less; a paste fits. */
@@ -60,18 +59,10 @@ export function participantTimeline(
   const event = (type: InterviewEvent['type'], fields: Record<string, unknown>) => {
     if (!dir || (fd === undefined && !existsSync(join(dir, FILES.events)))) return
     started ??= recordingStart(dir)
-    const line = {
-      time: new Date().toISOString(),
-      t: clockFrom(started),
-      type,
-      who: person.who,
-      role: person.role,
-      by: person.by,
-      ...fields,
-    }
-    if (closed) return appendFileSync(join(dir, FILES.events), jsonLine(line) + '\n')
+    const line = eventLine({ t: clockFrom(started), type, who: person.who, role: person.role, by: person.by, ...fields })
+    if (closed) return appendFileSync(join(dir, FILES.events), line)
     fd ??= openSync(join(dir, FILES.events), 'a')
-    writeSync(fd, jsonLine(line) + '\n')
+    writeSync(fd, line)
   }
   const close = () => {
     closed = true
