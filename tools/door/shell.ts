@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream'
 import type Docker from 'dockerode'
 import type { ServerChannel } from 'ssh2'
 import { filtered } from '../core/terminal-filter.ts'
-import { CLIENT_ID_ENV, startTerminalExec, type ClientReaper } from '../web/exec-client.ts'
+import { CLIENT_ID_ENV, clientEnder, startTerminalExec, type ClientReaper } from '../web/exec-client.ts'
 import { attachCommand } from '../web/terminal-socket.ts'
 import { participantEnv, timelineOf, type Participant } from './participant.ts'
 
@@ -51,13 +51,13 @@ export async function attachShell(
   const resize = (next: Pty) => void (readonly ? undefined : exec.resize(size(next)).catch(() => undefined))
   resize(pty)
 
-  let exited = false
+  const endClient = clientEnder(container, stream, session, reaper)
   let left = false
   const leave = () => {
     if (left) return
     left = true
     timeline.leave()
-    void (exited ? Promise.resolve() : reaper.end(container, session)).finally(() => stream.destroy())
+    void endClient()
   }
   // A client that reads slowly holds the output back (tmux then skips what it cannot show), so the
   // door never buffers a flood for it.
@@ -70,7 +70,6 @@ export async function attachShell(
     }),
   )
   const ended = () => {
-    exited = true
     if (!left) {
       channel.exit(0)
       channel.end()

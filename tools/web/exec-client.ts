@@ -78,6 +78,18 @@ async function endClients(container: Docker.Container, user: string, ids: string
 }
 
 /**
+ * How a terminal client is ended when its person goes: returns `end`, which ends the client in the
+ * box by its id unless it already exited, then drops its stream; called again, it does nothing more.
+ * (Made before any other listener on the stream's end, so that an exit is known when they run.)
+ */
+export function clientEnder(container: Docker.Container, stream: Duplex, id: string, reaper: ClientReaper): () => Promise<void> {
+  let exited = false
+  let ending: Promise<void> | undefined
+  stream.once('end', () => (exited = true))
+  return () => (ending ??= (exited ? Promise.resolve() : reaper.end(container, id)).finally(() => stream.destroy()))
+}
+
+/**
  * Ends clients one exec per container at a time: the ids of sockets that close while an exec runs
  * go together into the next one, so a flood of closing sockets is not a flood of execs (each exec
  * holds a kernel key of the engine's shared quota while it runs).

@@ -8,7 +8,7 @@ import type { WebSocket } from 'ws'
 import { filtered } from '../core/terminal-filter.ts'
 import { LABEL } from '../engine/names.ts'
 import type { GatewayContext } from './context.ts'
-import { CLIENT_ID_ENV, newClientId, startTerminalExec, unlessEnded } from './exec-client.ts'
+import { CLIENT_ID_ENV, clientEnder, newClientId, startTerminalExec, unlessEnded } from './exec-client.ts'
 import { participantTimeline } from '../recording/participant-timeline.ts'
 import { hashToken, looksLikeToken, WEB_ROLES, webLabel, type WebRole } from './tokens.ts'
 
@@ -96,12 +96,8 @@ export async function attachTerminal(
   timeline.join(role !== 'candidate')
   ws.once('close', () => timeline.leave())
   // The client outlives its connection unless ended: once the socket closes, end it by its id.
-  let exited = false
-  stream.once('end', () => (exited = true))
-  const end = () =>
-    void (exited ? Promise.resolve() : reaper.end(container, id))
-      .catch((error: unknown) => log(`${interview}: could not end a browser's tmux client: ${(error as Error)?.message ?? error}`))
-      .finally(() => stream.destroy())
+  const endClient = clientEnder(container, stream, id, reaper)
+  const end = () => void endClient()
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'hello', role, interview }))
   stream.on(
     'data',
