@@ -65,10 +65,45 @@ in_box() { docker exec -u user "$(interview_container)" "$@"; }
   assert_failure 255
   run ssh "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$BOB" -p "$DOOR_PORT" root@127.0.0.1 true
   assert_failure 255
-  # The door's keys are fixed at start: adding one to the box would open nothing, so it is refused.
-  run zx_script keys add "$INTERVIEW" "$(new_key eve).pub"
+}
+
+@test "[door] keys added and removed while it runs open and close the door, kept on the host, not in the box" {
+  local dave
+  dave=$(new_key dave)
+  run door_ssh "$dave" true
+  assert_failure 255
+  run zx_script keys add "$INTERVIEW" "$dave.pub" --role interviewer
+  assert_success
+  run door_ssh "$dave" 'echo in as $INTERVIEW_WHO, $INTERVIEW_ROLE'
+  assert_output 'in as dave, interviewer'
+  run zx_script keys list "$INTERVIEW"
+  assert_output --partial 'dave'
+  assert_output --partial 'bob'
+  # The box's authorized_keys is not where the door looks: root in the box adding a key opens nothing.
+  local eve
+  eve=$(new_key eve)
+  docker exec "$(interview_container)" sh -c "cat >> /home/user/.ssh/authorized_keys" <"$eve.pub"
+  run door_ssh "$eve" true
+  assert_failure 255
+  # Given again, a key takes its new role (an observer runs no command); removed, it opens nothing more.
+  run zx_script keys add "$INTERVIEW" "$dave.pub" --role observer
+  run door_ssh "$dave" 'echo in as $INTERVIEW_ROLE'
   assert_failure
-  assert_output --partial 'front door'
+  assert_output --partial 'observers only watch'
+  run zx_script keys remove "$INTERVIEW" dave
+  assert_success
+  run door_ssh "$dave" true
+  assert_failure 255
+  run door_ssh "$BOB" 'echo bob still in'
+  assert_output 'bob still in'
+  # The list is tied to this box: a file left by an earlier interview of the same name opens nothing.
+  local file="$INTERVIEW_ENV_RECORDINGS/.door/keys/$INTERVIEW.json"
+  jq --arg line "$(cat "$eve.pub")" '.container = "an-earlier-box" | .keys += [{line: $line, role: "candidate", who: "eve"}]' "$file" >"$file.new"
+  mv "$file.new" "$file"
+  run door_ssh "$eve" true
+  assert_failure 255
+  run door_ssh "$BOB" 'echo bob from the labels'
+  assert_output 'bob from the labels'
 }
 
 @test "[door] who typed what is written by the door; an observer's keys never reach the box" {
@@ -94,10 +129,45 @@ in_box() { docker exec -u user "$(interview_container)" "$@"; }
   refute_line 'carol box'
   run zx_script replay "$INTERVIEW" --typed
   assert_output --regexp 'carol \(observer\) +touch /tmp/observer-was-here⏎ +\[not sent: read-only\]'
-  # The door never passes an observer's keys on: switching it to typing is refused, not pretended.
+  close_terminals
+  wait_for_line "$events" '"type":"leave","who":"carol"'
+}
+
+@test "[door] a role switch is the door's: an observer made to type is heard; a typist made read-only is not, whatever the box says" {
+  door_terminal cand "$SSH_KEY"
+  door_terminal carol "$CAROL"
+  local events="$(recording)/events.jsonl"
   run zx_script role "$INTERVIEW" carol --read-write
+  assert_success
+  assert_output 'carol is now read-write (1 client)'
+  _tmux send-keys -t carol -l 'touch /tmp/carol-types-now'
+  _tmux send-keys -t carol Enter
+  wait_for_line "$events" '"who":"carol".*carol-types-now'
+  run in_box sh -c 'for i in $(seq 50); do [ -e /tmp/carol-types-now ] && exit 0; sleep 0.1; done; exit 1'
+  assert_success
+  # The candidate made read-only: root in the box clears its client's read-only flag, and still
+  # nothing it types reaches the box, since the door no longer passes it on.
+  run zx_script role "$INTERVIEW" candidate --read-only
+  assert_output 'candidate is now read-only (1 client)'
+  docker exec -u user "$(interview_container)" sh -c 'for c in $(tmux list-clients -F "#{client_tty}:#{client_readonly}"); do [ "${c#*:}" = 1 ] && tmux switch-client -c "${c%:*}" -r; done; true'
+  _tmux send-keys -t cand -l 'touch /tmp/candidate-despite-read-only'
+  _tmux send-keys -t cand Enter
+  wait_for_line "$events" '"who":"candidate".*candidate-despite-read-only'
+  sleep 1
+  run in_box ls /tmp/candidate-despite-read-only
   assert_failure
-  assert_output --partial "never passes an observer's keys on"
+  run jq -r 'select(.type == "role") | "\(.who) \(.readonly) \(.by)"' "$events"
+  assert_line 'carol false role.mjs'
+  assert_line 'candidate true role.mjs'
+  run jq -r 'select(.type == "input" and .by == "door") | "\(.who) \(.ignored // "sent") \(.data)"' "$events"
+  assert_line --partial 'carol sent touch /tmp/carol-types-now'
+  assert_line --partial 'candidate read-only touch /tmp/candidate-despite-read-only'
+  # Switched again, nothing changes; someone not there gets a clear line.
+  run zx_script role "$INTERVIEW" candidate --read-only
+  assert_output 'candidate already was read-only'
+  run zx_script role "$INTERVIEW" nobody-here --read-only
+  assert_failure
+  assert_output --partial 'nobody called "nobody-here"'
   close_terminals
   wait_for_line "$events" '"type":"leave","who":"carol"'
 }

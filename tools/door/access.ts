@@ -38,6 +38,9 @@ export function passwordMatches(stored: string | undefined, password: string): b
   return wanted.length === given.length && timingSafeEqual(wanted, given)
 }
 
+/** A key as the door keeps it: its line, the role it was given, and its comment (or fingerprint) as the name. */
+export const doorKey = (key: PublicKey, role: DoorRole): DoorKey => ({ line: key.line, role, who: key.comment || key.fingerprint })
+
 /** The labels that open the door to an interview (start.ts puts them on its box). */
 export function doorLabels(options: {
   password: string | null
@@ -47,7 +50,7 @@ export function doorLabels(options: {
   exec: boolean
   address: string
 }): Record<string, string> {
-  const named = (role: DoorRole) => (key: PublicKey) => ({ line: key.line, role, who: key.comment || key.fingerprint })
+  const named = (role: DoorRole) => (key: PublicKey) => doorKey(key, role)
   const access: DoorAccess = {
     ...(options.password !== null ? { password: hashPassword(options.password) } : {}),
     keys: [

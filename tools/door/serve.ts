@@ -3,6 +3,8 @@ import { connectDocker } from '../engine/docker.ts'
 import { checkBindAddress, checkPort, listenError } from '../engine/ports.ts'
 import { doorDir, doorHostKey } from './host-key.ts'
 import { startDoor } from './server.ts'
+import { controlSocket, serveControl } from './control.ts'
+import { rmSync } from 'node:fs'
 
 export const DOOR_PORT = 7622
 
@@ -20,10 +22,14 @@ export async function serveDoor(options: { bind: string; port: number }): Promis
   }).catch((error: NodeJS.ErrnoException) => {
     throw listenError(error, options.port, options.bind, 'a door')
   })
+  const socket = controlSocket(door.port)
+  const control = await serveControl(socket, (request) => door.switchRoles(request))
   console.log(`front door listening on ${options.bind}:${door.port} (host key ${hostKey.fingerprint}, folder ${doorDir()})`)
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
   })
+  control.close()
+  rmSync(socket, { force: true })
   await door.close()
 }

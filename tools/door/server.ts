@@ -12,8 +12,10 @@ import { checkInterviewName, containerName, LABEL } from '../engine/names.ts'
 import { ClientReaper } from '../web/exec-client.ts'
 import { accessOf, passwordMatches, type DoorAccess, type DoorKey } from './access.ts'
 import { runRequest, type Request } from './command.ts'
+import { currentKeys } from './key-changes.ts'
 import type { Participant } from './participant.ts'
-import { attachShell, type Pty } from './shell.ts'
+import { attachShell, type Pty, type Terminal } from './shell.ts'
+import type { ControlReply, RoleRequest, SwitchedSession } from './control.ts'
 
 export interface DoorOptions {
   docker: Docker
@@ -25,7 +27,16 @@ export interface DoorOptions {
 
 export interface Door {
   port: number
+  /** Switches the terminals of the named people in an interview (role.mjs, through the control socket). */
+  switchRoles(request: RoleRequest): Promise<ControlReply>
   close(): Promise<void>
+}
+
+interface LiveTerminal {
+  who: string
+  role: string
+  session: string
+  terminal: Terminal
 }
 
 /** Failed authentications a connection may make before it is closed (sshd's MaxAuthTries). */
@@ -48,6 +59,8 @@ interface Opened {
   interview: string
   container: Docker.Container
   access: DoorAccess
+  /** The keys that open it now (`keys add/remove` may have changed them since it started). */
+  keys: DoorKey[]
   recording?: string
 }
 
@@ -64,15 +77,15 @@ async function openInterview(docker: Docker, user: string): Promise<Opened | und
     const labels = info.Config.Labels ?? {}
     const access = accessOf(labels)
     if (!info.State.Running || labels[LABEL.managed] !== 'true' || labels[LABEL.interview] !== user || !access) return undefined
-    return { interview: user, container, access, recording: labels[LABEL.recording] }
+    return { interview: user, container, access, keys: currentKeys(access, user, info.Id), recording: labels[LABEL.recording] }
   } catch {
     return undefined
   }
 }
 
 /** The key entry `ctx` proves (or, without a signature, offers); undefined if none. */
-function matchingKey(access: DoorAccess, ctx: Extract<AuthContext, { method: 'publickey' }>): DoorKey | undefined {
-  for (const entry of access.keys) {
+function matchingKey(keys: DoorKey[], ctx: Extract<AuthContext, { method: 'publickey' }>): DoorKey | undefined {
+  for (const entry of keys) {
     const key = ssh2.utils.parseKey(entry.line)
     if (!key || key instanceof Error || ctx.key.algo !== key.type) continue
     if (!key.getPublicSSH().equals(ctx.key.data)) continue
@@ -88,6 +101,8 @@ export function startDoor(options: DoorOptions): Promise<Door> {
   const reaper = new ClientReaper()
   const connections = new Set<Connection>()
   const sessionsOf = new Map<string, number>()
+  /** The terminals open through the door, by interview. */
+  const terminals = new Map<string, Set<LiveTerminal>>()
   const server = new ssh2.Server(
     { hostKeys: [options.hostKey], ident: 'interview-env', algorithms: { cipher: CIPHERS } },
     (client, info) => {
@@ -126,7 +141,7 @@ export function startDoor(options: DoorOptions): Promise<Door> {
           return passwordMatches(interview.access.password, ctx.password) ? admit('candidate', 'password login') : reject()
         }
         if (ctx.method === 'publickey') {
-          const key = matchingKey(interview.access, ctx)
+          const key = matchingKey(interview.keys, ctx)
           if (!key) return reject()
           if (!ctx.signature) return ctx.accept()
           return admit(key.role, key.who)
@@ -161,7 +176,7 @@ export function startDoor(options: DoorOptions): Promise<Door> {
           session.once('close', release)
           const id = `door-${randomBytes(6).toString('hex')}`
           let pty: Pty | undefined
-          let resize: ((pty: Pty) => void) | undefined
+          let terminal: Terminal | undefined
           let started = false
           const begin = (accept: (() => ServerChannel) | undefined, run: (channel: ServerChannel) => Promise<unknown>) => {
             if (started || !accept) return
@@ -176,13 +191,20 @@ export function startDoor(options: DoorOptions): Promise<Door> {
           })
           session.on('window-change', (accept, _reject, info) => {
             if (pty) pty = { ...pty, cols: info.cols, rows: info.rows }
-            if (pty && resize) resize(pty)
+            if (pty && terminal) terminal.resize(pty)
             accept?.()
           })
           session.on('shell', (accept) =>
             begin(accept, async (channel) => {
-              if (pty) resize = await attachShell(who, channel, pty, id, reaper)
-              else await runRequest(who, channel, { command: '' }, id)
+              if (!pty) return runRequest(who, channel, { command: '' }, id)
+              terminal = await attachShell(who, channel, pty, id, reaper)
+              const live: LiveTerminal = { who: who.who, role: who.role, session: id, terminal }
+              const open = terminals.get(who.interview) ?? new Set()
+              terminals.set(who.interview, open.add(live))
+              channel.once('close', () => {
+                open.delete(live)
+                if (!open.size && terminals.get(who.interview) === open) terminals.delete(who.interview)
+              })
             }),
           )
           session.on('exec', (accept, _reject, info) =>
@@ -216,6 +238,18 @@ export function startDoor(options: DoorOptions): Promise<Door> {
       server.off('error', reject)
       resolve({
         port: (server.address() as AddressInfo).port,
+        async switchRoles(request) {
+          if (request?.op !== 'role' || typeof request.interview !== 'string' || !Array.isArray(request.names))
+            return { ok: false, error: 'not a role request' }
+          const named = [...(terminals.get(request.interview) ?? [])].filter((live) => request.names.includes(live.who))
+          const switched: SwitchedSession[] = []
+          for (const live of named)
+            if (await live.terminal.setReadonly(request.readonly === true))
+              switched.push({ who: live.who, role: live.role, session: live.session })
+          if (switched.length)
+            log(`${request.interview}: ${switched.map((s) => s.who).join(', ')} made ${request.readonly ? 'read-only' : 'read-write'}`)
+          return { ok: true, matched: [...new Set(named.map((live) => live.who))], switched }
+        },
         close: () =>
           new Promise<void>((done) => {
             for (const client of connections) client.end()

@@ -8,6 +8,8 @@ import type { ServerChannel } from 'ssh2'
 import { filtered } from '../core/terminal-filter.ts'
 import { CLIENT_ID_ENV, clientEnder, startTerminalExec, type ClientReaper } from '../web/exec-client.ts'
 import { attachCommand } from '../web/terminal-socket.ts'
+import { roleScriptById } from '../web/client-role.ts'
+import { execIn } from '../engine/docker.ts'
 import { participantEnv, timelineOf, type Participant } from './participant.ts'
 
 export interface Pty {
@@ -18,16 +20,26 @@ export interface Pty {
 
 const size = (pty: Pty) => ({ w: Math.max(1, Math.min(500, pty.cols | 0)), h: Math.max(1, Math.min(200, pty.rows | 0)) })
 
-/** Attaches `channel` to the shared session; resolves once attached, with a function that resizes it. */
+/** A terminal at the door, once attached: resized by its person, its role switched by role.mjs. */
+export interface Terminal {
+  resize(pty: Pty): void
+  /** Makes the terminal read-only or typing; resolves with whether that changed anything. */
+  setReadonly(readonly: boolean): Promise<boolean>
+}
+
+const detached: Terminal = { resize: () => {}, setReadonly: async () => false }
+
+/** Attaches `channel` to the shared session; resolves once attached. */
 export async function attachShell(
   participant: Participant,
   channel: ServerChannel,
   pty: Pty,
   session: string,
   reaper: ClientReaper,
-): Promise<(pty: Pty) => void> {
+): Promise<Terminal> {
   const { container, role } = participant
-  const readonly = role === 'observer'
+  // Whether this person's keys go on: decided here, by the door; the box's read-only flag follows.
+  let readonly = role === 'observer'
   // The person may leave while the client is being started: then it is ended as soon as it is.
   let gone = false
   channel.once('close', () => (gone = true))
@@ -43,12 +55,16 @@ export async function attachShell(
     channel.stderr.write('interview-env: the interview has ended\r\n')
     channel.exit(1)
     channel.end()
-    return () => {}
+    return detached
   }
   const timeline = timelineOf(participant, session)
   timeline.join(readonly)
-  // An observer's terminal keeps the window's size (its client ignores its own): no resize is passed.
-  const resize = (next: Pty) => void (readonly ? undefined : exec.resize(size(next)).catch(() => undefined))
+  // A watcher's terminal keeps the window's size (its client ignores its own): no resize is passed.
+  let lastPty = pty
+  const resize = (next: Pty) => {
+    lastPty = next
+    if (!readonly) void exec.resize(size(next)).catch(() => undefined)
+  }
   resize(pty)
 
   const endClient = clientEnder(container, stream, session, reaper)
@@ -84,5 +100,18 @@ export async function attachShell(
     timeline.input(data, readonly ? 'read-only' : undefined)
     if (!readonly) stream.write(data)
   })
-  return resize
+  return {
+    resize,
+    async setReadonly(next) {
+      if (next === readonly || left) return false
+      // Keys stop (or start) going on at once; then the box's client is told, for its status line
+      // and window size. On the record by the command that asked.
+      readonly = next
+      timeline.event('role', { readonly, tty: session, by: 'role.mjs' })
+      const result = await execIn(container, roleScriptById(session, readonly), { user: 'user' })
+      if (result.exitCode !== 0 && !left) throw new Error(`could not switch the tmux client: ${result.stderr.trim().slice(0, 200)}`)
+      if (!readonly) resize(lastPty)
+      return true
+    },
+  }
 }

@@ -4,6 +4,7 @@ import { UserError } from '../core/errors.ts'
 import { connectDocker } from '../engine/docker.ts'
 import { LABEL } from '../engine/names.ts'
 import { waitForRecorder } from '../recording/daemon.ts'
+import { forgetKeys } from '../door/key-changes.ts'
 import { interviewResources, unknownInterview } from './find.ts'
 
 /**
@@ -48,6 +49,9 @@ export async function stopInterviews(names: string[], options: { all?: boolean; 
     found.containers.map((info) => info.Labels[LABEL.recording]).filter((dir): dir is string => !!dir),
   )
   await Promise.all(resources.map((found) => removeInterview(docker, found)))
+  // Keys given to the front door while it ran open nothing once the box is gone (they are tied to
+  // its container id); the file goes too.
+  for (const name of names) forgetKeys(name)
   // Each recorder sees its interview end and completes its files (and the summary).
   if (options.waitForRecorder !== false) await Promise.all(recordings.map((dir) => waitForRecorder(dir)))
   return names

@@ -3,7 +3,8 @@ import type Docker from 'dockerode'
 import { connectDocker, execIn } from '../engine/docker.ts'
 import { UserError } from '../core/errors.ts'
 import { interviewContainer } from '../interviews/find.ts'
-import { LABEL } from '../engine/names.ts'
+import { accessOf, doorKey, type DoorKey } from '../door/access.ts'
+import { currentKeys, writeKeys as writeDoorKeys } from '../door/key-changes.ts'
 import { parsePublicKey, readPublicKeys, type PublicKey } from '../core/ssh-keys.ts'
 
 const FILE = '/home/user/.ssh/authorized_keys'
@@ -48,14 +49,23 @@ async function writeKeys(container: Docker.Container, keys: AuthorizedKey[]): Pr
     )
 }
 
-/** The keys of a --door interview are the door's, fixed when it starts: the box's authorized_keys would open nothing. */
-async function refuseDoorInterview(container: Docker.Container, interview: string): Promise<void> {
-  if ((await container.inspect()).Config.Labels?.[LABEL.door])
-    throw new UserError(
-      `interview "${interview}" came in through the front door (run --door), whose keys are fixed when it starts`,
-      'give them to run with --key, --interviewer or --observer when you start the next one',
-    )
+/**
+ * A front-door interview's keys are the door's, on the host (door/key-changes.ts): the box's
+ * authorized_keys would open nothing. Undefined for an interview the box's sshd lets in.
+ */
+async function doorKeysOf(container: Docker.Container, interview: string) {
+  const info = await container.inspect()
+  const access = accessOf(info.Config.Labels)
+  if (!access) return undefined
+  const keys = currentKeys(access, interview, info.Id)
+  return {
+    keys,
+    write: (next: DoorKey[]) => writeDoorKeys(interview, info.Id, next),
+  }
 }
+
+const fingerprintOfLine = (key: DoorKey) => parsePublicKey(key.line)?.fingerprint
+const asPublicKey = (key: DoorKey) => parsePublicKey(key.line)
 
 export type KeyRole = 'candidate' | 'interviewer' | 'observer'
 export const KEY_ROLES: KeyRole[] = ['candidate', 'interviewer', 'observer']
@@ -69,7 +79,12 @@ export async function addKeys(interview: string, file: string, role: KeyRole = '
   if (!KEY_ROLES.includes(role)) throw new UserError(`--role ${role} is not a role`, `use one of: ${KEY_ROLES.join(', ')}`)
   const wanted = readPublicKeys(file)
   const container = await interviewContainer(await connectDocker(), interview)
-  await refuseDoorInterview(container, interview)
+  const door = await doorKeysOf(container, interview)
+  if (door) {
+    const isWanted = (key: DoorKey) => wanted.some((k) => k.fingerprint === fingerprintOfLine(key))
+    door.write([...door.keys.filter((key) => !isWanted(key)), ...wanted.map((key) => doorKey(key, role))])
+    return wanted.filter((key) => !door.keys.some((k) => fingerprintOfLine(k) === key.fingerprint))
+  }
   const options = role === 'observer' ? OBSERVER_KEY_OPTIONS : ''
   // A key given again takes the role given now, with that role's options.
   const before = await readKeys(container)
@@ -89,21 +104,31 @@ async function forgetRoles(container: Docker.Container, keys: PublicKey[]): Prom
 }
 
 export async function listKeys(interview: string): Promise<PublicKey[]> {
-  return (await readKeys(await interviewContainer(await connectDocker(), interview))).map(({ key }) => key)
+  const container = await interviewContainer(await connectDocker(), interview)
+  const door = await doorKeysOf(container, interview)
+  if (door) return door.keys.map(asPublicKey).filter((key): key is PublicKey => !!key)
+  return (await readKeys(container)).map(({ key }) => key)
 }
 
 /** Removes the keys in a file, or the key with a given fingerprint or comment. */
 export async function removeKeys(interview: string, which: string): Promise<PublicKey[]> {
   const byFile = /^SHA256:/.test(which) ? undefined : tryReadKeys(which)
   const container = await interviewContainer(await connectDocker(), interview)
-  await refuseDoorInterview(container, interview)
-  const keys = await readKeys(container)
-  const matches = ({ key }: AuthorizedKey) =>
+  const matchesKey = (key: PublicKey) =>
     byFile ? byFile.some((k) => k.fingerprint === key.fingerprint) : key.fingerprint === which || key.comment === which
-  const removed = keys.filter(matches).map(({ key }) => key)
-  if (!removed.length) {
-    throw new UserError(`interview "${interview}" has no key matching ${which}`, `see its keys: npx zx scripts/keys.mjs list ${interview}`)
+  const noneMatch = () =>
+    new UserError(`interview "${interview}" has no key matching ${which}`, `see its keys: npx zx scripts/keys.mjs list ${interview}`)
+  const door = await doorKeysOf(container, interview)
+  if (door) {
+    const removed = door.keys.map(asPublicKey).filter((key): key is PublicKey => !!key && matchesKey(key))
+    if (!removed.length) throw noneMatch()
+    door.write(door.keys.filter((key) => !removed.some((k) => k.fingerprint === fingerprintOfLine(key))))
+    return removed
   }
+  const keys = await readKeys(container)
+  const matches = ({ key }: AuthorizedKey) => matchesKey(key)
+  const removed = keys.filter(matches).map(({ key }) => key)
+  if (!removed.length) throw noneMatch()
   await writeKeys(
     container,
     keys.filter((entry) => !matches(entry)),

@@ -10,50 +10,52 @@ import { interviewContainer } from '../interviews/find.ts'
 import { LABEL } from '../engine/names.ts'
 import { participants, type Participant } from '../interviews/participants.ts'
 import { appendEvent, castClock } from '../recording/events.ts'
-
-/**
- * The tmux commands that give a client a role: a watcher is read-only and never sizes the shared
- * window (ignore-size); one who types is neither. tmux 3.3 can set read-only with refresh-client -f
- * but not clear it, and switch-client -r toggles it: so the toggle runs only when the flag differs,
- * in the same shell, and a switch repeated or raced ends the same.
- */
-export function roleScript(tty: string, readonly: boolean): string[] {
-  const script = readonly
-    ? 'tmux refresh-client -t "$1" -f read-only,ignore-size'
-    : 'tmux refresh-client -t "$1" -f !ignore-size && { [ "$(tmux display-message -p -c "$1" "#{client_readonly}")" = 0 ] || tmux switch-client -c "$1" -r; }'
-  // The recorder's feed hears of the switch at once (no tmux hook fires on a client's flags).
-  return ['sh', '-c', `${script}; status=$?; /usr/local/lib/interview/feed-wake; exit $status`, 'role', tty]
-}
+import { roleScript } from '../web/client-role.ts'
+import { accessOf } from '../door/access.ts'
+import { askDoor, controlSocket } from '../door/control.ts'
 
 /** Makes every client of `who` (a name, or a tty) read-only or read-write; returns those changed. */
 export async function setReadOnly(interview: string, who: string, readonly: boolean): Promise<Participant[]> {
   const container = await interviewContainer(await connectDocker(), interview)
-  return switchRole(container, await clientsOf(container, interview, who), readonly)
+  const access = accessOf((await container.inspect()).Config.Labels)
+  const people = await participants(container)
+  const matching = people.filter((person) => person.who === who || person.tty === who)
+  if (!access) return switchRole(container, matching.length ? matching : nobodyCalled(interview, who, people), readonly)
+  // A front-door interview: the door switches its own terminals, whose keys it alone passes on.
+  // The box's list only turns a tty into a name; the door matches names against what it let in.
+  const names = [...new Set([who, ...matching.map((person) => person.who)])]
+  const reply = await askDoor(controlSocket(doorPort(access.address)), { op: 'role', interview, names, readonly })
+  if (!reply.ok) throw new UserError(`the front door could not switch ${who}: ${reply.error}`, 'see the door log (door.log in its folder)')
+  const others = matching.filter((person) => !(person.door && reply.matched.includes(person.who)))
+  if (!others.length && !reply.matched.length) nobodyCalled(interview, who, people)
+  const switched = reply.switched.map((live) => ({ tty: live.session, who: live.who, role: live.role, readonly, door: true }))
+  return [...switched, ...(await switchRole(container, others, readonly))]
 }
 
 /** The clients of `who` (a name, or a tty) attached to the interview, or an error that lists who is. */
 export async function clientsOf(container: Docker.Container, interview: string, who: string): Promise<Participant[]> {
   const people = await participants(container)
   const matching = people.filter((person) => person.who === who || person.tty === who)
-  if (!matching.length) {
-    const names = people.map((person) => `${printable(person.who)} (${printable(person.tty)})`).join(', ')
-    throw new UserError(
-      `nobody called "${who}" is attached to "${interview}"`,
-      names ? `attached: ${names}` : 'nobody is attached right now',
-    )
-  }
-  return matching
+  return matching.length ? matching : nobodyCalled(interview, who, people)
+}
+
+/** The port of the door at `address` (host:port, as the card gives it). */
+const doorPort = (address: string) => Number(address.slice(address.lastIndexOf(':') + 1))
+
+function nobodyCalled(interview: string, who: string, people: Participant[]): never {
+  const names = people.map((person) => `${printable(person.who)} (${printable(person.tty)})`).join(', ')
+  throw new UserError(`nobody called "${who}" is attached to "${interview}"`, names ? `attached: ${names}` : 'nobody is attached right now')
 }
 
 /** Switches those of `clients` whose role differs, each written to the timeline as it is made; returns them as they are now. */
 export async function switchRole(container: Docker.Container, clients: Participant[], readonly: boolean): Promise<Participant[]> {
   const changing = clients.filter((person) => person.readonly !== readonly)
-  // A door passes on no observer's keys, whatever tmux is told: say so rather than pretend.
-  const doorObserver = changing.find((person) => !readonly && person.door && person.role === 'observer')
-  if (doorObserver)
+  // The gateway passes on no observer link's keys, whatever tmux is told: say so rather than pretend.
+  const linkObserver = changing.find((person) => !readonly && person.door && person.role === 'observer')
+  if (linkObserver)
     throw new UserError(
-      `${printable(doorObserver.who)} came in as an observer through a door (run --door, or an observer link), which never passes an observer's keys on`,
-      'let them type with an interviewer key (run --interviewer) or a candidate link next time',
+      `${printable(linkObserver.who)} came in through an observer link, whose keys the web gateway never passes on`,
+      'give them the candidate link from the card to type',
     )
   const dir = changing.length ? (await container.inspect()).Config.Labels[LABEL.recording] : undefined
   const record = (person: Participant, fields: Record<string, unknown>) => {

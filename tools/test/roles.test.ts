@@ -8,7 +8,7 @@ import { connectionCard, execPolicy } from '../interviews/card.ts'
 import { newKeyPair } from '../core/ssh-keys.ts'
 import { appendEvent } from '../recording/events.ts'
 import { summaryMarkdown } from '../recording/summary.ts'
-import { roleScript } from '../live/roles.ts'
+import { roleScript, roleScriptById } from '../web/client-role.ts'
 
 const key = newKeyPair('carol').publicKey
 
@@ -35,6 +35,17 @@ test('a role sets both tmux client flags, and toggles read-only only when it dif
   assert.is(tty, '/dev/pts/4')
   assert.match(script!, '-f !ignore-size')
   assert.match(script!, '= 0 ] || tmux switch-client -c "$1" -r')
+})
+
+test('the door finds its own client by the id it carries, started by Docker, then sets the same flags', () => {
+  const [, , script, name, id] = roleScriptById('door-0a1b', false)
+  assert.is(name, 'role')
+  assert.is(id, 'door-0a1b')
+  assert.match(script!, 'grep -lzxF -e "INTERVIEW_WEB_CLIENT=$1"')
+  assert.match(script!, "'^PPid:[[:space:]]*0$'")
+  assert.match(script!, 'set -- "$tty"')
+  assert.match(script!, '= 0 ] || tmux switch-client -c "$1" -r')
+  assert.match(roleScriptById('x', true)[2]!, 'tmux refresh-client -t "$1" -f read-only,ignore-size; status=$?')
 })
 
 test('the card states whether the candidate may run commands, scp and sftp', () => {
