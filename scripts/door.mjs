@@ -1,5 +1,5 @@
 #!/usr/bin/env zx
-// scripts/door.mjs: the SSH front door, in the foreground: participants of `run --door` interviews come in here
+// scripts/door.mjs: the SSH front door, in the foreground: participants of interviews come in here (unless run with --no-door)
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/core/cli.ts')
@@ -8,7 +8,7 @@ const { serveDoor, DOOR_PORT } = await import('../tools/door/serve.ts')
 await cli(
   import.meta.url,
   '',
-  'Serve SSH for every interview started with `run --door`, until stopped (Ctrl-C): `ssh -p PORT <interview>@host`.\n' +
+  'Serve SSH for every interview started without `--no-door`, until stopped (Ctrl-C): `ssh -p PORT <interview>@host`.\n' +
     'Who comes in, and in which role, is decided here, and what each person types is on the timeline before it reaches the box.',
   (y) =>
     y

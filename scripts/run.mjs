@@ -24,8 +24,8 @@ await cli(
         describe: "Which of the task's variants (faults) to start (default: one at random; see the README's catalog)",
       })
       .option('name', { type: 'string', describe: 'Interview name (default: <task>-<random>)' })
-      .option('port', { type: 'number', describe: 'Host port for SSH (default: a free one)' })
-      .option('bind', { type: 'string', default: '127.0.0.1', describe: 'Host address to publish SSH on' })
+      .option('port', { type: 'number', describe: "With --no-door: host port for the box's own sshd (default: a free one)" })
+      .option('bind', { type: 'string', default: '127.0.0.1', describe: 'Host address the door (or the box, with --no-door) listens on' })
       .option('password', { type: 'string', describe: 'Password for `user` (default: a strong random one); --no-password for keys only' })
       .option('key', { type: 'string', array: true, describe: 'Public key file allowed to log in (repeatable)' })
       .option('interviewer', {
@@ -63,7 +63,9 @@ await cli(
       .option('web-port', { type: 'number', default: 7681, describe: 'Port of the web gateway (started if none answers)' })
       .option('door', {
         type: 'boolean',
-        describe: "Participants come in through the host's SSH front door (ssh -p DOOR-PORT <name>@host), not the box's own sshd",
+        default: true,
+        describe:
+          "Participants come in through the host's SSH front door (ssh -p DOOR-PORT <name>@host); --no-door: through the box's own sshd, published on --port",
       })
       .option('door-port', { type: 'number', default: DOOR_PORT, describe: 'Port of the front door (started if none answers)' })
       .option('json', { type: 'boolean', describe: 'Print the details as one JSON object' }),

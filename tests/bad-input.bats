@@ -28,7 +28,7 @@ teardown() { [ -n "${LISTENER:-}" ] && kill "$LISTENER" 2>/dev/null; rm -rf ${BR
   LISTENER=$!
   sleep 0.5
   name=$(new_interview_name port)
-  run zx_script run base --name "$name" --port "$port"
+  run zx_script run base --name "$name" --no-door --port "$port"
   assert_user_error
   assert_line "error: port $port on 127.0.0.1 is already in use"
   assert_nothing_left "$name"
@@ -193,12 +193,12 @@ teardown() { [ -n "${LISTENER:-}" ] && kill "$LISTENER" 2>/dev/null; rm -rf ${BR
   assert_nothing_left "$name"
 }
 
-@test "[bad input] --door with --port is refused before a door or an interview starts" {
+@test "[bad input] --port without --no-door is refused before a door or an interview starts" {
   name=$(new_interview_name door)
-  run zx_script run base --name "$name" --door --door-port 7624 --port 2299
+  run zx_script run base --name "$name" --door-port 7625 --port 2299
   assert_user_error
-  assert_line --partial 'a --door interview does not publish'
+  assert_line --partial 'only a --no-door interview publishes'
   assert_nothing_left "$name"
-  run pgrep -f "door.mjs --bind 127.0.0.1 --port 7624"
+  run pgrep -f "door.mjs --bind 127.0.0.1 --port 7625"
   assert_failure
 }

@@ -10,7 +10,8 @@ setup_file() {
   INTERVIEW=$(new_interview_name deno)
   # A recordings root of its own: the host recorder of the run's root was started under Node.
   INTERVIEW_ENV_RECORDINGS="$BATS_FILE_TMPDIR/recordings"
-  export INTERVIEW INTERVIEW_ENV_RECORDINGS
+  SSH_USER=$INTERVIEW   # through the front door, the user name is the interview's
+  export INTERVIEW INTERVIEW_ENV_RECORDINGS SSH_USER
 }
 teardown_file() {
   stop_interview
@@ -29,7 +30,8 @@ teardown_file() {
   assert_success
   SSH_PORT=$(jq -r .port <<<"$output")
   password=$(jq -r .password <<<"$output")
-  run ssh_with_password "$password" user 'echo logged-in'
+  assert_equal "$(jq -r .user <<<"$output")" "$INTERVIEW"
+  run ssh_with_password "$password" "$INTERVIEW" 'echo logged-in'
   assert_output logged-in
   printf '%s\n' "$SSH_PORT" "$SSH_KEY" > "$BATS_FILE_TMPDIR/login"
   # The recorder is started with the runtime that started the interview.
@@ -42,7 +44,7 @@ teardown_file() {
   run deno_script list
   assert_success
   assert_line --index 0 --regexp '^NAME +TASK +ADDRESS'
-  assert_line --regexp "^$INTERVIEW +hello +127\.0\.0\.1:$(head -n1 "$BATS_FILE_TMPDIR/login") +"
+  assert_line --regexp "^$INTERVIEW +hello +door 127\.0\.0\.1:$(head -n1 "$BATS_FILE_TMPDIR/login") +"
 }
 
 @test "[deno] check says NO on the broken system, and OK once the candidate solved it" {

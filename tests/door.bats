@@ -36,7 +36,7 @@ in_box() { docker exec -u user "$(interview_container)" "$@"; }
 @test "[door] the card gives the door, with the door's host key; the box's own sshd is not published" {
   assert_equal "$SSH_PORT" "$DOOR_PORT"
   assert_equal "$(jq -r .user <<<"$RUN_JSON")" "$INTERVIEW"
-  run ssh-keygen -lf "$INTERVIEW_ENV_RECORDINGS/.door/host_ed25519.pub"
+  run ssh-keygen -lf "$INTERVIEW_ENV_DOOR_DIR/host_ed25519.pub"
   assert_output --partial "$HOST_KEY"
   run ssh-keyscan -p "$DOOR_PORT" -t ed25519 127.0.0.1
   assert_success
@@ -97,7 +97,7 @@ in_box() { docker exec -u user "$(interview_container)" "$@"; }
   run door_ssh "$BOB" 'echo bob still in'
   assert_output 'bob still in'
   # The list is tied to this box: a file left by an earlier interview of the same name opens nothing.
-  local file="$INTERVIEW_ENV_RECORDINGS/.door/keys/$INTERVIEW.json"
+  local file="$INTERVIEW_ENV_DOOR_DIR/keys/$INTERVIEW.json"
   jq --arg line "$(cat "$eve.pub")" '.container = "an-earlier-box" | .keys += [{line: $line, role: "candidate", who: "eve"}]' "$file" >"$file.new"
   mv "$file.new" "$file"
   run door_ssh "$eve" true
@@ -232,7 +232,7 @@ in_box() { docker exec -u user "$(interview_container)" "$@"; }
   while :; do
     clients=$(in_box sh -c 'tmux list-clients -t interview -F "#{client_pid}" | while read -r p; do grep -q "^PPid:[[:space:]]*0$" /proc/$p/status && tr "\0" "\n" < /proc/$p/environ | grep -q "^INTERVIEW_DOOR=" && echo "$p"; done' | wc -l)
     [ "$clients" = 0 ] && break
-    [ "$SECONDS" -lt "$deadline" ] || fail "$clients door clients are still attached"
+    [ "$SECONDS" -lt "$deadline" ] || fail "$clients door clients are still attached: $(in_box sh -c 'for p in $(tmux list-clients -t interview -F "#{client_pid}"); do echo "$p $(grep PPid /proc/$p/status) $(tr "\0" " " < /proc/$p/environ | grep -o "INTERVIEW_DOOR=[^ ]*") $(tr "\0" " " < /proc/$p/cmdline)"; done')"
     sleep 0.5
   done
   # The door still lets people in.

@@ -62,7 +62,7 @@ plain_port_answers() {
   SSH_KEY=$(new_key candidate)
   INTERVIEW=$(new_interview_name engine)
   RUN_JSON=$(env -u DOCKER_HOST "$ZX" "$REPO_ROOT/scripts/run.mjs" base --name "$INTERVIEW" --key "$SSH_KEY.pub" --json --no-record)
-  SSH_PORT=$(jq -r .port <<<"$RUN_JSON")
+  SSH_PORT=$(jq -r .port <<<"$RUN_JSON") SSH_USER=$(jq -r .user <<<"$RUN_JSON")
   run ssh_as_candidate 'echo in-the-box'
   assert_output in-the-box
   [ "$(DOCKER_HOST=unix:///run/interview-env/docker.sock docker inspect -f '{{.State.Running}}' "ie-$INTERVIEW")" = true ]

@@ -30,6 +30,11 @@ refute_raw_escape() {
   assert_success
   refute_raw_escape
   assert_output --partial 'mallory\e]52;c;ZXZpbA==\a\e[31m (interviewer)'
+  # The front door's log names who came in, escaped too.
+  run grep -F "$INTERVIEW: mallory" "$INTERVIEW_ENV_DOOR_DIR/door.log"
+  assert_success
+  refute_raw_escape
+  assert_output --partial 'mallory\e]52;c;ZXZpbA==\a\e[31m (interviewer) came in'
   wait_for_line "$(recording)/events.jsonl" '"type":"input".*typed-by-mallory'
   run zx_script replay "$INTERVIEW" --typed
   assert_success

@@ -1,6 +1,7 @@
 # Commands run without the shared terminal (ssh HOST CMD, ssh -T, scp, sftp) happen in everyone's
 # sight: announced in the status line and written to the timeline with who ran them and how they
-# ended; `run --no-exec` refuses them to the candidate.
+# ended; `run --no-exec` refuses them to the candidate. These go through the box's own sshd (--no-door);
+# door.bats tries the same through the front door.
 load helpers
 
 teardown() {
@@ -20,7 +21,7 @@ wait_for_exec() {
 }
 
 @test "[exec] a command over ssh is announced in the status line and written to the timeline with who, what and its exit status" {
-  start_interview base
+  start_interview base --no-door
   terminal_open alice
   run ssh_as_candidate 'sleep 2; echo done-here; exit 3'
   assert_equal "$status" 3
@@ -36,7 +37,7 @@ wait_for_exec() {
 }
 
 @test "[exec] a shell without a terminal, sftp and scp are traced too" {
-  start_interview base
+  start_interview base --no-door
   run ssh "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$SSH_KEY" -p "$SSH_PORT" -T user@127.0.0.1 <<<'echo from-a-plain-shell'
   assert_success
   assert_output --partial from-a-plain-shell
@@ -54,7 +55,7 @@ wait_for_exec() {
 
 @test "[exec] run --no-exec refuses the candidate's commands, shells, scp and sftp, says so on the card, and keeps the interviewer's" {
   BOB=$(new_key bob)
-  start_interview base --no-exec --interviewer "$BOB.pub"
+  start_interview base --no-door --no-exec --interviewer "$BOB.pub"
   run zx_script run base --no-exec --name "$INTERVIEW-card" --key "$SSH_KEY.pub"
   assert_success
   assert_output --partial 'Commands, scp and sftp: refused to the candidate (--no-exec)'

@@ -11,6 +11,11 @@ load "$BATS_LIB/bats-assert/load"
 # Recordings of test interviews go to the run's temporary folder, not the repository's recordings/.
 export INTERVIEW_ENV_RECORDINGS="${INTERVIEW_ENV_RECORDINGS:-${BATS_RUN_TMPDIR:-/tmp}/recordings}"
 
+# The tests' own front door: its port and folder are the test run's, apart from any door the
+# machine's users run (7622), and the same for every bats run of the suite (the first starts it).
+export INTERVIEW_ENV_DOOR_PORT="${INTERVIEW_ENV_DOOR_PORT:-7624}"
+export INTERVIEW_ENV_DOOR_DIR="${INTERVIEW_ENV_DOOR_DIR:-${TMPDIR:-/tmp}/interview-env-test-door}"
+
 # Every interview a test starts is named bats-..., so strays are easy to find and remove.
 new_interview_name() { echo "bats-$1-$RANDOM$RANDOM"; }
 
@@ -23,16 +28,18 @@ new_key() {
 }
 
 # start_interview TASK [run args...]: starts an interview with a candidate key and exports
-# INTERVIEW, SSH_PORT, SSH_PASSWORD, SSH_KEY, HOST_KEY and RUN_JSON (what `run --json` printed).
+# INTERVIEW, SSH_PORT, SSH_USER, SSH_PASSWORD, SSH_KEY, HOST_KEY and RUN_JSON (what `run --json`
+# printed). People come in through the front door (user: the interview's name) unless --no-door.
 start_interview() {
   local task=$1; shift
   SSH_KEY=$(new_key candidate)
   INTERVIEW=$(new_interview_name "$task")
   RUN_JSON=$("$ZX" "$REPO_ROOT/scripts/run.mjs" "$task" --name "$INTERVIEW" --key "$SSH_KEY.pub" --json "$@") || return 1
   SSH_PORT=$(jq -r .port <<<"$RUN_JSON")
+  SSH_USER=$(jq -r .user <<<"$RUN_JSON")
   SSH_PASSWORD=$(jq -r .password <<<"$RUN_JSON")
   HOST_KEY=$(jq -r .hostKeyFingerprint <<<"$RUN_JSON")
-  export INTERVIEW SSH_PORT SSH_PASSWORD SSH_KEY HOST_KEY RUN_JSON
+  export INTERVIEW SSH_PORT SSH_USER SSH_PASSWORD SSH_KEY HOST_KEY RUN_JSON
 }
 
 # stop_interview [NAME]: prints the container's last log lines (shown when a test failed), then stops it.
@@ -46,14 +53,14 @@ stop_interview() {
 
 _ssh_options=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10)
 
-# ssh_as_candidate [CMD...]: a key login as `user`, running CMD (non-interactive).
+# ssh_as_candidate [CMD...]: a key login, running CMD (non-interactive).
 ssh_as_candidate() {
-  ssh "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$SSH_KEY" -p "$SSH_PORT" user@127.0.0.1 "$@"
+  ssh "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$SSH_KEY" -p "$SSH_PORT" "$SSH_USER@127.0.0.1" "$@"
 }
 
 # ssh_with_password PASSWORD [USER] [CMD...]: a password-only login.
 ssh_with_password() {
-  local password=$1 user=${2:-user}; shift 2 || shift $#
+  local password=$1 user=${2:-$SSH_USER}; shift 2 || shift $#
   SSHPASS="$password" sshpass -e ssh "${_ssh_options[@]}" -o PubkeyAuthentication=no -o PreferredAuthentications=password \
     -o NumberOfPasswordPrompts=1 -p "$SSH_PORT" "$user@127.0.0.1" "${@:-true}"
 }
@@ -61,7 +68,7 @@ ssh_with_password() {
 # ssh_with_key KEYFILE [CMD...]: a key login with a given private key.
 ssh_with_key() {
   local key=$1; shift
-  ssh "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$key" -p "$SSH_PORT" user@127.0.0.1 "$@"
+  ssh "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$key" -p "$SSH_PORT" "$SSH_USER@127.0.0.1" "$@"
 }
 
 # Terminals: an interactive SSH client in a host-side tmux pane, as a person would have.
@@ -70,7 +77,7 @@ _tmux() { tmux -L "bats-$INTERVIEW" "$@"; }
 # terminal_open ID [KEY]: logs in interactively (joining the shared session) in terminal ID, with KEY
 # (default: the candidate's key).
 terminal_open() {
-  local ssh_cmd="ssh ${_ssh_options[*]} -o BatchMode=yes -o IdentitiesOnly=yes -i ${2:-$SSH_KEY} -p $SSH_PORT -tt user@127.0.0.1"
+  local ssh_cmd="ssh ${_ssh_options[*]} -o BatchMode=yes -o IdentitiesOnly=yes -i ${2:-$SSH_KEY} -p $SSH_PORT -tt $SSH_USER@127.0.0.1"
   _tmux new-session -d -s "$1" -x 120 -y 40 "$ssh_cmd"
   wait_for_screen "$1" 'connected'
 }

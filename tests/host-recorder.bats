@@ -20,19 +20,20 @@ teardown_file() {
   sed 's/^/#   /' "$INTERVIEW_ENV_RECORDINGS/.recorder.log" >&3 2>/dev/null || true
 }
 
-# start_recorded NAME: starts a base interview and keeps its login details as NAME_PORT and NAME_KEY.
+# start_recorded NAME: starts a base interview and keeps its login details as NAME_PORT, NAME_KEY and NAME_USER.
 start_recorded() {
   start_interview base || return 1
   STARTED="${STARTED:-} $INTERVIEW"
   printf -v "$1" %s "$INTERVIEW"
   printf -v "${1}_PORT" %s "$SSH_PORT"
   printf -v "${1}_KEY" %s "$SSH_KEY"
+  printf -v "${1}_USER" %s "$SSH_USER"
 }
 
 # use NAME: the interview the terminal helpers act on.
 use() {
-  local port=${1}_PORT key=${1}_KEY
-  INTERVIEW=${!1} SSH_PORT=${!port} SSH_KEY=${!key}
+  local port=${1}_PORT key=${1}_KEY user=${1}_USER
+  INTERVIEW=${!1} SSH_PORT=${!port} SSH_KEY=${!key} SSH_USER=${!user}
 }
 
 # cast_output [NAME]: all the output of an interview's cast, as one text.

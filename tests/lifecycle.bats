@@ -4,7 +4,8 @@ load helpers
 setup_file() {
   INTERVIEW=$(new_interview_name life)
   KEYS_DIR="$BATS_FILE_TMPDIR"
-  export INTERVIEW KEYS_DIR
+  SSH_USER=$INTERVIEW   # through the front door, the user name is the interview's
+  export INTERVIEW KEYS_DIR SSH_USER
 }
 teardown_file() { close_terminals; stop_interview; }
 
@@ -12,20 +13,32 @@ teardown_file() { close_terminals; stop_interview; }
   run zx_script run base --name "$INTERVIEW"
   assert_success
   assert_line --partial "Interview \"$INTERVIEW\" is ready"
-  assert_line --regexp "join: +ssh -p [0-9]+ -o HostKeyAlias=interview-$INTERVIEW user@127.0.0.1"
+  assert_line --regexp "join: +ssh -p $INTERVIEW_ENV_DOOR_PORT -o HostKeyAlias=interview-$INTERVIEW $INTERVIEW@127.0.0.1"
   assert_line --regexp 'host key: +SHA256:'
   assert_line --partial "npx zx scripts/stop.mjs $INTERVIEW"
   SSH_PORT=$(grep -oP 'ssh -p \K[0-9]+' <<<"$output")
   password=$(grep -oP 'password: +\K\S+' <<<"$output")
   assert [ ${#password} -ge 20 ]
-  run ssh_with_password "$password" user 'echo logged-in'
-  assert_output logged-in
+  run ssh_with_password "$password" "$INTERVIEW" 'echo logged-in as $(whoami)'
+  assert_output 'logged-in as user'
   echo "$SSH_PORT" > "$BATS_FILE_TMPDIR/port"
 }
 
-@test "[run] publishes SSH on 127.0.0.1 only" {
-  run docker port "$(interview_container)" 22
-  assert_output --regexp '^127\.0\.0\.1:[0-9]+$'
+@test "[run] the front door listens on 127.0.0.1 only, and the box publishes nothing" {
+  run docker port "$(interview_container)"
+  assert_output ''
+  run ss -Hltn "sport = :$INTERVIEW_ENV_DOOR_PORT"
+  assert_output --regexp '127\.0\.0\.1:'"$INTERVIEW_ENV_DOOR_PORT"
+  refute_output --regexp '(0\.0\.0\.0|\*|\[::\]):'"$INTERVIEW_ENV_DOOR_PORT"
+}
+
+@test "[run] --no-door publishes the box's own sshd on 127.0.0.1 only" {
+  name=$(new_interview_name boxssh)
+  json=$(zx_script run base --name "$name" --no-door --password 'correct horse battery' --json)
+  run docker port "$(interview_container "$name")" 22
+  stop_interview "$name"
+  assert_output "127.0.0.1:$(jq -r .port <<<"$json")"
+  assert_equal "$(jq -r .user <<<"$json")" user
 }
 
 @test "[run] --json prints one JSON object with the same details" {
@@ -35,9 +48,9 @@ teardown_file() { close_terminals; stop_interview; }
   assert_success
   assert_equal "$(jq -r .name <<<"$output")" "$name"
   assert_equal "$(jq -r .password <<<"$output")" 'correct horse battery'
-  assert_equal "$(jq -r .user <<<"$output")" user
-  assert_equal "$(jq -r '.port | type' <<<"$output")" number
-  assert_equal "$(jq -r .ssh <<<"$output")" "ssh -p $(jq -r .port <<<"$output") -o HostKeyAlias=interview-$name user@127.0.0.1"
+  assert_equal "$(jq -r .user <<<"$output")" "$name"
+  assert_equal "$(jq -r .port <<<"$output")" "$INTERVIEW_ENV_DOOR_PORT"
+  assert_equal "$(jq -r .ssh <<<"$output")" "ssh -p $INTERVIEW_ENV_DOOR_PORT -o HostKeyAlias=interview-$name $name@127.0.0.1"
   assert_equal "$(jq -r .fullToolset <<<"$output")" true
 }
 
@@ -49,7 +62,7 @@ teardown_file() { close_terminals; stop_interview; }
   run zx_script list
   assert_success
   assert_line --index 0 --regexp '^NAME +TASK +ADDRESS +AGE +CLIENTS +STATE +WHO$'
-  assert_line --regexp "^$INTERVIEW +base +127\.0\.0\.1:$SSH_PORT +[0-9]+s +1 +running +interviewer \(candidate\)$"
+  assert_line --regexp "^$INTERVIEW +base +door 127\.0\.0\.1:$SSH_PORT +[0-9]+s +1 +running +interviewer \(candidate\)$"
   close_terminals
 }
 
@@ -95,11 +108,11 @@ teardown_file() { close_terminals; stop_interview; }
   name=$(new_interview_name keyonly)
   key=$(new_key only)
   json=$(zx_script run base --name "$name" --no-password --key "$key.pub" --json)
-  SSH_PORT=$(jq -r .port <<<"$json")
+  SSH_PORT=$(jq -r .port <<<"$json") SSH_USER=$name
   assert_equal "$(jq -r .password <<<"$json")" null
   run ssh_with_key "$key" whoami
   assert_output user
-  run ssh_with_password 'anything-at-all' user true
+  run ssh_with_password 'anything-at-all' "$name" true
   assert_failure
   stop_interview "$name"
 }

@@ -74,7 +74,7 @@ teardown() {
 }
 
 @test "[roles] an observer cannot type; switching a role takes effect at once, and is recorded" {
-  start_interview base --observer "$CAROL.pub"
+  start_interview base --no-door --observer "$CAROL.pub"   # the box's own sshd: its clients' switches are tmux's (door.bats: the door's)
   terminal_open alice
   terminal_open carol "$CAROL"
   run zx_script list

@@ -116,7 +116,7 @@ export async function benchmarkLatency(options: { keystrokes: number; browsers: 
     const paths: [string, () => Promise<Terminal>][] = [
       ['plain SSH, no tmux (floor)', () => sshTerminal(interview.port, pair.privateKey, 'bash --norc --noprofile -i')],
       ['SSH with the shared tmux session', () => sshTerminal(interview.port, pair.privateKey)],
-      ['SSH through the front door (run --door), shared tmux session', () => sshTerminal(doorPort, pair.privateKey, undefined, doorName)],
+      ['SSH through the front door (the default), shared tmux session', () => sshTerminal(doorPort, pair.privateKey, undefined, doorName)],
       ['browser link through the web gateway', () => webTerminal(interview.web!.candidate, gatewayUrl)],
     ]
     const results: [string, number[]][] = []

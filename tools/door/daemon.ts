@@ -1,4 +1,4 @@
-// `run --door` needs the front door: use the one answering on the port, or start one in the background.
+// `run` needs the front door (unless --no-door): use the one answering on the port, or start one in the background.
 import { spawn } from 'node:child_process'
 import { openSync } from 'node:fs'
 import { connect } from 'node:net'
@@ -9,6 +9,8 @@ import { scriptCommand } from '../core/runtime.ts'
 import { sleep } from '../core/sleep.ts'
 import { loopbackFor } from '../engine/ports.ts'
 import { doorDir, doorHostKey } from './host-key.ts'
+import ssh2 from 'ssh2'
+import { fingerprintOf } from '../core/ssh-keys.ts'
 
 /** Whether an interview-env door answers on host:port (its SSH banner). */
 export function doorAnswers(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
@@ -24,12 +26,45 @@ export function doorAnswers(host: string, port: number, timeoutMs = 1000): Promi
   })
 }
 
+/** The fingerprint of the host key the SSH server on host:port shows; undefined when none answers. */
+export function hostKeyAt(host: string, port: number, timeoutMs = 3000): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const client = new ssh2.Client()
+    let seen: string | undefined
+    const done = () => {
+      client.end()
+      resolve(seen)
+    }
+    client.on('error', done)
+    client.on('close', done)
+    client.connect({
+      host,
+      port,
+      username: 'host-key-probe',
+      readyTimeout: timeoutMs,
+      hostVerifier: (key: Buffer) => {
+        seen = fingerprintOf(key.toString('base64'))
+        return false
+      },
+    })
+  })
+}
+
 /** The door's host key fingerprint, started as a detached `scripts/door.mjs` if none answers yet. */
 export async function ensureDoor(bind: string, port: number, log: (line: string) => void): Promise<{ fingerprint: string; pid?: number }> {
   const probe = loopbackFor(bind)
   // Made here first, so that the door and the card agree whichever starts first.
   const { fingerprint } = doorHostKey()
-  if (await doorAnswers(probe, port)) return { fingerprint }
+  if (await doorAnswers(probe, port)) {
+    // A door of another folder (another host key, other key changes) would make the card lie.
+    const shown = await hostKeyAt(probe, port)
+    if (shown !== fingerprint)
+      throw new UserError(
+        `the front door on ${bind}:${port} shows host key ${shown ?? '(none)'}, not this folder's ${fingerprint} (${doorDir()})`,
+        'stop that door, or give this interview another --door-port',
+      )
+    return { fingerprint }
+  }
   const logFile = join(doorDir(), 'door.log')
   const out = openSync(logFile, 'a')
   const [command, args] = scriptCommand('door.mjs', ['--bind', bind, '--port', String(port)])

@@ -1,12 +1,14 @@
 // Running the front door until the process is told to stop (scripts/door.mjs).
 import { connectDocker } from '../engine/docker.ts'
+import { printable } from '../core/printable.ts'
 import { checkBindAddress, checkPort, listenError } from '../engine/ports.ts'
 import { doorDir, doorHostKey } from './host-key.ts'
 import { startDoor } from './server.ts'
 import { controlSocket, serveControl } from './control.ts'
 import { rmSync } from 'node:fs'
 
-export const DOOR_PORT = 7622
+/** The door's port unless told otherwise: 7622, or INTERVIEW_ENV_DOOR_PORT (a test run keeps its own door apart). */
+export const DOOR_PORT = Number(process.env.INTERVIEW_ENV_DOOR_PORT) || 7622
 
 export async function serveDoor(options: { bind: string; port: number }): Promise<void> {
   checkBindAddress(options.bind)
@@ -18,7 +20,8 @@ export async function serveDoor(options: { bind: string; port: number }): Promis
     host: options.bind,
     port: options.port,
     hostKey: hostKey.privateKey,
-    log: (line) => console.log(`${new Date().toISOString()} ${line}`),
+    // Names come from key comments and requests: the log shows their control characters escaped.
+    log: (line) => console.log(`${new Date().toISOString()} ${printable(line)}`),
   }).catch((error: NodeJS.ErrnoException) => {
     throw listenError(error, options.port, options.bind, 'a door')
   })

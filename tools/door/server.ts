@@ -1,4 +1,4 @@
-// The front door: one SSH server on the host for every interview started with `run --door`
+// The front door: one SSH server on the host for every interview (run's default; not --no-door)
 // (ssh2's server mode), routed by user name (`ssh -p PORT <interview>@host`). It decides who comes
 // in and in which role from the interview's labels (access.ts), then gives each session a
 // `docker exec` in the box: the shared terminal (shell.ts) or a traced command (command.ts). The

@@ -10,7 +10,7 @@ export interface Participant {
   who: string
   role: string
   readonly: boolean
-  /** Came in through the front door (run --door) or the web gateway, which decide the role. */
+  /** Came in through the front door or the web gateway, which decide the role. */
   door?: boolean
 }
 

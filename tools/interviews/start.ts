@@ -81,8 +81,8 @@ function checkRunOptions(task: string, options: RunOptions) {
   const participants = [...interviewerKeys.map((key) => `interviewer ${key.line}`), ...observerKeys.map((key) => `observer ${key.line}`)]
   if (options.door && options.port !== undefined) {
     throw new UserError(
-      "--port is the box's own SSH port, which a --door interview does not publish",
-      'drop --port (the door has --door-port)',
+      "--port is the box's own SSH port, which only a --no-door interview publishes",
+      "drop --port (the front door's is --door-port), or add --no-door",
     )
   }
   if (options.ttlMs !== undefined && !options.record) {

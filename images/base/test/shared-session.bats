@@ -1,7 +1,9 @@
 # The promise of the base image: SSH logins as `user`, all interactive ones in ONE tmux session.
+# These go to the image's own sshd (--no-door), as a published ssh-interview image is used; the front
+# door's logins are tried in tests/door.bats.
 load ../../../tests/helpers
 
-setup_file() { start_interview base; }
+setup_file() { start_interview base --no-door; }
 teardown_file() { close_terminals; stop_interview; }
 
 @test "[base] password login works" {
@@ -102,7 +104,7 @@ teardown_file() { close_terminals; stop_interview; }
   run docker run --rm --entrypoint= interview-env/base sh -c 'ls /etc/ssh/ssh_host_* 2>/dev/null | wc -l'
   assert_output 0
   second=$(new_interview_name second)
-  json=$("$ZX" "$REPO_ROOT/scripts/run.mjs" base --name "$second" --json)
+  json=$("$ZX" "$REPO_ROOT/scripts/run.mjs" base --name "$second" --no-door --json)
   other_key=$(jq -r .hostKeyFingerprint <<<"$json")
   stop_interview "$second"
   assert [ -n "$HOST_KEY" ]
