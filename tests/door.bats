@@ -239,3 +239,16 @@ in_box() { docker exec -u user "$(interview_container)" "$@"; }
   run door_ssh "$SSH_KEY" 'echo still-open'
   assert_output 'still-open'
 }
+
+@test "[door] a door of another folder on the port is named, not trusted: the card would show the wrong host key" {
+  local port=7626 other="$BATS_TEST_TMPDIR/other-door" name
+  INTERVIEW_ENV_DOOR_DIR=$other "$ZX" "$REPO_ROOT/scripts/door.mjs" --port "$port" >/dev/null 2>&1 &
+  local door=$!
+  for _ in $(seq 100); do ssh-keyscan -p "$port" 127.0.0.1 >/dev/null 2>&1 && break; sleep 0.1; done
+  name=$(new_interview_name otherdoor)
+  run zx_script run hello --name "$name" --door-port "$port"
+  kill "$door"
+  assert_user_error "the front door on 127.0.0.1:$port shows host key $(ssh-keygen -lf "$other/host_ed25519.pub" | cut -d' ' -f2)"
+  assert_line --partial 'another --door-port'
+  assert_nothing_left "$name"
+}
