@@ -154,8 +154,8 @@ export async function benchmarkLatency(options: { keystrokes: number; browsers: 
       `gateway RSS ${formatMiB(before)} → ${formatMiB(after)}`,
     ])
     return recordBenchmark(
-      `Keystroke echo latency (${options.keystrokes} keystrokes per path, loopback)`,
-      'one interview',
+      'Keystroke echo latency (loopback)',
+      `one interview, ${options.keystrokes} keystrokes per path`,
       ['path', 'median', 'p95', 'p99', 'max', 'note'],
       rows,
       options.write,
