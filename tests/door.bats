@@ -1,5 +1,5 @@
-# The front door (run --door): participants come in through one SSH server on the host, which
-# decides who they are and writes what they send to the timeline before it reaches the box. Each
+# The front door (how run lets people in, unless --no-door): participants come in through one SSH
+# server on the host, which decides who they are and writes what they send to the timeline before it reaches the box. Each
 # test tries, with the real OpenSSH client, to do more than its role allows.
 load helpers
 
@@ -9,6 +9,8 @@ setup_file() {
   CAROL=$(new_key carol) # an observer
   start_interview hello --door --door-port "$DOOR_PORT" --interviewer "$BOB.pub" --observer "$CAROL.pub"
 }
+# A test that fails leaves no terminal open for the next one to count.
+teardown() { close_terminals; }
 teardown_file() {
   close_terminals
   stop_interview

@@ -52,6 +52,9 @@ export async function attachShell(
       `${CLIENT_ID_ENV}=${session}`,
     ]))
   } catch {
+    // Docker may have started the client before the start failed (an engine under load drops a
+    // hijacked connection): its id is ended too, so no client is left attached with nobody behind it.
+    void reaper.end(container, session)
     channel.stderr.write('interview-env: the interview has ended\r\n')
     channel.exit(1)
     channel.end()

@@ -91,6 +91,8 @@ export async function attachTerminal(
       `INTERVIEW_DOOR=web-${id}`,
     ]))
   } catch {
+    // As at the door: a client Docker started before the start failed is ended by its id.
+    void reaper.end(container, id)
     return ws.close(4000, 'the interview has ended')
   }
   timeline.join(role !== 'candidate')
