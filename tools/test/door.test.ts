@@ -1,12 +1,12 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { mkdtempSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { accessOf, doorLabels, hashPassword, passwordMatches } from '../door/access.ts'
 import { describeRequest, refusal } from '../door/command.ts'
-import { doorFingerprint, doorHostKey } from '../door/host-key.ts'
-import { parsePublicKey, newKeyPair } from '../core/ssh-keys.ts'
+import { claimNewKey, doorFingerprint, doorHostKey } from '../door/host-key.ts'
+import { fingerprintOf, parsePublicKey, newKeyPair } from '../core/ssh-keys.ts'
 import { LABEL } from '../engine/names.ts'
 import type { Participant } from '../door/participant.ts'
 import { INPUT_BUDGET, InputBudget } from '../recording/participant-timeline.ts'
@@ -82,6 +82,16 @@ test("the door's host key is made once, private to its owner, and its fingerprin
   assert.match(first.fingerprint, /^SHA256:/)
   assert.is(doorHostKey(dir).fingerprint, first.fingerprint)
   assert.is(doorFingerprint(dir), first.fingerprint)
+})
+
+test("a run that found no host key and lost the race to write one keeps the winner's key", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'door-'))
+  const winner = doorHostKey(dir)
+  claimNewKey(dir) // what a second run does when it looked just before the winner wrote its key
+  assert.is(doorHostKey(dir).fingerprint, winner.fingerprint)
+  const [, blob] = readFileSync(join(dir, 'host_ed25519.pub'), 'utf8').split(/\s+/)
+  assert.is(fingerprintOf(blob ?? ''), winner.fingerprint, 'the .pub file holds the winning key')
+  assert.equal(readdirSync(dir).sort(), ['host_ed25519', 'host_ed25519.pub'], 'no draft is left behind')
 })
 
 test("a session's input goes on the timeline up to a budget; past it, one warning, then nothing until it has room", () => {
