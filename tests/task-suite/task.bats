@@ -158,3 +158,9 @@ assert_solved() {
   run zx_script catalog --check
   assert_success || to_fix "README.md's catalog is out of date with the task.md files: run npx zx scripts/catalog.mjs --write, and commit README.md"
 }
+
+@test "[$TASK] the catalog's image size is the built image's" {
+  run zx_script catalog --check-size "$TASK"
+  assert_success || to_fix "measure the task's images again: npx zx scripts/catalog.mjs --sizes, and commit images/tasks/sizes.json and README.md"
+  assert_output --partial "$TASK: +"
+}

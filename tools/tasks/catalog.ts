@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../core/errors.ts'
 import { REPO_ROOT } from '../core/paths.ts'
+import { readSizes, sizeCell, type TaskSize } from './image-sizes.ts'
 import { listTaskDirs, readTaskFolder, type TaskInfo } from './task-folder.ts'
 
 export const CATALOG_START =
@@ -13,17 +14,20 @@ export const CATALOG_END = '<!-- end of catalog -->'
 export interface CatalogEntry {
   name: string
   info: TaskInfo
+  /** Measured by `catalog.mjs --sizes` (images/tasks/sizes.json). */
+  size?: TaskSize
 }
 
-/** Every task of the repository with its front matter, by name. */
+/** Every task of the repository with its front matter and recorded size, by name. */
 export function catalogEntries(root = REPO_ROOT): CatalogEntry[] {
-  return listTaskDirs(root).map((task) => ({ name: task.name, info: readTaskFolder(task.dir).info }))
+  const sizes = readSizes(root)
+  return listTaskDirs(root).map((task) => ({ name: task.name, info: readTaskFolder(task.dir).info, size: sizes[task.name] }))
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ')
 
 /** One row of the table, starting with "| `name` |" (what the task suite looks for). */
-export function catalogRow({ name, info }: CatalogEntry): string {
+export function catalogRow({ name, info, size }: CatalogEntry): string {
   const cells = [
     `\`${name}\``,
     info.title,
@@ -32,6 +36,7 @@ export function catalogRow({ name, info }: CatalogEntry): string {
     info.skills.join(', '),
     info.tools.join(', '),
     info.variants.join(', ') || '-',
+    sizeCell(size),
   ]
   return `| ${cells.map(cell).join(' | ')} |`
 }
@@ -40,8 +45,8 @@ export function catalogRow({ name, info }: CatalogEntry): string {
 export function catalogTable(entries: CatalogEntry[]): string {
   return [
     CATALOG_START,
-    '| task | what the candidate faces | difficulty | minutes | skills | tools | variants |',
-    '|---|---|---|---|---|---|---|',
+    '| task | what the candidate faces | difficulty | minutes | skills | tools | variants | image over base |',
+    '|---|---|---|---|---|---|---|---|',
     ...entries.map(catalogRow),
     CATALOG_END,
   ].join('\n')

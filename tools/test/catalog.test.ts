@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CATALOG_END, CATALOG_START, catalogRow, catalogStatus, checkCatalog, withCatalog, writeCatalog } from '../tasks/catalog.ts'
+import { sizeCell, sizeIsCurrent } from '../tasks/image-sizes.ts'
 import { REPO_ROOT } from '../core/paths.ts'
 import { newTask } from '../tasks/new-task.ts'
 import { UserError } from '../core/errors.ts'
@@ -22,9 +23,17 @@ test("README.md's catalog is current with the tasks' task.md files (npx zx scrip
   checkCatalog()
 })
 
-test('a row names the task in backquotes, escapes pipes, and says "-" for no variants', () => {
-  assert.is(catalogRow({ name: 'demo', info }), '| `demo` | Pipes \\| tables | easy | 10 | a, b | ss | - |')
-  assert.match(catalogRow({ name: 'demo', info: { ...info, variants: ['one', 'two'] } }), /\| one, two \|$/)
+test('a row names the task in backquotes, escapes pipes, and says "-" for no variants and "?" for no measured size', () => {
+  assert.is(catalogRow({ name: 'demo', info }), '| `demo` | Pipes \\| tables | easy | 10 | a, b | ss | - | ? |')
+  assert.match(catalogRow({ name: 'demo', info: { ...info, variants: ['one', 'two'] } }), /\| one, two \| \? \|$/)
+})
+
+test("a task's size says what it is over: base, another image, and a multi-service task's services", () => {
+  assert.is(sizeCell({ overParent: 3.2, parent: 'base' }), '+3.2 MiB')
+  assert.is(sizeCell({ overParent: 0.1, parent: 'desktop', parentOverBase: 1557 }), '+0.1 MiB over desktop (+1557 MiB)')
+  assert.is(sizeCell({ overParent: 95, parent: 'base', services: 533 }), '+95 MiB, services 533 MiB')
+  assert.ok(sizeIsCurrent(100, 108) && sizeIsCurrent(2, 6), 'a rebuild differs by a few files')
+  assert.not.ok(sizeIsCurrent(100, 120) || sizeIsCurrent(2, 9), 'a new package is not a rounding')
 })
 
 test('the table replaces only what lies between the markers; no markers is an error that says where they go', () => {
@@ -51,7 +60,10 @@ test('a new task makes the catalog stale, naming it; --write lists it; a changed
   assert.throws(() => checkCatalog(root), /catalog of tasks is out of date: demo-task/)
   assert.ok(writeCatalog(root))
   assert.not.ok(writeCatalog(root))
-  assert.match(readFileSync(join(root, 'README.md'), 'utf8'), /^\| `demo-task` \| demo-task \| easy \| 5 \| files \| ls, cat \| - \|$/m)
+  assert.match(
+    readFileSync(join(root, 'README.md'), 'utf8'),
+    /^\| `demo-task` \| demo-task \| easy \| 5 \| files \| ls, cat \| - \| \? \|$/m,
+  )
   const file = join(root, 'images/tasks/demo-task/task.md')
   writeFileSync(file, readFileSync(file, 'utf8').replace('minutes: 5', 'minutes: 7'))
   assert.equal(catalogStatus(root).stale, ['demo-task'])
