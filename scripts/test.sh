@@ -8,7 +8,21 @@ mkdir -p .test-output
 # The tests' own `docker` commands talk to the interview engine, as the tools do (tools/core/engine-socket.ts).
 socket=${INTERVIEW_ENGINE_RUN:-/run/interview-env}/docker.sock
 if [ -z "${DOCKER_HOST:-}" ] && [ -S "$socket" ]; then export DOCKER_HOST=unix://$socket; fi
-npx nx run-many -t typecheck unit test --parallel=1 --outputStyle=stream "$@" 2>&1 | tee .test-output/last.log
+# First the tools, the images and the suites that start and stop interviews by the dozen, one at a
+# time; then the tasks' suites, several at once: each waits on its checks and logins far more than
+# it computes, and each starts only its own interviews. TASK_SUITES_AT_ONCE=1 runs them one by one.
+# Arguments (say -p hello) go to one run of every target instead.
+at_once=${TASK_SUITES_AT_ONCE:-3}
+if [ $# -gt 0 ]; then
+  npx nx run-many -t typecheck unit test --parallel=1 --outputStyle=stream "$@" 2>&1 | tee .test-output/last.log
+else {
+  npx nx run-many -t typecheck unit test --exclude='tag:task' --parallel=1 --outputStyle=stream
+  first=$?
+  npx nx run-many -t test --projects='tag:task' --parallel="$at_once" --outputStyle=stream
+  second=$?
+  [ "$first" -eq 0 ] && [ "$second" -eq 0 ]
+} 2>&1 | tee .test-output/last.log
+fi
 status=${PIPESTATUS[0]}
 if [ "$status" -ne 0 ]; then
   echo
