@@ -23,6 +23,8 @@ export interface CheckOptions {
   recheckDelayMs?: number
   /** Time limit of one run. */
   timeoutSeconds?: number
+  /** Who asked, on the timeline: an interviewer's name in the cockpit; `interviewer` from the CLI. */
+  by?: string
 }
 
 /** What one run of a check printed and returned, read as a verdict. */
@@ -68,6 +70,11 @@ export async function checkInterview(name: string, options: CheckOptions = {}): 
   const result = first.ok ? (await sleep(options.recheckDelayMs ?? 2000), await runOnce()) : first
   const recording = (await container.inspect()).Config.Labels[LABEL.recording]
   if (recording && existsSync(recording))
-    appendEvent(recording, { t: castClock(recording), type: 'check', by: 'interviewer', result: result.message.split('\n')[0] })
+    appendEvent(recording, {
+      t: castClock(recording),
+      type: 'check',
+      by: options.by ?? 'interviewer',
+      result: result.message.split('\n')[0],
+    })
   return result
 }

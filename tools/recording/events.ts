@@ -2,7 +2,8 @@
 // (seconds since the recording started) and `time` as an ISO date. Kinds: start, join, leave,
 // role, input (who typed what), exec (a command run without the shared terminal), hint, check, fault (applied live), warning, expired,
 // gap (the recorder was restarted: `seconds` were not recorded), reattach (something in the box closed
-// the recorder's view or feed, and it was opened again), end.
+// the recorder's view or feed, and it was opened again), interviewer (an action in the cockpit: start,
+// stop, note, by the interviewer's name), end.
 import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import { jsonLine } from '../core/printable.ts'
@@ -12,7 +13,21 @@ export interface InterviewEvent {
   t: number
   time: string
   type:
-    'start' | 'join' | 'leave' | 'role' | 'input' | 'exec' | 'hint' | 'check' | 'fault' | 'warning' | 'expired' | 'gap' | 'reattach' | 'end'
+    | 'start'
+    | 'join'
+    | 'leave'
+    | 'role'
+    | 'input'
+    | 'exec'
+    | 'hint'
+    | 'check'
+    | 'fault'
+    | 'warning'
+    | 'expired'
+    | 'gap'
+    | 'reattach'
+    | 'interviewer'
+    | 'end'
   [field: string]: unknown
 }
 

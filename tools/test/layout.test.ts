@@ -1,5 +1,5 @@
 // The layout of tools/ stays true: folders only at the top, and imports that point one way
-// (core <- engine <- tasks <- images <- interviews <- live <- bench; recording uses core and engine,
+// (core <- engine <- tasks <- images <- interviews <- live <- cockpit <- bench; recording uses core and engine,
 // web those and recording, door those and web).
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../core/paths.ts'
 
 const TOOLS = join(REPO_ROOT, 'tools')
 /** Each folder may import from those before it in this list, and from itself. */
-export const LAYERS = ['core', 'engine', 'tasks', 'images', 'interviews', 'live', 'bench'] as const
+export const LAYERS = ['core', 'engine', 'tasks', 'images', 'interviews', 'live', 'cockpit', 'bench'] as const
 /** Folders beside the layers: they import only these, and themselves. */
 export const SIDE: Record<string, readonly string[]> = {
   recording: ['core', 'engine'],

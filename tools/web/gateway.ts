@@ -13,11 +13,19 @@ import { joinDesktop } from './desktop-socket.ts'
 import { ClientReaper } from './exec-client.ts'
 import { FailureLimiter } from './rate-limit.ts'
 import { allowedHosts, clientAddress, hostAllowed, requestPath, trustedSet } from './requests.ts'
-import { pageRoutes, refuse } from './routes.ts'
+import { pageRoutes, refuse, type ApiHandler } from './routes.ts'
 import { attachTerminal, findAttachment } from './terminal-socket.ts'
 
 export { attachCommand } from './terminal-socket.ts'
 export { MAX_MESSAGE, MAX_MESSAGE_BEFORE_AUTH } from './context.ts'
+
+/** Makes the handler of /api/ from what the gateway shares. */
+export type ApiFactory = (parts: {
+  docker: Docker
+  limiter: FailureLimiter
+  address: (req: IncomingMessage) => string
+  url: () => string
+}) => ApiHandler
 
 export interface GatewayOptions {
   docker: Docker
@@ -31,6 +39,8 @@ export interface GatewayOptions {
   /** Proxies whose X-Forwarded-For names the client, for the failure limit. */
   trustedProxies?: string[]
   limiter?: FailureLimiter
+  /** The cockpit's API under /api/ (tools/cockpit), made once the gateway knows its URL. */
+  api?: ApiFactory
   log?: (line: string) => void
 }
 
@@ -57,7 +67,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const address = (req: IncomingMessage) => clientAddress(req, trusted)
   let hosts = new Set<string>()
   const fromOwnHost = (req: IncomingMessage) => hostAllowed(hosts, req.headers.host)
-  const handle = pageRoutes(context, { assets, pages, fromOwnHost, address })
+  let url = ''
+  const api = options.api?.({ docker, limiter, address, url: () => url })
+  const handle = pageRoutes(context, { assets, pages, fromOwnHost, address, api })
 
   /** Whatever goes wrong in one request answers 500 (or drops that connection) and is logged; the gateway lives on. */
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -114,8 +126,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const bound = server.address() as { address: string; port: number }
   hosts = allowedHosts({ bind: bound.address, port: bound.port, tls: !!options.tls, publicUrls: options.publicUrls })
   const host = bound.address.includes(':') ? `[${bound.address}]` : bound.address
+  url = `${options.tls ? 'https' : 'http'}://${host}:${bound.port}`
   return {
-    url: `${options.tls ? 'https' : 'http'}://${host}:${bound.port}`,
+    url,
     server,
     connections: () => {
       const counts = new Map<string, number>()

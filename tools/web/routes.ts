@@ -1,5 +1,6 @@
-// The gateway's HTTP routes: its files, /healthz, the desktop page, and the terminal page of a valid
-// link (a bad token counts against the failure limit). Everything else is 404; only GET is served.
+// The gateway's HTTP routes: its files, /healthz, the desktop page, the terminal page of a valid
+// link (a bad token counts against the failure limit), and the cockpit's API under /api/ (its own
+// methods). Everything else is 404; only GET is served.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Asset } from './assets.ts'
 import type { GatewayContext } from './context.ts'
@@ -28,14 +29,19 @@ export interface RouteOptions {
   fromOwnHost: (req: IncomingMessage) => boolean
   /** The client's address, for the failure limit (through trusted proxies). */
   address: (req: IncomingMessage) => string
+  /** The cockpit's API, for every path under /api/. */
+  api?: ApiHandler
 }
 
+export type ApiHandler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>
+
 /** The handler of every plain HTTP request. */
-export function pageRoutes({ docker, limiter }: GatewayContext, { assets, pages, fromOwnHost, address }: RouteOptions) {
+export function pageRoutes({ docker, limiter }: GatewayContext, { assets, pages, fromOwnHost, address, api }: RouteOptions) {
   return async (req: IncomingMessage, res: ServerResponse) => {
     const path = requestPath(req.url)
     if (path === undefined) return refuse(res, 400, 'bad request')
     if (!fromOwnHost(req)) return refuse(res, 421, 'this gateway does not serve that host name')
+    if (api && path.startsWith('/api/')) return api(req, res, path)
     const asset = assets.get(path)
     if (req.method !== 'GET') return refuse(res, 405, 'method not allowed')
     if (asset) {

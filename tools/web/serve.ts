@@ -3,7 +3,7 @@ import { isIP } from 'node:net'
 import { connectDocker } from '../engine/docker.ts'
 import { UserError } from '../core/errors.ts'
 import { checkBindAddress, checkPort, listenError } from '../engine/ports.ts'
-import { startGateway } from './gateway.ts'
+import { startGateway, type ApiFactory } from './gateway.ts'
 
 export interface ServeOptions {
   bind: string
@@ -13,6 +13,8 @@ export interface ServeOptions {
   key?: string
   publicUrls?: string[]
   trustedProxies?: string[]
+  /** The cockpit's API (scripts/serve.mjs); none for a plain gateway (scripts/web.mjs). */
+  api?: ApiFactory
 }
 
 function checkPublicUrl(url: string): void {
@@ -51,6 +53,7 @@ export async function serveGateway(options: ServeOptions): Promise<void> {
     allowedOrigins: options.origins,
     publicUrls: options.publicUrls,
     trustedProxies: options.trustedProxies,
+    api: options.api,
     tls: options.cert && options.key ? { cert: options.cert, key: options.key } : undefined,
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
   }).catch((error: NodeJS.ErrnoException) => {

@@ -1,0 +1,223 @@
+// The cockpit's HTTP API (docs/api.md): JSON under /api/, for a signed-in browser (session cookie,
+// plus the CSRF header on every change) or a script (Authorization: Bearer <token>). Bad input is
+// 400 with a one-line reason, an unknown name 404, no valid session or token 401; failed sign-ins
+// and bad tokens count against the gateway's failure limit (429 past it). Every change is written to
+// the interview's timeline under the interviewer's name.
+import { appendFileSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type Docker from 'dockerode'
+import { UserError } from '../core/errors.ts'
+import { LABEL } from '../engine/names.ts'
+import { findRunningInterview } from '../interviews/find.ts'
+import { listInterviews } from '../interviews/list.ts'
+import { checkInterview } from '../live/checks.ts'
+import { appendEvent, castClock, readEvents } from '../recording/events.ts'
+import { catalogEntries } from '../tasks/catalog.ts'
+import type { FailureLimiter } from '../web/rate-limit.ts'
+import { interviewerByToken, readInterviewers, serverDir } from './interviewers.ts'
+import { CSRF_HEADER, SESSION_COOKIE, Sessions, cookieValue, sessionCookie } from './sessions.ts'
+import { startFromApi, stopFromApi } from './interview-actions.ts'
+
+export interface ApiOptions {
+  docker: Docker
+  limiter: FailureLimiter
+  address: (req: IncomingMessage) => string
+  secure: boolean
+  /** The gateway's own URL, for the web links of interviews started here. */
+  gatewayUrl: () => string
+  stateDir?: string
+  /** Where interviews started here listen (their front door). */
+  bind?: string
+  sessions?: Sessions
+}
+
+/** The largest request body the API reads. */
+export const MAX_BODY = 64 * 1024
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers })
+  res.end(JSON.stringify(body) + '\n')
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+    throw new HttpError(400, 'send the body as JSON (Content-Type: application/json)')
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY) throw new HttpError(413, `the body is over ${MAX_BODY} bytes`)
+    chunks.push(chunk as Buffer)
+  }
+  let body: unknown
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')
+  } catch {
+    throw new HttpError(400, 'the body is not valid JSON')
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'the body must be a JSON object')
+  return body as Record<string, unknown>
+}
+
+const bearer = (req: IncomingMessage) => /^Bearer ([A-Za-z0-9_-]{1,100})$/.exec(req.headers.authorization ?? '')?.[1]
+
+/** The API's handler: answers every request whose path starts with /api/. */
+export function cockpitApi(options: ApiOptions) {
+  const sessions = options.sessions ?? new Sessions()
+  const stateDir = options.stateDir ?? serverDir()
+  const { docker, limiter } = options
+
+  /** Who is asking: from a bearer token or a session cookie (with its CSRF header on a change). */
+  const who = (req: IncomingMessage): string => {
+    const address = options.address(req)
+    const token = bearer(req)
+    if (req.headers.authorization !== undefined) {
+      if (limiter.blocked(address, token)) throw new HttpError(429, 'too many failed attempts: wait a minute')
+      const name = token && interviewerByToken(token, stateDir)
+      if (!name) {
+        limiter.fail(address, token)
+        throw new HttpError(401, 'this token is not valid: ask for one (npx zx scripts/interviewers.mjs add NAME)')
+      }
+      limiter.succeed(token!)
+      return name
+    }
+    const session = sessions.get(cookieValue(req.headers.cookie, SESSION_COOKIE))
+    if (!session) throw new HttpError(401, 'sign in first: POST /api/session with your token')
+    // A removed interviewer's sessions end with the account.
+    if (!readInterviewers(stateDir).some((i) => i.name === session.name)) {
+      sessions.dropAllOf(session.name)
+      throw new HttpError(401, 'this account was removed')
+    }
+    if (req.method !== 'GET' && req.headers[CSRF_HEADER] !== session.csrf)
+      throw new HttpError(403, `a change needs the ${CSRF_HEADER} header given at sign-in`)
+    return session.name
+  }
+
+  const interviewOr404 = async (name: string) => {
+    const container = await findRunningInterview(docker, name)
+    if (!container) throw new HttpError(404, `no running interview named ${name}`)
+    return container
+  }
+
+  /** Writes an interviewer's action on the interview's timeline (when it is recorded). */
+  const onTimeline = async (name: string, action: Record<string, unknown>) => {
+    const container = await findRunningInterview(docker, name)
+    const recording = container && (await container.inspect()).Config.Labels[LABEL.recording]
+    if (recording && existsSync(recording)) appendEvent(recording, { t: castClock(recording), type: 'interviewer', ...action })
+    return recording
+  }
+
+  const routes = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const method = req.method ?? 'GET'
+    if (path === '/api/session') {
+      if (method === 'POST') {
+        const address = options.address(req)
+        if (limiter.blocked(address)) throw new HttpError(429, 'too many failed sign-ins: wait a minute')
+        const { token } = await readBody(req)
+        const name = typeof token === 'string' && token.length <= 100 ? interviewerByToken(token, stateDir) : undefined
+        if (!name) {
+          limiter.fail(address)
+          throw new HttpError(401, 'this token is not valid')
+        }
+        const { id, session } = sessions.create(name)
+        return json(
+          res,
+          200,
+          { name, csrf: session.csrf },
+          { 'set-cookie': sessionCookie(id, { secure: options.secure, maxAgeSeconds: 12 * 3600 }) },
+        )
+      }
+      if (method === 'DELETE') {
+        who(req)
+        sessions.drop(cookieValue(req.headers.cookie, SESSION_COOKIE))
+        return json(res, 200, { signedOut: true }, { 'set-cookie': sessionCookie('', { secure: options.secure, maxAgeSeconds: 0 }) })
+      }
+      if (method === 'GET') return json(res, 200, { name: who(req) })
+      throw new HttpError(405, 'use POST to sign in, GET to see who you are, DELETE to sign out')
+    }
+    const by = who(req)
+    if (path === '/api/tasks' && method === 'GET')
+      return json(
+        res,
+        200,
+        catalogEntries().map(({ name, info }) => ({
+          name,
+          title: info.title,
+          difficulty: info.difficulty,
+          minutes: info.minutes,
+          skills: info.skills,
+          tools: info.tools,
+          variants: info.variants,
+        })),
+      )
+    if (path === '/api/interviews') {
+      if (method === 'GET') return json(res, 200, await listInterviews(docker))
+      if (method === 'POST') {
+        const card = await startFromApi(await readBody(req), { by, gatewayUrl: options.gatewayUrl(), stateDir, bind: options.bind })
+        await onTimeline(String(card.name), { action: 'start', by })
+        return json(res, 201, card)
+      }
+      throw new HttpError(405, 'use GET to list interviews, POST to start one')
+    }
+    const one = /^\/api\/interviews\/([^/]+)(?:\/(check|notes))?$/.exec(path)
+    if (!one) throw new HttpError(404, 'no such API path (see docs/api.md)')
+    const name = decodeURIComponent(one[1]!)
+    const action = one[2]
+    if (!action && method === 'GET') {
+      const container = await interviewOr404(name)
+      const labels = (await container.inspect()).Config.Labels
+      const summary = (await listInterviews(docker)).find((i) => i.name === name)
+      const events = labels[LABEL.recording] && existsSync(labels[LABEL.recording]!) ? readEvents(labels[LABEL.recording]!) : []
+      const endsAt = labels[LABEL.endsAt] ? Date.parse(labels[LABEL.endsAt]!) : NaN
+      return json(res, 200, {
+        ...summary,
+        variant: labels[LABEL.variant],
+        checks: events.filter((e) => e.type === 'check').map(({ time, result, by }) => ({ time, result, by })),
+        hintsUsed: events.filter((e) => e.type === 'hint').length,
+        secondsLeft: Number.isNaN(endsAt) ? null : Math.max(0, Math.round((endsAt - Date.now()) / 1000)),
+      })
+    }
+    if (!action && method === 'DELETE') {
+      await interviewOr404(name)
+      await onTimeline(name, { action: 'stop', by })
+      await stopFromApi(name)
+      return json(res, 200, { stopped: name })
+    }
+    if (action === 'check' && method === 'POST') {
+      await interviewOr404(name)
+      const result = await checkInterview(name, { by })
+      return json(res, 200, result)
+    }
+    if (action === 'notes' && method === 'POST') {
+      await interviewOr404(name)
+      const { text } = await readBody(req)
+      if (typeof text !== 'string' || !text.trim()) throw new HttpError(400, 'give the note as {"text": "..."}')
+      if (text.length > 10_000) throw new HttpError(400, 'a note is at most 10000 characters')
+      const recording = await onTimeline(name, { action: 'note', by })
+      if (!recording) throw new HttpError(409, `${name} is not recorded: its notes would have nowhere to go`)
+      appendFileSync(join(recording, 'notes.jsonl'), JSON.stringify({ time: new Date().toISOString(), by, text }) + '\n', { mode: 0o600 })
+      return json(res, 201, { saved: true })
+    }
+    throw new HttpError(405, `${method} is not an action on ${path}`)
+  }
+
+  return async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    try {
+      await routes(req, res, path)
+    } catch (error) {
+      if (error instanceof HttpError) return json(res, error.status, { error: error.message })
+      if (error instanceof UserError) return json(res, 400, { error: error.message, hint: error.hint })
+      throw error
+    }
+  }
+}
