@@ -4,7 +4,8 @@ import { register } from 'tsx/esm/api'
 register()
 const { cli } = await import('../tools/core/cli.ts')
 const { catalogEntries, catalogTable, checkCatalog, writeCatalog } = await import('../tools/tasks/catalog.ts')
-const { checkTaskSize, sizeCell, writeSizes, SIZES_FILE } = await import('../tools/tasks/image-sizes.ts')
+const { checkTaskSize, writeSizes } = await import('../tools/images/image-sizes.ts')
+const { sizeCell, SIZES_FILE } = await import('../tools/tasks/task-sizes.ts')
 const { connectDocker } = await import('../tools/engine/docker.ts')
 
 await cli(

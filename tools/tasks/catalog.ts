@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../core/errors.ts'
 import { REPO_ROOT } from '../core/paths.ts'
-import { readSizes, sizeCell, type TaskSize } from './image-sizes.ts'
+import { readSizes, sizeCell, type TaskSize } from './task-sizes.ts'
 import { listTaskDirs, readTaskFolder, type TaskInfo } from './task-folder.ts'
 
 export const CATALOG_START =

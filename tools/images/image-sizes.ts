@@ -1,45 +1,15 @@
-// Each task's cost on disk beyond the image it is built from, measured on the engine and kept in
-// images/tasks/sizes.json, so that the README's catalog (made from files, and checked without an
-// engine) can show it. The task suite compares the record with the built image.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+// Measuring each task's images on the engine into images/tasks/sizes.json (catalog.mjs --sizes), and
+// checking a record against the built images (the task suite).
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../core/errors.ts'
 import { REPO_ROOT } from '../core/paths.ts'
 import type { Docker } from '../engine/docker.ts'
-import { composeTaskOf, listImages, type ImageDefinition } from '../images/list.ts'
-
-export const SIZES_FILE = 'images/tasks/sizes.json'
-
-/** Sizes in MiB, to a tenth. */
-export interface TaskSize {
-  /** The box image's own layers: its size less that of the image it is built FROM. */
-  overParent: number
-  /** That image: base, or desktop for a desktop task. */
-  parent: string
-  /** That image's own size over base, when it is not base. */
-  parentOverBase?: number
-  /** A multi-service task's service images, whole (they are built from a slim OS image, not from base). */
-  services?: number
-}
+import { readSizes, sizeCell, sizeIsCurrent, SIZES_FILE, type TaskSize } from '../tasks/task-sizes.ts'
+import { composeTaskOf, listImages, type ImageDefinition } from './list.ts'
 
 const MiB = 1024 * 1024
 const mib = (bytes: number) => Math.round((bytes * 10) / MiB) / 10
-
-/** The sizes recorded in images/tasks/sizes.json, by task (empty when the file is missing). */
-export function readSizes(root = REPO_ROOT): Record<string, TaskSize> {
-  const file = join(root, SIZES_FILE)
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, TaskSize>) : {}
-}
-
-/** The catalog's cell: "+3.2 MiB", "+0.1 MiB over desktop (+1557 MiB)", "+91 MiB, services 509 MiB", or "?" before a measure. */
-export function sizeCell(size: TaskSize | undefined): string {
-  if (!size) return '?'
-  const over =
-    size.parent === 'base'
-      ? `+${size.overParent} MiB`
-      : `+${size.overParent} MiB over ${size.parent}${size.parentOverBase === undefined ? '' : ` (+${size.parentOverBase} MiB)`}`
-  return size.services === undefined ? over : `${over}, services ${size.services} MiB`
-}
 
 async function sizeOf(docker: Docker, tag: string): Promise<number> {
   try {
@@ -85,11 +55,6 @@ export async function writeSizes(docker: Docker, root = REPO_ROOT): Promise<stri
   }
   writeFileSync(join(root, SIZES_FILE), JSON.stringify(measured, null, 2) + '\n')
   return notBuilt
-}
-
-/** Builds differ by a few files (package lists, timestamps): a record is current within 10 % or 5 MiB. */
-export function sizeIsCurrent(recorded: number, measured: number): boolean {
-  return Math.abs(recorded - measured) <= Math.max(5, measured * 0.1)
 }
 
 /** Throws unless the recorded size of `task` matches its built images. */
