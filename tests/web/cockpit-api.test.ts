@@ -157,6 +157,8 @@ test('bad input is a 400 with a one-line reason, and starts nothing', async () =
   assert.ok([404, 413].includes(huge.status), `a 100 kB body: ${huge.status}`)
   assert.is((await call('/api/interviews/no-such/check', { token: alice, method: 'POST' })).status, 404)
   assert.is((await call('/api/nothing-here', { token: alice })).status, 404)
+  assert.is((await call('/api/interviews/%E0%A4', { token: alice })).status, 400, 'a malformed escape')
+  assert.is((await call('/api/recordings/%', { token: alice })).status, 400)
   const after = ((await call('/api/interviews', { token: alice })).body as unknown as { task: string }[]).filter((i) => i.task === 'hello')
   assert.is(after.length, before.length, 'a bad request started an interview')
 })
@@ -194,6 +196,19 @@ test('an interviewer starts, reads, checks, annotates and stops an interview; ea
   )
   assert.match(login, /in-the-box/)
 
+  // The timeline as server-sent events: the check below arrives on it.
+  const stream = await fetch(`${gateway.url}/api/interviews/${name}/events`, { headers: { authorization: `Bearer ${alice}` } })
+  assert.is(stream.headers.get('content-type'), 'text/event-stream; charset=utf-8')
+  const reader = stream.body!.getReader()
+  let streamed = ''
+  const streamedCheck = (async () => {
+    while (!/event: check\ndata: .*"by":"bob"/.test(streamed)) {
+      const { value, done } = await reader.read()
+      if (done) break
+      streamed += Buffer.from(value).toString('utf8')
+    }
+  })()
+
   const { cookie, csrf } = await signIn(bob)
   const check = await call(`/api/interviews/${name}/check`, { cookie, csrf, method: 'POST' })
   assert.is(check.status, 200)
@@ -201,6 +216,20 @@ test('an interviewer starts, reads, checks, annotates and stops an interview; ea
   assert.match(check.body.message, /^NO: /)
   assert.is((await call(`/api/interviews/${name}/notes`, { cookie, csrf, json: { text: 'reads logs first' } })).status, 201)
   assert.is((await call(`/api/interviews/${name}/notes`, { cookie, csrf, json: { text: '  ' } })).status, 400)
+
+  await Promise.race([streamedCheck, new Promise((resolve) => setTimeout(resolve, 5000))])
+  await reader.cancel()
+  assert.match(streamed, /event: start\n/, 'the stream starts with what is on the timeline already')
+  assert.match(streamed, /event: check\ndata: .*"by":"bob"/, `the check did not arrive on the stream:\n${streamed}`)
+
+  // Faults and roles: a task without faults, and nobody of that name, are 400s that say why.
+  assert.equal((await call(`/api/interviews/${name}/faults`, { token: alice })).body, [])
+  const noFault = await call(`/api/interviews/${name}/break`, { token: alice, json: { fault: 'disk' } })
+  assert.is(noFault.status, 400)
+  assert.match(noFault.body.error, /has no library of faults/)
+  const nobody = await call(`/api/interviews/${name}/role`, { token: alice, json: { who: 'mallory', readonly: false } })
+  assert.is(nobody.status, 400)
+  assert.is((await call(`/api/interviews/${name}/role`, { token: alice, json: { who: 'mallory' } })).status, 400)
 
   const details = await call(`/api/interviews/${name}`, { token: alice })
   assert.is(details.status, 200)
@@ -227,6 +256,25 @@ test('an interviewer starts, reads, checks, annotates and stops an interview; ea
   assert.ok(existsSync(notes))
   assert.is(statSync(notes).mode & 0o777, 0o600)
   assert.match(readFileSync(notes, 'utf8'), /"by":"bob","text":"reads logs first"/)
+
+  // The recording, over the API: in the list, with its timeline, summary and notes, and its cast.
+  const recordingName = recording.split('/').pop()!
+  const list = (await call('/api/recordings', { token: alice })).body as unknown as { name: string; task: string }[]
+  assert.ok(
+    list.some((r) => r.name === recordingName && r.task === 'hello'),
+    JSON.stringify(list),
+  )
+  const one = await call(`/api/recordings/${recordingName}`, { token: alice })
+  assert.is(one.status, 200)
+  assert.ok(one.body.events.some((e: { type: string }) => e.type === 'end'))
+  assert.match(one.body.summary, /hello/)
+  assert.is(one.body.notes[0].text, 'reads logs first')
+  const cast = await fetch(`${gateway.url}/api/recordings/${recordingName}/cast`, { headers: { authorization: `Bearer ${alice}` } })
+  assert.is(cast.status, 200)
+  assert.match((await cast.text()).split('\n')[0]!, /"version":\s*2/)
+  for (const path of ['..', '..%2F..%2Fetc%2Fpasswd', '%2E%2E', 'no-such-recording'])
+    assert.is((await call(`/api/recordings/${path}`, { token: alice })).status, 404, path)
+  assert.is((await call(`/api/recordings/${recordingName}`)).status, 401, 'anonymous')
 })
 
 test("a removed interviewer's token and sessions stop working at once", async () => {

@@ -3,7 +3,7 @@
 // 400 with a one-line reason, an unknown name 404, no valid session or token 401; failed sign-ins
 // and bad tokens count against the gateway's failure limit (429 past it). Every change is written to
 // the interview's timeline under the interviewer's name.
-import { appendFileSync, existsSync } from 'node:fs'
+import { appendFileSync, createReadStream, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type Docker from 'dockerode'
@@ -12,6 +12,11 @@ import { LABEL } from '../engine/names.ts'
 import { findRunningInterview } from '../interviews/find.ts'
 import { listInterviews } from '../interviews/list.ts'
 import { checkInterview } from '../live/checks.ts'
+import { applyFault, faultsOf } from '../live/faults.ts'
+import { setReadOnly } from '../live/roles.ts'
+import { FILES } from '../recording/paths.ts'
+import { listRecordings, readRecording, recordingFolder } from './recordings.ts'
+import { streamTimeline } from './timeline-stream.ts'
 import { appendEvent, castClock, readEvents } from '../recording/events.ts'
 import { catalogEntries } from '../tasks/catalog.ts'
 import type { FailureLimiter } from '../web/rate-limit.ts'
@@ -67,6 +72,15 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'the body must be a JSON object')
   return body as Record<string, unknown>
+}
+
+/** A path segment, decoded; a malformed escape is bad input, not a crash. */
+function segment(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    throw new HttpError(400, 'the path has a malformed %-escape')
+  }
 }
 
 const bearer = (req: IncomingMessage) => /^Bearer ([A-Za-z0-9_-]{1,100})$/.exec(req.headers.authorization ?? '')?.[1]
@@ -169,9 +183,24 @@ export function cockpitApi(options: ApiOptions) {
       }
       throw new HttpError(405, 'use GET to list interviews, POST to start one')
     }
-    const one = /^\/api\/interviews\/([^/]+)(?:\/(check|notes))?$/.exec(path)
+    if (path === '/api/recordings' && method === 'GET') return json(res, 200, listRecordings())
+    const recording = /^\/api\/recordings\/([^/]+)(\/cast)?$/.exec(path)
+    if (recording && method === 'GET') {
+      const dir = recordingFolder(segment(recording[1]!))
+      if (!dir) throw new HttpError(404, 'no recording of that name (GET /api/recordings lists them)')
+      if (!recording[2]) return json(res, 200, readRecording(dir))
+      const cast = join(dir, FILES.cast)
+      if (!existsSync(cast)) throw new HttpError(404, 'this recording has no cast')
+      res.writeHead(200, {
+        'content-type': 'application/x-asciicast',
+        'cache-control': 'no-store',
+        'content-disposition': `attachment; filename="${recording[1]}.cast"`,
+      })
+      return void createReadStream(cast).pipe(res)
+    }
+    const one = /^\/api\/interviews\/([^/]+)(?:\/(check|notes|break|role|faults|events))?$/.exec(path)
     if (!one) throw new HttpError(404, 'no such API path (see docs/api.md)')
-    const name = decodeURIComponent(one[1]!)
+    const name = segment(one[1]!)
     const action = one[2]
     if (!action && method === 'GET') {
       const container = await interviewOr404(name)
@@ -207,6 +236,37 @@ export function cockpitApi(options: ApiOptions) {
       if (!recording) throw new HttpError(409, `${name} is not recorded: its notes would have nowhere to go`)
       appendFileSync(join(recording, 'notes.jsonl'), JSON.stringify({ time: new Date().toISOString(), by, text }) + '\n', { mode: 0o600 })
       return json(res, 201, { saved: true })
+    }
+    if (action === 'faults' && method === 'GET') {
+      await interviewOr404(name)
+      return json(
+        res,
+        200,
+        (await faultsOf(name)).map(({ name, description }) => ({ name, description })),
+      )
+    }
+    if (action === 'break' && method === 'POST') {
+      await interviewOr404(name)
+      const { fault } = await readBody(req)
+      if (typeof fault !== 'string' || !fault) throw new HttpError(400, 'name the fault as {"fault": "..."} (GET .../faults lists them)')
+      const applied = await applyFault(name, fault)
+      await onTimeline(name, { action: 'break', fault: applied.name, by })
+      return json(res, 200, { applied: applied.name })
+    }
+    if (action === 'role' && method === 'POST') {
+      await interviewOr404(name)
+      const { who: person, readonly } = await readBody(req)
+      if (typeof person !== 'string' || !person || typeof readonly !== 'boolean')
+        throw new HttpError(400, 'give {"who": "<participant>", "readonly": true|false}')
+      const switched = await setReadOnly(name, person, readonly)
+      await onTimeline(name, { action: 'role', who: person, readonly, by })
+      return json(res, 200, { switched: switched.map(({ who, role, readonly }) => ({ who, role, readonly })) })
+    }
+    if (action === 'events' && method === 'GET') {
+      const container = await interviewOr404(name)
+      const dir = (await container.inspect()).Config.Labels[LABEL.recording]
+      if (!dir || !existsSync(dir)) throw new HttpError(409, `${name} is not recorded: it has no timeline`)
+      return streamTimeline(req, res, dir)
     }
     throw new HttpError(405, `${method} is not an action on ${path}`)
   }

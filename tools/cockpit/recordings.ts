@@ -1,0 +1,60 @@
+// Past (and running) interviews' recordings for the cockpit: the list, one recording's timeline and
+// summary, and its cast. A name is checked before it becomes a path, so no request leaves the
+// recordings folder.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { readEvents, type InterviewEvent } from '../recording/events.ts'
+import { FILES, recordingsRoot } from '../recording/paths.ts'
+import { summaryMarkdown } from '../recording/summary.ts'
+
+export interface RecordingEntry {
+  name: string
+  task?: string
+  started?: string
+  ended?: string
+  /** Bytes of the terminal's cast. */
+  castBytes: number
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/
+
+/** The folder of a recording, or undefined for a name that is not one (or would leave the folder). */
+export function recordingFolder(name: string, root = recordingsRoot()): string | undefined {
+  if (!NAME.test(name) || name.includes('..')) return undefined
+  const dir = join(root, name)
+  return existsSync(join(dir, FILES.events)) ? dir : undefined
+}
+
+/** Every recording, newest first. */
+export function listRecordings(root = recordingsRoot()): RecordingEntry[] {
+  if (!existsSync(root)) return []
+  const entries = readdirSync(root)
+    .filter((name) => recordingFolder(name, root))
+    .map((name): RecordingEntry => {
+      const dir = join(root, name)
+      const events = readEvents(dir)
+      const start = events.find((e) => e.type === 'start')
+      const end = events.find((e) => e.type === 'end')
+      const cast = join(dir, FILES.cast)
+      return {
+        name,
+        task: typeof start?.task === 'string' ? start.task : undefined,
+        started: start?.time,
+        ended: end?.time,
+        castBytes: existsSync(cast) ? statSync(cast).size : 0,
+      }
+    })
+  return entries.sort((a, b) => (b.started ?? '').localeCompare(a.started ?? ''))
+}
+
+/** One recording: its timeline and summary (the cast is fetched on its own, it can be large). */
+export function readRecording(dir: string): { events: InterviewEvent[]; summary: string; notes: unknown[] } {
+  const notesFile = join(dir, 'notes.jsonl')
+  const notes = existsSync(notesFile)
+    ? readFileSync(notesFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as unknown)
+    : []
+  return { events: readEvents(dir), summary: summaryMarkdown(dir), notes }
+}
