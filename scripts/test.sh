@@ -9,8 +9,9 @@ mkdir -p .test-output
 socket=${INTERVIEW_ENGINE_RUN:-/run/interview-env}/docker.sock
 if [ -z "${DOCKER_HOST:-}" ] && [ -S "$socket" ]; then export DOCKER_HOST=unix://$socket; fi
 # First the tools, the images and the suites that start and stop interviews by the dozen, one at a
-# time; then the tasks' suites, several at once: each waits on its checks and logins far more than
-# it computes, and each starts only its own interviews. TASK_SUITES_AT_ONCE=1 runs them one by one.
+# time; then the terminal tasks' suites, several at once: each waits on its checks and logins far
+# more than it computes, and each starts only its own interviews (TASK_SUITES_AT_ONCE=1: one by one);
+# then the desktop tasks', one at a time, as a desktop (an editor, Jupyter) takes both cores to start.
 # Arguments (say -p hello) go to one run of every target instead.
 at_once=${TASK_SUITES_AT_ONCE:-3}
 if [ $# -gt 0 ]; then
@@ -18,9 +19,11 @@ if [ $# -gt 0 ]; then
 else {
   npx nx run-many -t typecheck unit test --exclude='tag:task' --parallel=1 --outputStyle=stream
   first=$?
-  npx nx run-many -t test --projects='tag:task' --parallel="$at_once" --outputStyle=stream
+  npx nx run-many -t test --projects='tag:task' --exclude='tag:desktop-task' --parallel="$at_once" --outputStyle=stream
   second=$?
-  [ "$first" -eq 0 ] && [ "$second" -eq 0 ]
+  npx nx run-many -t test --projects='tag:desktop-task' --parallel=1 --outputStyle=stream
+  third=$?
+  [ "$first" -eq 0 ] && [ "$second" -eq 0 ] && [ "$third" -eq 0 ]
 } 2>&1 | tee .test-output/last.log
 fi
 status=${PIPESTATUS[0]}
