@@ -49,7 +49,9 @@ export async function waitForLogin(
   target: LoginTarget,
   options: { timeoutMs?: number; stillStarting?: () => Promise<boolean> } = {},
 ): Promise<string> {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000)
+  // The task's start script runs before sshd does, and takes tens of seconds on a busy host (several
+  // interviews starting at once): wait long. A box that stopped ends the wait at once (stillStarting).
+  const deadline = Date.now() + (options.timeoutMs ?? 90_000)
   let lastError: unknown
   while (Date.now() < deadline) {
     try {
