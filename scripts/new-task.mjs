@@ -14,6 +14,8 @@ await cli(
     const dir = newTask(argv.name)
     console.log(`created ${dir}`)
     console.log(`list it in the README's catalog (again after each change to its task.md): npx zx scripts/catalog.mjs --write`)
-    console.log(`build and test it: npx nx run-many -t test -p ${argv.name} --outputStyle=stream`)
+    console.log(
+      `build it, record its size for the catalog, and test it: npx zx scripts/build.mjs ${argv.name} && npx zx scripts/catalog.mjs --sizes && npx nx run-many -t test -p ${argv.name} --outputStyle=stream`,
+    )
   },
 )

@@ -3,8 +3,9 @@ load helpers
 
 teardown() {
   rm -rf "${SCAFFOLD:-/nonexistent}"
-  # The scaffold test lists its task in README.md's catalog: put the README back as it was.
+  # The scaffold test lists its task in README.md's catalog and measures it: put both back as they were.
   [ -z "${README_COPY:-}" ] || cp "$README_COPY" "$REPO_ROOT/README.md"
+  [ -z "${SIZES_COPY:-}" ] || cp "$SIZES_COPY" "$REPO_ROOT/images/tasks/sizes.json"
   [ -n "${INTERVIEW:-}" ] && stop_interview
   true
 }
@@ -14,6 +15,8 @@ teardown() {
   SCAFFOLD="$REPO_ROOT/images/tasks/$name"
   README_COPY="$BATS_TEST_TMPDIR/README.md"
   cp "$REPO_ROOT/README.md" "$README_COPY"
+  SIZES_COPY="$BATS_TEST_TMPDIR/sizes.json"
+  cp "$REPO_ROOT/images/tasks/sizes.json" "$SIZES_COPY"
   run zx_script new-task "$name"
   assert_success
   assert_line "created $SCAFFOLD"
@@ -22,10 +25,14 @@ teardown() {
   assert_user_error "catalog of tasks is out of date: $name"
   run zx_script catalog --write
   assert_output 'README.md: catalog updated'
-  run grep -c "^| \`$name\` | $name | easy | 5 | files | ls, cat | - |$" "$REPO_ROOT/README.md"
+  run grep -c "^| \`$name\` | $name | easy | 5 | files | ls, cat | - | ? |$" "$REPO_ROOT/README.md"
   assert_output 1
   run zx_script build "$name"
   assert_success
+  run zx_script catalog --sizes
+  assert_success
+  run grep -c "^| \`$name\` | $name | easy | 5 | files | ls, cat | - | +[0-9.]* MiB |$" "$REPO_ROOT/README.md"
+  assert_output 1
   run env TASK="$name" bats "$REPO_ROOT/tests/task-suite"
   echo "$output"
   assert_success
