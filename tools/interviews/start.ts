@@ -252,8 +252,10 @@ function explainStartFailure(error: unknown, name: string, bind: string, port: n
   }
   if (/no SSH login succeeded/.test(message)) {
     const last = lastLines(logs, 1)[0] ?? 'the container printed nothing'
+    // What the last try met (refused, timed out, authentication), then what the box said last.
+    const probe = message.replace(/^no SSH login succeeded on /, '')
     return new UserError(
-      `interview "${name}" did not accept an SSH login: ${last}`,
+      `interview "${name}" did not accept an SSH login (${probe}); the box's last words: ${last}`,
       'nothing was left running; see `npx zx scripts/debug.mjs IMAGE` to look inside the image',
     )
   }
