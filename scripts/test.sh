@@ -8,12 +8,13 @@ mkdir -p .test-output
 # The tests' own `docker` commands talk to the interview engine, as the tools do (tools/core/engine-socket.ts).
 socket=${INTERVIEW_ENGINE_RUN:-/run/interview-env}/docker.sock
 if [ -z "${DOCKER_HOST:-}" ] && [ -S "$socket" ]; then export DOCKER_HOST=unix://$socket; fi
-# First the tools, the images and the suites that start and stop interviews by the dozen, one at a
-# time; then the terminal tasks' suites, several at once: each waits on its checks and logins far
-# more than it computes, and each starts only its own interviews (TASK_SUITES_AT_ONCE=1: one by one);
-# then the desktop tasks', one at a time, as a desktop (an editor, Jupyter) takes both cores to start.
+# First the tools, the images and the suites that start and stop interviews by the dozen; then the
+# terminal tasks' suites; then the desktop tasks', one at a time, as a desktop (an editor, Jupyter)
+# takes both cores to start. TASK_SUITES_AT_ONCE=3 runs three terminal tasks' suites at once: each
+# waits on logins and checks far more than it computes, but at three at once on 2 cores a second
+# interview of a suite sometimes never accepts its first login (an open bug), so one at a time is the default.
 # Arguments (say -p hello) go to one run of every target instead.
-at_once=${TASK_SUITES_AT_ONCE:-3}
+at_once=${TASK_SUITES_AT_ONCE:-1}
 if [ $# -gt 0 ]; then
   npx nx run-many -t typecheck unit test --parallel=1 --outputStyle=stream "$@" 2>&1 | tee .test-output/last.log
 else {
