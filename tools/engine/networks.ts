@@ -1,7 +1,18 @@
 // Makes an interview's network on a /28 of the project's address pool (address-pool.ts), in the part
 // of the pool that gives its egress policy. Two `run`s racing for one subnet: the loser takes the next.
+import { networkInterfaces } from 'node:os'
 import type Docker from 'dockerode'
-import { addressPool, egressRange, freeSubnets, ipamConfig, parseCidr, rangeFull, type Cidr, type Egress } from './address-pool.ts'
+import {
+  addressPool,
+  egressRange,
+  freeSubnets,
+  ipamConfig,
+  overlaps,
+  parseCidr,
+  rangeFull,
+  type Cidr,
+  type Egress,
+} from './address-pool.ts'
 
 /** Every subnet the engine's networks hold, so a new one overlaps none. */
 async function subnetsInUse(docker: Docker): Promise<Cidr[]> {
@@ -10,6 +21,24 @@ async function subnetsInUse(docker: Docker): Promise<Cidr[]> {
     (network.IPAM?.Config ?? []).flatMap((config) => {
       try {
         return config.Subnet && config.Subnet.includes('.') ? [parseCidr(config.Subnet)] : []
+      } catch {
+        return []
+      }
+    }),
+  )
+}
+
+/**
+ * Subnets the host itself still routes: a bridge the engine left behind after removing its network
+ * (seen when networks come and go by the dozen at once) keeps its address and route, and a new
+ * network on that subnet would be unreachable from the host, so its box never answers the login probe.
+ */
+export function hostSubnets(interfaces = networkInterfaces()): Cidr[] {
+  return Object.values(interfaces).flatMap((list) =>
+    (list ?? []).flatMap((info) => {
+      if (info.family !== 'IPv4' || !info.cidr) return []
+      try {
+        return [parseCidr(info.cidr)]
       } catch {
         return []
       }
@@ -28,7 +57,9 @@ export async function createPooledNetwork(
   env = process.env,
 ): Promise<Docker.Network> {
   const range = egressRange(addressPool(env), egress)
-  const used = await subnetsInUse(docker)
+  // Only the host's own narrow subnets inside the range count: a LAN route wider than the range loses to a bridge's.
+  const stale = hostSubnets().filter((subnet) => subnet.prefix >= range.prefix && overlaps(subnet, range))
+  const used = [...(await subnetsInUse(docker)), ...stale]
   let tries = 0
   for (const subnet of freeSubnets(range, used)) {
     try {

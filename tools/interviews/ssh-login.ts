@@ -55,7 +55,9 @@ export async function waitForLogin(
   let lastError: unknown
   while (Date.now() < deadline) {
     try {
-      return await tryLogin(target, Math.min(3000, Math.max(500, deadline - Date.now())))
+      // Each try may take long: a refused connection fails at once, but on a busy host a box's sshd can
+      // take seconds to answer, and a try cut shorter than that would fail again every time.
+      return await tryLogin(target, Math.min(15_000, Math.max(500, deadline - Date.now())))
     } catch (error) {
       lastError = error
     }

@@ -13,6 +13,7 @@ import {
   rangeFull,
 } from '../engine/address-pool.ts'
 import { UserError } from '../core/errors.ts'
+import { hostSubnets } from '../engine/networks.ts'
 
 test('a range is parsed to its network address, and bad ones are refused in one line', () => {
   assert.equal(formatCidr(parseCidr('10.213.7.9/16')), '10.213.0.0/16')
@@ -56,6 +57,22 @@ test('the tools and scripts/start-engine.sh take their defaults from one file; t
   assert.is(formatCidr(buildBridge({})), formatCidr(parseCidr(fromScript('INTERVIEW_BRIDGE_CIDR'))))
   assert.is(formatCidr(addressPool({ INTERVIEW_ADDRESS_POOL: '10.99.0.0/20' })), '10.99.0.0/20')
   assert.is(formatCidr(buildBridge({ INTERVIEW_BRIDGE_CIDR: '10.98.0.1/24' })), '10.98.0.0/24')
+})
+
+test("the host's own routed subnets are read from its interfaces (a bridge left behind keeps its subnet out of use)", () => {
+  const iface = (address: string, cidr: string, family: 'IPv4' | 'IPv6' = 'IPv4') => ({
+    address,
+    cidr,
+    family,
+    netmask: '',
+    mac: '',
+    internal: false,
+  })
+  const found = hostSubnets({
+    'br-stale': [iface('10.213.0.81', '10.213.0.81/28'), iface('fe80::1', 'fe80::1/64', 'IPv6')],
+    lo: [iface('127.0.0.1', '127.0.0.1/8')],
+  } as never)
+  assert.equal(found.map(formatCidr), ['10.213.0.80/28', '127.0.0.0/8'])
 })
 
 test.run()
