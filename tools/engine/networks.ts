@@ -1,6 +1,6 @@
 // Makes an interview's network on a /28 of the project's address pool (address-pool.ts), in the part
 // of the pool that gives its egress policy. Two `run`s racing for one subnet: the loser takes the next.
-import { networkInterfaces } from 'node:os'
+import { readFileSync } from 'node:fs'
 import type Docker from 'dockerode'
 import {
   addressPool,
@@ -30,20 +30,32 @@ async function subnetsInUse(docker: Docker): Promise<Cidr[]> {
 
 /**
  * Subnets the host itself still routes: a bridge the engine left behind after removing its network
- * (seen when networks come and go by the dozen at once) keeps its address and route, and a new
- * network on that subnet would be unreachable from the host, so its box never answers the login probe.
+ * (seen when networks come and go by the dozen at once) keeps its address and route, down but in the
+ * table, and a new network on that subnet would be unreachable from the host, so its box never
+ * answers the login probe. Read from /proc/net/route, which lists routes of links that are down too.
  */
-export function hostSubnets(interfaces = networkInterfaces()): Cidr[] {
-  return Object.values(interfaces).flatMap((list) =>
-    (list ?? []).flatMap((info) => {
-      if (info.family !== 'IPv4' || !info.cidr) return []
-      try {
-        return [parseCidr(info.cidr)]
-      } catch {
-        return []
-      }
-    }),
-  )
+export function hostSubnets(routeTable = readRouteTable()): Cidr[] {
+  const address = (hex: string) => {
+    const n = parseInt(hex, 16)
+    return ((n & 0xff) * 2 ** 24 + ((n >>> 8) & 0xff) * 2 ** 16 + ((n >>> 16) & 0xff) * 2 ** 8 + ((n >>> 24) & 0xff)) >>> 0
+  }
+  return routeTable
+    .split('\n')
+    .slice(1)
+    .flatMap((line) => {
+      const [, destination, , , , , , mask] = line.trim().split(/\s+/)
+      if (!destination || !mask || !/^[0-9A-Fa-f]{8}$/.test(destination) || !/^[0-9A-Fa-f]{8}$/.test(mask)) return []
+      const prefix = address(mask).toString(2).replace(/0/g, '').length
+      return prefix ? [{ base: address(destination), prefix }] : []
+    })
+}
+
+function readRouteTable(): string {
+  try {
+    return readFileSync('/proc/net/route', 'utf8')
+  } catch {
+    return ''
+  }
 }
 
 // What the engine says when another `run` took the subnet first ("Pool overlaps with other one on

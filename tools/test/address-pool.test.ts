@@ -59,20 +59,14 @@ test('the tools and scripts/start-engine.sh take their defaults from one file; t
   assert.is(formatCidr(buildBridge({ INTERVIEW_BRIDGE_CIDR: '10.98.0.1/24' })), '10.98.0.0/24')
 })
 
-test("the host's own routed subnets are read from its interfaces (a bridge left behind keeps its subnet out of use)", () => {
-  const iface = (address: string, cidr: string, family: 'IPv4' | 'IPv6' = 'IPv4') => ({
-    address,
-    cidr,
-    family,
-    netmask: '',
-    mac: '',
-    internal: false,
-  })
-  const found = hostSubnets({
-    'br-stale': [iface('10.213.0.81', '10.213.0.81/28'), iface('fe80::1', 'fe80::1/64', 'IPv6')],
-    lo: [iface('127.0.0.1', '127.0.0.1/8')],
-  } as never)
-  assert.equal(found.map(formatCidr), ['10.213.0.80/28', '127.0.0.0/8'])
+test("the host's own routed subnets are read from its route table, a link that is down included", () => {
+  const table = [
+    'Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\tMTU\tWindow\tIRTT',
+    'eth0\t00000000\t0100A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0',
+    'br-stale\t5000D50A\t00000000\t0001\t0\t0\t0\tF0FFFFFF\t0\t0\t0',
+    'eth0\t0000A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0',
+  ].join('\n')
+  assert.equal(hostSubnets(table).map(formatCidr), ['10.213.0.80/28', '192.168.0.0/24'])
 })
 
 test.run()
