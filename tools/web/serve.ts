@@ -1,5 +1,6 @@
 // Running the gateway until the process is told to stop.
 import { isIP } from 'node:net'
+import type { Argv } from 'yargs'
 import { connectDocker } from '../engine/docker.ts'
 import { UserError } from '../core/errors.ts'
 import { checkBindAddress, checkPort, listenError } from '../engine/ports.ts'
@@ -66,3 +67,29 @@ export async function serveGateway(options: ServeOptions): Promise<void> {
   })
   await gateway.close()
 }
+
+/** The command-line options of a gateway (scripts/web.mjs, and scripts/serve.mjs with the API), on `port` by default. */
+export const gatewayCliOptions = (y: Argv, port: number) =>
+  y
+    .option('bind', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
+    .option('port', { type: 'number', default: port, describe: 'Port to listen on' })
+    .option('origin', { type: 'string', array: true, describe: 'Also accept WebSockets from this origin (behind a reverse proxy)' })
+    .option('public-url', {
+      type: 'string',
+      array: true,
+      describe: "Also answer requests for this URL's host (a reverse proxy's public URL); repeatable",
+    })
+    .option('trusted-proxy', { type: 'string', array: true, describe: 'Believe X-Forwarded-For from this proxy address; repeatable' })
+    .option('cert', { type: 'string', describe: 'TLS certificate (PEM) to serve HTTPS' })
+    .option('key', { type: 'string', describe: 'TLS private key (PEM)' })
+
+/** Those options, read into ServeOptions. */
+export const serveOptionsFrom = (argv: Awaited<ReturnType<typeof gatewayCliOptions>['argv']>): ServeOptions => ({
+  bind: argv.bind,
+  port: argv.port,
+  origins: argv.origin,
+  cert: argv.cert,
+  key: argv.key,
+  publicUrls: argv.publicUrl,
+  trustedProxies: argv.trustedProxy,
+})
