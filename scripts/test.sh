@@ -10,20 +10,24 @@ socket=${INTERVIEW_ENGINE_RUN:-/run/interview-env}/docker.sock
 if [ -z "${DOCKER_HOST:-}" ] && [ -S "$socket" ]; then export DOCKER_HOST=unix://$socket; fi
 # First the tools, the images and the suites that start and stop interviews by the dozen; then the
 # terminal tasks' suites; then the desktop tasks', one at a time, as a desktop (an editor, Jupyter)
-# takes both cores to start. TASK_SUITES_AT_ONCE=3 runs three terminal tasks' suites at once: each
-# waits on logins and checks far more than it computes, but at three at once on 2 cores a second
-# interview of a suite sometimes never accepts its first login (an open bug), so one at a time is the default.
+# takes both cores to start. The terminal tasks' suites run three at once (TASK_SUITES_AT_ONCE sets
+# how many): each waits on logins and checks far more than it computes.
 # Arguments (say -p hello) go to one run of every target instead.
-at_once=${TASK_SUITES_AT_ONCE:-1}
+at_once=${TASK_SUITES_AT_ONCE:-3}
+phase() { echo "=== $1 (at $((SECONDS / 60)) min $((SECONDS % 60)) s)"; }
 if [ $# -gt 0 ]; then
   npx nx run-many -t typecheck unit test --parallel=1 --outputStyle=stream "$@" 2>&1 | tee .test-output/last.log
 else {
+  phase "tools, images and scripts"
   npx nx run-many -t typecheck unit test --exclude='tag:task' --parallel=1 --outputStyle=stream
   first=$?
+  phase "terminal tasks, $at_once at once"
   npx nx run-many -t test --projects='tag:task' --exclude='tag:desktop-task' --parallel="$at_once" --outputStyle=stream
   second=$?
+  phase "desktop tasks"
   npx nx run-many -t test --projects='tag:desktop-task' --parallel=1 --outputStyle=stream
   third=$?
+  phase "done"
   [ "$first" -eq 0 ] && [ "$second" -eq 0 ] && [ "$third" -eq 0 ]
 } 2>&1 | tee .test-output/last.log
 fi

@@ -3,6 +3,8 @@ load ../../../tests/helpers
 
 setup_file() { start_interview base; }
 teardown_file() { close_terminals; stop_interview; }
+# A failed test leaves no terminal behind for the next one.
+teardown() { close_terminals; }
 
 card() { ssh_as_candidate cat /etc/interview/rules-card.txt; }
 
@@ -74,13 +76,19 @@ wait_for_state() {
   run card
   assert_output --partial 'Scroll back: Ctrl-b [ then the arrows or PgUp; q to leave.'
   terminal_open alice
-  terminal_type alice 'seq 1 300'
-  wait_for_screen alice '300'
+  # 399 is on the screen only once seq has printed it (the typed command line shows 400).
+  terminal_type alice 'seq 100 400'
+  wait_for_screen alice '399'
   _tmux send-keys -t alice C-b '['
   wait_for_state '1 0 1'
   _tmux send-keys -t alice PPage PPage
-  run ssh_as_candidate "tmux display-message -p -t interview '#{scroll_position}'"
-  assert [ "$output" -gt 0 ]
+  # The keys travel through the SSH client to the box's tmux: wait for them to arrive.
+  local deadline=$((SECONDS + 10)) position=0
+  until [ "${position:-0}" -gt 0 ]; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "PgUp in copy mode never scrolled back (scroll position $position)"
+    sleep 0.2
+    position=$(ssh_as_candidate "tmux display-message -p -t interview '#{scroll_position}'")
+  done
   _tmux send-keys -t alice q
   wait_for_state '1 0 0'
   close_terminals
