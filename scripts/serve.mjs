@@ -9,7 +9,7 @@ const { gatewayCliOptions, serveOptionsFrom } = await import('../tools/web/serve
 await cli(
   import.meta.url,
   '',
-  "Serve the cockpit's API for interviewers (accounts: scripts/interviewers.mjs; docs/api.md) and the browser\n" +
+  'Serve the cockpit (its page at / and its API, docs/api.md) for interviewers (accounts: scripts/interviewers.mjs) and the browser\n' +
     'terminal of every interview started with `run --web`, until stopped (Ctrl-C).\n' +
     'Candidate links can type, observer links only watch; links die with their interview.',
   (y) => gatewayCliOptions(y, 7680),

@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sshArgs } from '../ssh-args.ts'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from '../../tools/core/chromium.ts'
+import { waitFor } from './wait-for.ts'
 import WebSocket from 'ws'
 import { connectDocker } from '../../tools/engine/docker.ts'
 import { REPO_ROOT } from '../../tools/core/paths.ts'
@@ -20,15 +22,6 @@ import { FailureLimiter } from '../../tools/web/rate-limit.ts'
 import { newToken } from '../../tools/web/tokens.ts'
 import { sleep } from '../../tools/core/sleep.ts'
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const name = `web-${process.pid}`
 const keyDir = mkdtempSync(join(tmpdir(), 'web-test-'))
 let gateway: Gateway
@@ -45,21 +38,6 @@ function ssh(...command: string[]): string {
 /** What the shared session shows, with its recent history, as an SSH client sees it. */
 const sharedScreen = () => ssh(`tmux capture-pane -p -J -t interview -S -200`)
 const screenOf = (page: Page) => page.locator('.xterm-rows').innerText()
-
-async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe()
-      if (value) return value
-    } catch (error) {
-      last = error
-    }
-    await sleep(100)
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`)
-}
 
 async function openPage(url: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1000, height: 600 } })
@@ -93,7 +71,7 @@ test.before(async () => {
   writeFileSync(join(keyDir, 'id.pub'), pair.publicKey)
   gateway = await startGateway({ docker: await connectDocker(), port: 0 })
   interview = await runInterview('base', { name, keys: [join(keyDir, 'id.pub')], webGateway: gateway.url, log: () => {} })
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  browser = await launchChromium()
 })
 
 test.after(async () => {

@@ -9,14 +9,10 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { newKeyPair } from '../../tools/core/ssh-keys.ts'
+import { cockpitTestDirs } from './cockpit-dirs.ts'
+import { loudly } from './wait-for.ts'
 
-const dir = mkdtempSync(join(tmpdir(), 'cockpit-'))
-const state = join(dir, 'server')
-process.env.INTERVIEW_ENV_RECORDINGS = join(dir, 'recordings')
-process.env.INTERVIEW_ENV_SERVER_DIR = state
-// Interviews come in through a front door of the tests' own (tests/helpers.bash uses the same).
-process.env.INTERVIEW_ENV_DOOR_PORT ??= '7624'
-process.env.INTERVIEW_ENV_DOOR_DIR ??= '/tmp/interview-env-test-door'
+const { dir, state, use } = cockpitTestDirs('cockpit-')
 
 type Gateway = Awaited<ReturnType<typeof import('../../tools/web/gateway.ts').startGateway>>
 let gateway: Gateway
@@ -61,18 +57,21 @@ async function signIn(token: string): Promise<{ cookie: string; csrf: string; se
   return { cookie: setCookie.split(';')[0]!, csrf: answer.body.csrf, setCookie }
 }
 
-test.before(async () => {
-  const { addInterviewer } = await import('../../tools/cockpit/interviewers.ts')
-  const { startGateway } = await import('../../tools/web/gateway.ts')
-  const { connectDocker } = await import('../../tools/engine/docker.ts')
-  const { FailureLimiter } = await import('../../tools/web/rate-limit.ts')
-  alice = addInterviewer('alice', state)
-  bob = addInterviewer('bob', state)
-  // The limit is the gateway's (10 a minute); the test of it uses its own address below.
-  const { cockpitApiFor } = await import('../../tools/cockpit/serve.ts')
-  const api = cockpitApiFor({ secure: false, bind: '127.0.0.1', stateDir: state })
-  gateway = await startGateway({ docker: await connectDocker(), port: 0, api, limiter: new FailureLimiter(10, 60_000) })
-})
+test.before(
+  loudly(async () => {
+    use()
+    const { addInterviewer } = await import('../../tools/cockpit/interviewers.ts')
+    const { startGateway } = await import('../../tools/web/gateway.ts')
+    const { connectDocker } = await import('../../tools/engine/docker.ts')
+    const { FailureLimiter } = await import('../../tools/web/rate-limit.ts')
+    alice = addInterviewer('alice', state)
+    bob = addInterviewer('bob', state)
+    // The limit is the gateway's (10 a minute); the test of it uses its own address below.
+    const { cockpitApiFor } = await import('../../tools/cockpit/serve.ts')
+    const api = cockpitApiFor({ secure: false, bind: '127.0.0.1', stateDir: state })
+    gateway = await startGateway({ docker: await connectDocker(), port: 0, api, limiter: new FailureLimiter(10, 60_000) })
+  }),
+)
 
 test.after(async () => {
   const { stopInterviews } = await import('../../tools/interviews/stop.ts')
@@ -215,21 +214,49 @@ test('an interviewer starts, reads, checks, annotates and stops an interview; ea
   assert.is(check.body.ok, false)
   assert.match(check.body.message, /^NO: /)
   assert.is((await call(`/api/interviews/${name}/notes`, { cookie, csrf, json: { text: 'reads logs first' } })).status, 201)
-  assert.is((await call(`/api/interviews/${name}/notes`, { cookie, csrf, json: { text: '  ' } })).status, 400)
+  const badVisibility = await call(`/api/interviews/${name}/notes`, { cookie, csrf, json: { text: 'x', visibility: 'candidate' } })
+  assert.is(badVisibility.status, 400)
+  assert.match(badVisibility.body.error, /visibility is "interview"/)
+  // A note is its interview's interviewers' (alice started it), unless its author shares it with everyone.
+  const { addInterviewer } = await import('../../tools/cockpit/interviewers.ts')
+  const dave = addInterviewer('dave', state)
+  const notesOf = async (token: string) =>
+    ((await call(`/api/interviews/${name}/notes`, { token })).body as unknown as { by: string; text: string }[]).map(
+      (n) => `${n.by}: ${n.text}`,
+    )
+  assert.equal(await notesOf(alice), ['bob: reads logs first'])
+  assert.equal(await notesOf(dave), [], 'an interviewer of another interview reads a private note')
+  const shared = { text: 'reads logs first, then strace', visibility: 'everyone' }
+  assert.is((await call(`/api/interviews/${name}/notes`, { cookie, csrf, json: shared })).status, 201)
+  assert.equal(await notesOf(dave), ['bob: reads logs first, then strace'], 'a note shared with every interviewer')
 
   await Promise.race([streamedCheck, new Promise((resolve) => setTimeout(resolve, 5000))])
   await reader.cancel()
   assert.match(streamed, /event: start\n/, 'the stream starts with what is on the timeline already')
   assert.match(streamed, /event: check\ndata: .*"by":"bob"/, `the check did not arrive on the stream:\n${streamed}`)
 
-  // Faults and roles: a task without faults, and nobody of that name, are 400s that say why.
-  assert.equal((await call(`/api/interviews/${name}/faults`, { token: alice })).body, [])
+  // Faults and roles: a fault the task has not, and nobody of that name, are 400s that say why.
+  assert.equal(
+    (await call(`/api/interviews/${name}/faults`, { token: alice })).body.map((f: { name: string }) => f.name),
+    ['service-stopped'],
+  )
   const noFault = await call(`/api/interviews/${name}/break`, { token: alice, json: { fault: 'disk' } })
   assert.is(noFault.status, 400)
-  assert.match(noFault.body.error, /has no library of faults/)
+  assert.match(noFault.body.error, /has no fault "disk"/)
+  assert.match(noFault.body.hint, /service-stopped/)
   const nobody = await call(`/api/interviews/${name}/role`, { token: alice, json: { who: 'mallory', readonly: false } })
   assert.is(nobody.status, 400)
   assert.is((await call(`/api/interviews/${name}/role`, { token: alice, json: { who: 'mallory' } })).status, 400)
+
+  // The scorecard: the task's rubric, a score outside it refused, a score kept under the scorer's name.
+  const card = await call(`/api/interviews/${name}/scorecard`, { token: alice })
+  assert.is(card.status, 200)
+  assert.is(card.body.rubric.length, 3)
+  const offRubric = await call(`/api/interviews/${name}/scorecard`, { token: alice, json: { criterion: 'HTTP by hand', score: 7 } })
+  assert.is(offRubric.status, 400)
+  assert.match(offRubric.body.error, /must be one of 1, 2, 3/)
+  const scored = await call(`/api/interviews/${name}/scorecard`, { token: alice, json: { criterion: 'HTTP by hand', score: 2 } })
+  assert.equal(scored.body.scores, { alice: { 'HTTP by hand': 2 } })
 
   const details = await call(`/api/interviews/${name}`, { token: alice })
   assert.is(details.status, 200)
@@ -250,7 +277,7 @@ test('an interviewer starts, reads, checks, annotates and stops an interview; ea
     .filter(Boolean)
     .map((line) => JSON.parse(line))
   const actions = events.filter((e) => e.type === 'interviewer' || e.type === 'check').map((e) => `${e.by} ${e.action ?? e.type}`)
-  assert.equal(actions, ['alice start', 'bob check', 'bob note', 'alice stop'])
+  assert.equal(actions, ['alice start', 'bob check', 'bob note', 'bob note', 'alice score', 'alice stop'])
   // The note itself is kept beside the recording, private to the host's owner; never in the box.
   const notes = join(recording, 'notes.jsonl')
   assert.ok(existsSync(notes))
@@ -268,7 +295,8 @@ test('an interviewer starts, reads, checks, annotates and stops an interview; ea
   assert.is(one.status, 200)
   assert.ok(one.body.events.some((e: { type: string }) => e.type === 'end'))
   assert.match(one.body.summary, /hello/)
-  assert.is(one.body.notes[0].text, 'reads logs first')
+  assert.match(one.body.summary, /\| HTTP by hand \| 2 \|/, 'the summary carries the scores')
+  assert.is(one.body.notes[0].text, 'reads logs first, then strace')
   const cast = await fetch(`${gateway.url}/api/recordings/${recordingName}/cast`, { headers: { authorization: `Bearer ${alice}` } })
   assert.is(cast.status, 200)
   assert.match((await cast.text()).split('\n')[0]!, /"version":\s*2/)

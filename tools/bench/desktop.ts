@@ -1,7 +1,7 @@
 // The desktop benchmark (bench/desktop.mjs): from `run` to a usable shared desktop, its idle
 // memory, image size and build times, against the write-up's ~7 minutes of install on a VM.
 import { $ } from 'zx'
-import { chromium } from 'playwright-core'
+import { launchChromium } from '../core/chromium.ts'
 import { formatMiB, formatMs, idleMemory, median, recordBenchmark } from './common.ts'
 import { connectDocker } from '../engine/docker.ts'
 import { findImage } from '../images/list.ts'
@@ -12,19 +12,11 @@ import { startGateway } from '../web/gateway.ts'
 import { sleep } from '../core/sleep.ts'
 
 const WRITE_UP_INSTALL_MS = 7 * 60_000
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 export async function benchmarkDesktop(options: { task: string; runs: number; cold?: boolean; write?: boolean }): Promise<string> {
   const docker = await connectDocker()
   const gateway = await startGateway({ docker, port: 0 })
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const browser = await launchChromium()
   const ready: number[] = []
   const drawn: number[] = []
   const idle: number[] = []

@@ -3,14 +3,14 @@
 // 400 with a one-line reason, an unknown name 404, no valid session or token 401; failed sign-ins
 // and bad tokens count against the gateway's failure limit (429 past it). Every change is written to
 // the interview's timeline under the interviewer's name.
-import { appendFileSync, createReadStream, existsSync } from 'node:fs'
+import { createReadStream, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type Docker from 'dockerode'
 import { UserError } from '../core/errors.ts'
 import { LABEL } from '../engine/names.ts'
 import { findRunningInterview } from '../interviews/find.ts'
-import { listInterviews } from '../interviews/list.ts'
+import { listInterviews, type InterviewSummary } from '../interviews/list.ts'
 import { checkInterview } from '../live/checks.ts'
 import { applyFault, faultsOf } from '../live/faults.ts'
 import { setReadOnly } from '../live/roles.ts'
@@ -20,9 +20,13 @@ import { streamTimeline } from './timeline-stream.ts'
 import { appendEvent, castClock, readEvents } from '../recording/events.ts'
 import { catalogEntries } from '../tasks/catalog.ts'
 import type { FailureLimiter } from '../web/rate-limit.ts'
+import type { CockpitHandlers } from '../web/gateway.ts'
+import { webRoleOf } from '../web/terminal-socket.ts'
 import { interviewerByToken, readInterviewers, serverDir } from './interviewers.ts'
 import { CSRF_HEADER, SESSION_COOKIE, Sessions, cookieValue, sessionCookie } from './sessions.ts'
 import { startFromApi, stopFromApi } from './interview-actions.ts'
+import { scoreCriterion, scorecardOf } from './scorecard.ts'
+import { MAX_NOTE, NOTE_VISIBILITIES, notesFor, saveNote, type NoteVisibility } from './notes.ts'
 
 export interface ApiOptions {
   docker: Docker
@@ -85,8 +89,8 @@ function segment(text: string): string {
 
 const bearer = (req: IncomingMessage) => /^Bearer ([A-Za-z0-9_-]{1,100})$/.exec(req.headers.authorization ?? '')?.[1]
 
-/** The API's handler: answers every request whose path starts with /api/. */
-export function cockpitApi(options: ApiOptions) {
+/** The cockpit's handlers: the API (every request whose path starts with /api/) and its terminals. */
+export function cockpitApi(options: ApiOptions): CockpitHandlers {
   const sessions = options.sessions ?? new Sessions()
   const stateDir = options.stateDir ?? serverDir()
   const { docker, limiter } = options
@@ -131,6 +135,24 @@ export function cockpitApi(options: ApiOptions) {
     return recording
   }
 
+  /** An interview as the cockpit shows it: its summary, variant, checks, hints used and time left. */
+  const describe = async (summary: InterviewSummary) => {
+    const container = summary.state === 'running' && (await findRunningInterview(docker, summary.name))
+    const labels: Record<string, string | undefined> = container ? (await container.inspect()).Config.Labels : {}
+    const recording = labels[LABEL.recording]
+    const events = recording && existsSync(recording) ? readEvents(recording) : []
+    const endsAt = Date.parse(labels[LABEL.endsAt] ?? '')
+    return {
+      ...summary,
+      variant: labels[LABEL.variant],
+      recorded: !!recording,
+      checks: events.filter((e) => e.type === 'check').map(({ time, t, result, by }) => ({ time, t, result, by })),
+      hintsUsed: events.filter((e) => e.type === 'hint').length,
+      faultsApplied: events.filter((e) => e.type === 'fault').map(({ time, fault }) => ({ time, fault })),
+      secondsLeft: Number.isNaN(endsAt) ? null : Math.max(0, Math.round((endsAt - Date.now()) / 1000)),
+    }
+  }
+
   const routes = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     const method = req.method ?? 'GET'
     if (path === '/api/session') {
@@ -156,7 +178,11 @@ export function cockpitApi(options: ApiOptions) {
         sessions.drop(cookieValue(req.headers.cookie, SESSION_COOKIE))
         return json(res, 200, { signedOut: true }, { 'set-cookie': sessionCookie('', { secure: options.secure, maxAgeSeconds: 0 }) })
       }
-      if (method === 'GET') return json(res, 200, { name: who(req) })
+      // The page reads its CSRF token again after a reload (only a same-origin script can read this).
+      if (method === 'GET') {
+        const name = who(req)
+        return json(res, 200, { name, csrf: sessions.get(cookieValue(req.headers.cookie, SESSION_COOKIE))?.csrf })
+      }
       throw new HttpError(405, 'use POST to sign in, GET to see who you are, DELETE to sign out')
     }
     const by = who(req)
@@ -175,7 +201,7 @@ export function cockpitApi(options: ApiOptions) {
         })),
       )
     if (path === '/api/interviews') {
-      if (method === 'GET') return json(res, 200, await listInterviews(docker))
+      if (method === 'GET') return json(res, 200, await Promise.all((await listInterviews(docker)).map(describe)))
       if (method === 'POST') {
         const card = await startFromApi(await readBody(req), { by, gatewayUrl: options.gatewayUrl(), stateDir, bind: options.bind })
         await onTimeline(String(card.name), { action: 'start', by })
@@ -184,11 +210,17 @@ export function cockpitApi(options: ApiOptions) {
       throw new HttpError(405, 'use GET to list interviews, POST to start one')
     }
     if (path === '/api/recordings' && method === 'GET') return json(res, 200, listRecordings())
-    const recording = /^\/api\/recordings\/([^/]+)(\/cast)?$/.exec(path)
-    if (recording && method === 'GET') {
+    const recording = /^\/api\/recordings\/([^/]+)(\/cast|\/scorecard)?$/.exec(path)
+    if (recording) {
       const dir = recordingFolder(segment(recording[1]!))
       if (!dir) throw new HttpError(404, 'no recording of that name (GET /api/recordings lists them)')
-      if (!recording[2]) return json(res, 200, readRecording(dir))
+      if (recording[2] === '/scorecard') {
+        if (method === 'GET') return json(res, 200, scorecardOf(dir))
+        if (method === 'POST') return json(res, 200, scoreCriterion(dir, by, await readBody(req)))
+        throw new HttpError(405, 'use GET to read the scorecard, POST to score a criterion')
+      }
+      if (method !== 'GET') throw new HttpError(405, `${method} is not an action on ${path}`)
+      if (!recording[2]) return json(res, 200, readRecording(dir, by))
       const cast = join(dir, FILES.cast)
       if (!existsSync(cast)) throw new HttpError(404, 'this recording has no cast')
       res.writeHead(200, {
@@ -198,23 +230,15 @@ export function cockpitApi(options: ApiOptions) {
       })
       return void createReadStream(cast).pipe(res)
     }
-    const one = /^\/api\/interviews\/([^/]+)(?:\/(check|notes|break|role|faults|events))?$/.exec(path)
+    const one = /^\/api\/interviews\/([^/]+)(?:\/(check|notes|break|role|faults|events|scorecard))?$/.exec(path)
     if (!one) throw new HttpError(404, 'no such API path (see docs/api.md)')
     const name = segment(one[1]!)
     const action = one[2]
     if (!action && method === 'GET') {
-      const container = await interviewOr404(name)
-      const labels = (await container.inspect()).Config.Labels
+      await interviewOr404(name)
       const summary = (await listInterviews(docker)).find((i) => i.name === name)
-      const events = labels[LABEL.recording] && existsSync(labels[LABEL.recording]!) ? readEvents(labels[LABEL.recording]!) : []
-      const endsAt = labels[LABEL.endsAt] ? Date.parse(labels[LABEL.endsAt]!) : NaN
-      return json(res, 200, {
-        ...summary,
-        variant: labels[LABEL.variant],
-        checks: events.filter((e) => e.type === 'check').map(({ time, result, by }) => ({ time, result, by })),
-        hintsUsed: events.filter((e) => e.type === 'hint').length,
-        secondsLeft: Number.isNaN(endsAt) ? null : Math.max(0, Math.round((endsAt - Date.now()) / 1000)),
-      })
+      if (!summary) throw new HttpError(404, `no running interview named ${name}`)
+      return json(res, 200, await describe(summary))
     }
     if (!action && method === 'DELETE') {
       await interviewOr404(name)
@@ -229,13 +253,19 @@ export function cockpitApi(options: ApiOptions) {
     }
     if (action === 'notes' && method === 'POST') {
       await interviewOr404(name)
-      const { text } = await readBody(req)
-      if (typeof text !== 'string' || !text.trim()) throw new HttpError(400, 'give the note as {"text": "..."}')
-      if (text.length > 10_000) throw new HttpError(400, 'a note is at most 10000 characters')
+      const { text, visibility = 'interview' } = await readBody(req)
+      if (typeof text !== 'string') throw new HttpError(400, 'give the note as {"text": "...", "visibility": "interview"|"everyone"}')
+      if (text.length > MAX_NOTE) throw new HttpError(400, `a note is at most ${MAX_NOTE} characters`)
+      if (!NOTE_VISIBILITIES.includes(visibility as NoteVisibility))
+        throw new HttpError(400, 'visibility is "interview" (its interviewers) or "everyone" (every interviewer)')
       const recording = await onTimeline(name, { action: 'note', by })
       if (!recording) throw new HttpError(409, `${name} is not recorded: its notes would have nowhere to go`)
-      appendFileSync(join(recording, 'notes.jsonl'), JSON.stringify({ time: new Date().toISOString(), by, text }) + '\n', { mode: 0o600 })
+      saveNote(recording, { by, text, visibility: visibility as NoteVisibility })
       return json(res, 201, { saved: true })
+    }
+    if (action === 'notes' && method === 'GET') {
+      const dir = (await (await interviewOr404(name)).inspect()).Config.Labels[LABEL.recording]
+      return json(res, 200, dir && existsSync(dir) ? notesFor(dir, by) : [])
     }
     if (action === 'faults' && method === 'GET') {
       await interviewOr404(name)
@@ -262,6 +292,16 @@ export function cockpitApi(options: ApiOptions) {
       await onTimeline(name, { action: 'role', who: person, readonly, by })
       return json(res, 200, { switched: switched.map(({ who, role, readonly }) => ({ who, role, readonly })) })
     }
+    if (action === 'scorecard') {
+      const dir = (await (await interviewOr404(name)).inspect()).Config.Labels[LABEL.recording]
+      if (!dir || !existsSync(dir)) throw new HttpError(409, `${name} is not recorded: its scores would have nowhere to go`)
+      if (method === 'GET') return json(res, 200, scorecardOf(dir))
+      if (method === 'POST') {
+        const card = scoreCriterion(dir, by, await readBody(req))
+        await onTimeline(name, { action: 'score', by })
+        return json(res, 200, card)
+      }
+    }
     if (action === 'events' && method === 'GET') {
       const container = await interviewOr404(name)
       const dir = (await container.inspect()).Config.Labels[LABEL.recording]
@@ -271,7 +311,7 @@ export function cockpitApi(options: ApiOptions) {
     throw new HttpError(405, `${method} is not an action on ${path}`)
   }
 
-  return async (req: IncomingMessage, res: ServerResponse, path: string) => {
+  const api = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     try {
       await routes(req, res, path)
     } catch (error) {
@@ -280,4 +320,22 @@ export function cockpitApi(options: ApiOptions) {
       throw error
     }
   }
+
+  /** A signed-in browser's terminal on a running interview: read-only unless typing; on the timeline by name. */
+  const terminal = async (req: IncomingMessage, interview: string, typing: boolean) => {
+    const session = sessions.get(cookieValue(req.headers.cookie, SESSION_COOKIE))
+    if (!session || !readInterviewers(stateDir).some((i) => i.name === session.name)) return undefined
+    const container = await findRunningInterview(docker, interview)
+    if (!container) return undefined
+    const labels = (await container.inspect()).Config.Labels
+    return {
+      interview,
+      role: webRoleOf(typing),
+      container,
+      recording: labels[LABEL.recording],
+      who: `${session.name} (cockpit)`,
+    }
+  }
+
+  return { api, terminal }
 }

@@ -1,11 +1,12 @@
 // Past (and running) interviews' recordings for the cockpit: the list, one recording's timeline and
 // summary, and its cast. A name is checked before it becomes a path, so no request leaves the
 // recordings folder.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { readEvents, type InterviewEvent } from '../recording/events.ts'
 import { FILES, recordingsRoot } from '../recording/paths.ts'
 import { summaryMarkdown } from '../recording/summary.ts'
+import { notesFor, type Note } from './notes.ts'
 
 export interface RecordingEntry {
   name: string
@@ -47,14 +48,7 @@ export function listRecordings(root = recordingsRoot()): RecordingEntry[] {
   return entries.sort((a, b) => (b.started ?? '').localeCompare(a.started ?? ''))
 }
 
-/** One recording: its timeline and summary (the cast is fetched on its own, it can be large). */
-export function readRecording(dir: string): { events: InterviewEvent[]; summary: string; notes: unknown[] } {
-  const notesFile = join(dir, 'notes.jsonl')
-  const notes = existsSync(notesFile)
-    ? readFileSync(notesFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as unknown)
-    : []
-  return { events: readEvents(dir), summary: summaryMarkdown(dir), notes }
+/** One recording: its timeline, summary and the notes `reader` may see (the cast is fetched on its own, it can be large). */
+export function readRecording(dir: string, reader: string): { events: InterviewEvent[]; summary: string; notes: Note[] } {
+  return { events: readEvents(dir), summary: summaryMarkdown(dir), notes: notesFor(dir, reader) }
 }

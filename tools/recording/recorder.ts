@@ -240,7 +240,9 @@ export async function startRecording(
   const applyState = async (state: BoxState) => {
     if (state.width > 0 && state.height > 0 && (state.width !== width || state.height + STATUS_LINES !== height)) {
       ;[width, height] = [state.width, state.height + STATUS_LINES]
-      await terminal.exec.resize({ w: width, h: height }).catch(() => undefined)
+      // Not awaited: the engine's answer must not hold back the joins of this report (a box busy
+      // drawing, say a tmux client nested in its own pane, can keep it waiting).
+      void terminal.exec.resize({ w: width, h: height }).catch(() => undefined)
       cast.resize(width, height)
     }
     commandRoles.update()

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { markdownText } from '../core/printable.ts'
 import { clock, readEvents } from './events.ts'
 import { FILES } from './paths.ts'
+import { currentScores } from './scores.ts'
 
 export function summaryMarkdown(dir: string): string {
   const events = readEvents(dir)
@@ -54,6 +55,7 @@ export function summaryMarkdown(dir: string): string {
     }`,
     `- **Recording:** \`${FILES.cast}\` (replay: \`npx zx scripts/replay.mjs ${start?.interview ?? '<interview>'}\`), timeline: \`${FILES.events}\``,
     '',
+    ...scoresSection(dir),
     '## Checks over time',
     '',
     ...(checks.length
@@ -92,6 +94,22 @@ export function summaryMarkdown(dir: string): string {
     '',
   ]
   return lines.join('\n')
+}
+
+/** The rubric's scores, a column per interviewer, when any was given. */
+function scoresSection(dir: string): string[] {
+  const scores = currentScores(dir)
+  const by = Object.keys(scores).sort()
+  if (!by.length) return []
+  const criteria = [...new Set(by.flatMap((name) => Object.keys(scores[name]!)))]
+  return [
+    '## Scores',
+    '',
+    `| criterion | ${by.map(markdownText).join(' | ')} |`,
+    `|---|${by.map(() => '---|').join('')}`,
+    ...criteria.map((criterion) => `| ${markdownText(criterion)} | ${by.map((name) => scores[name]![criterion] ?? '-').join(' | ')} |`),
+    '',
+  ]
 }
 
 export function writeSummary(dir: string): void {

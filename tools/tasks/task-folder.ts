@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { UserError } from '../core/errors.ts'
 import { REPO_ROOT } from '../core/paths.ts'
+import { RUBRIC_FILE, readRubric } from './rubric.ts'
 
 export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const
 /** The range of `minutes`: a fair time for a good candidate, within one interview slot. */
@@ -122,6 +123,13 @@ export function readTaskFolder(dir: string): TaskFolder {
       'add a line `faults` so the library of faults (and their checks) never enters the image',
     )
   }
+  if (existsSync(file(RUBRIC_FILE)) && !ignored.includes(RUBRIC_FILE)) {
+    throw new UserError(
+      `${file('.dockerignore')} does not list "${RUBRIC_FILE}"`,
+      `add a line \`${RUBRIC_FILE}\` so the interviewers' scorecard never enters the image`,
+    )
+  }
+  readRubric(dir)
   const hintsDir = file('hints')
   const hints = existsSync(hintsDir)
     ? readdirSync(hintsDir)

@@ -10,7 +10,11 @@ test("a task's library of faults: each with a description, an apply and a check"
     ['broken-include', 'firewall'],
   )
   for (const fault of faults) assert.ok(fault.description.length > 10, fault.name)
-  assert.equal(listFaults(findImage('hello')), [])
+  assert.equal(
+    listFaults(findImage('hello')).map((f) => f.name),
+    ['service-stopped'],
+  )
+  assert.equal(listFaults(findImage('zombies')), [])
 })
 
 test.run()

@@ -1,5 +1,5 @@
-// What the gateway serves as files: xterm.js, noVNC's modules, and its own pages, scripts and styles
-// from tools/web/static/. Read once at start; no page is built from a template string.
+// What the gateway serves as files: xterm.js, noVNC's modules, Preact with htm and asciinema-player
+// (the cockpit's), and its own pages, scripts and styles from tools/web/static/. Read once at start; no page is built from a template string.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { REPO_ROOT } from '../core/paths.ts'
@@ -16,6 +16,9 @@ const LIBRARIES: Record<string, [string, string]> = {
   '/assets/xterm.js': ['node_modules/@xterm/xterm/lib/xterm.js', 'text/javascript'],
   '/assets/xterm.css': ['node_modules/@xterm/xterm/css/xterm.css', 'text/css'],
   '/assets/addon-fit.js': ['node_modules/@xterm/addon-fit/lib/addon-fit.js', 'text/javascript'],
+  '/assets/preact-htm.js': ['node_modules/htm/preact/standalone.module.js', 'text/javascript'],
+  '/assets/asciinema-player.js': ['node_modules/asciinema-player/dist/bundle/asciinema-player.min.js', 'text/javascript'],
+  '/assets/asciinema-player.css': ['node_modules/asciinema-player/dist/bundle/asciinema-player.css', 'text/css'],
 }
 
 /** noVNC's ES modules, served as /novnc/core/... and /novnc/vendor/... */
@@ -46,8 +49,14 @@ export function loadAssets(): Map<string, Asset> {
   return new Map(Object.entries(files).map(([path, [file, type]]) => [path, { body: readFileSync(join(REPO_ROOT, file)), type }]))
 }
 
-/** The two pages: the terminal a link opens, and the shared desktop. */
-export function loadPages(): { terminal: Buffer; desktop: Buffer } {
+export interface Pages {
+  terminal: Buffer
+  desktop: Buffer
+  cockpit: Buffer
+}
+
+/** The pages: the terminal a link opens, the shared desktop, and the interviewers' cockpit. */
+export function loadPages(): Pages {
   const page = (name: string) => readFileSync(join(REPO_ROOT, STATIC_DIR, `${name}.html`))
-  return { terminal: page('terminal'), desktop: page('desktop') }
+  return { terminal: page('terminal'), desktop: page('desktop'), cockpit: page('cockpit') }
 }

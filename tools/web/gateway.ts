@@ -14,18 +14,25 @@ import { ClientReaper } from './exec-client.ts'
 import { FailureLimiter } from './rate-limit.ts'
 import { allowedHosts, clientAddress, hostAllowed, requestPath, trustedSet } from './requests.ts'
 import { pageRoutes, refuse, type ApiHandler } from './routes.ts'
-import { attachTerminal, findAttachment } from './terminal-socket.ts'
+import { attachTerminal, findAttachment, type Attachment } from './terminal-socket.ts'
 
 export { attachCommand } from './terminal-socket.ts'
 export { MAX_MESSAGE, MAX_MESSAGE_BEFORE_AUTH } from './context.ts'
 
-/** Makes the handler of /api/ from what the gateway shares. */
+/** The cockpit's parts in the gateway: its API under /api/, and its terminals under /ws/cockpit/. */
+export interface CockpitHandlers {
+  api: ApiHandler
+  /** The terminal a signed-in interviewer opens (watching, or typing): undefined when refused. */
+  terminal(req: IncomingMessage, interview: string, typing: boolean): Promise<Attachment | undefined>
+}
+
+/** Makes the cockpit's handlers from what the gateway shares. */
 export type ApiFactory = (parts: {
   docker: Docker
   limiter: FailureLimiter
   address: (req: IncomingMessage) => string
   url: () => string
-}) => ApiHandler
+}) => CockpitHandlers
 
 export interface GatewayOptions {
   docker: Docker
@@ -68,8 +75,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let hosts = new Set<string>()
   const fromOwnHost = (req: IncomingMessage) => hostAllowed(hosts, req.headers.host)
   let url = ''
-  const api = options.api?.({ docker, limiter, address, url: () => url })
-  const handle = pageRoutes(context, { assets, pages, fromOwnHost, address, api })
+  const cockpit = options.api?.({ docker, limiter, address, url: () => url })
+  const handle = pageRoutes(context, { assets, pages, fromOwnHost, address, api: cockpit?.api })
 
   /** Whatever goes wrong in one request answers 500 (or drops that connection) and is logged; the gateway lives on. */
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -100,6 +107,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (!origin || ![...own, ...(options.allowedOrigins ?? []), ...publicOrigins].includes(origin)) return reject(socket, 403, 'Forbidden')
     // A locked-out desktop client still gets its socket, closed at once with 4029, which the page explains.
     if (path === '/ws/desktop') return wss.handleUpgrade(req, socket, head, (ws) => joinDesktop(context, ws, address(req)))
+    const inCockpit = /^\/ws\/cockpit\/([A-Za-z0-9._-]{1,100})\/(watch|type)$/.exec(path)
+    if (inCockpit) {
+      // A signed-in interviewer (session cookie, from this origin: checked above) watching or typing.
+      const attachment = cockpit && (await cockpit.terminal(req, inCockpit[1]!, inCockpit[2] === 'type'))
+      if (!attachment) return reject(socket, 403, 'Forbidden')
+      return wss.handleUpgrade(req, socket, head, (ws) => void attachTerminal(context, ws, attachment))
+    }
     const token = /^\/ws\/([^/]+)$/.exec(path)?.[1] ?? ''
     if (limiter.blocked(address(req), token)) return reject(socket, 429, 'Too Many Requests')
     const attachment = await findAttachment(docker, token)

@@ -1,8 +1,8 @@
 // The gateway's HTTP routes: its files, /healthz, the desktop page, the terminal page of a valid
-// link (a bad token counts against the failure limit), and the cockpit's API under /api/ (its own
-// methods). Everything else is 404; only GET is served.
+// link (a bad token counts against the failure limit), and with the cockpit its page (at / and
+// /cockpit) and its API under /api/ (its own methods). Everything else is 404; only GET is served.
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Asset } from './assets.ts'
+import type { Asset, Pages } from './assets.ts'
 import type { GatewayContext } from './context.ts'
 import { requestPath } from './requests.ts'
 import { findAttachment } from './terminal-socket.ts'
@@ -16,6 +16,12 @@ const PAGE_HEADERS = {
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'",
 }
 
+// The cockpit's replay (asciinema-player) compiles its WebAssembly terminal: that alone is allowed more.
+const COCKPIT_HEADERS = {
+  ...PAGE_HEADERS,
+  'content-security-policy': PAGE_HEADERS['content-security-policy'].replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"),
+}
+
 /** A plain-text answer that is not cached. */
 export function refuse(res: ServerResponse, code: number, text: string) {
   res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
@@ -24,7 +30,7 @@ export function refuse(res: ServerResponse, code: number, text: string) {
 
 export interface RouteOptions {
   assets: Map<string, Asset>
-  pages: { terminal: Buffer; desktop: Buffer }
+  pages: Pages
   /** Whether the request's Host is one of the gateway's own names. */
   fromOwnHost: (req: IncomingMessage) => boolean
   /** The client's address, for the failure limit (through trusted proxies). */
@@ -50,6 +56,10 @@ export function pageRoutes({ docker, limiter }: GatewayContext, { assets, pages,
     }
     if (path === '/healthz') return refuse(res, 200, 'ok')
     if (path === '/favicon.ico') return res.writeHead(204).end()
+    if (api && (path === '/' || path === '/cockpit')) {
+      res.writeHead(200, COCKPIT_HEADERS)
+      return res.end(pages.cockpit)
+    }
     if (path === '/desktop') {
       res.writeHead(200, PAGE_HEADERS)
       return res.end(pages.desktop)

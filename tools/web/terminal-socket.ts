@@ -18,6 +18,8 @@ export interface Attachment {
   container: Docker.Container
   /** The recording's folder, when the interview is recorded. */
   recording?: string
+  /** Who this is on the timeline, when known (an interviewer in the cockpit); else the link's role. */
+  who?: string
 }
 
 /** The running interview a token opens, and in which role; undefined for any bad token. */
@@ -40,6 +42,9 @@ export async function findAttachment(docker: Docker, token: string): Promise<Att
   return undefined
 }
 
+/** The web role of a terminal that may type (a candidate's) or only watch (an observer's). */
+export const webRoleOf = (typing: boolean): WebRole => (typing ? 'candidate' : 'observer')
+
 /**
  * The command that attaches to the shared session: observers get a read-only tmux client whose
  * size tmux ignores, so an observer never resizes the window.
@@ -61,7 +66,7 @@ const OBSERVER_ATTACH = [
 export async function attachTerminal(
   { log, open, reaper }: GatewayContext,
   ws: WebSocket,
-  { interview, role, container, recording }: Attachment,
+  { interview, role, container, recording, who: named }: Attachment,
 ) {
   const entry = { interview, socket: ws }
   open.add(entry)
@@ -76,8 +81,10 @@ export async function attachTerminal(
   const id = newClientId()
   // The gateway is a door too: it writes the browser's join, leave and keys to the timeline itself,
   // before they reach the box (the recorder does not count its clients again: INTERVIEW_DOOR).
-  const who = `browser (${role} link)`
-  const timeline = participantTimeline(recording, { who, role, session: `web-${id}`, by: 'web' })
+  const who = named ?? `browser (${role} link)`
+  // A named person is an interviewer in the cockpit (watching or typing); else the link's role.
+  const personRole = named ? 'interviewer' : role
+  const timeline = participantTimeline(recording, { who, role: personRole, session: `web-${id}`, by: 'web' })
   let exec: Docker.Exec
   let stream: Duplex
   try {
@@ -87,7 +94,7 @@ export async function attachTerminal(
       'HOME=/home/user',
       `${CLIENT_ID_ENV}=${id}`,
       `INTERVIEW_WHO=${who}`,
-      `INTERVIEW_ROLE=${role}`,
+      `INTERVIEW_ROLE=${personRole}`,
       `INTERVIEW_DOOR=web-${id}`,
     ]))
   } catch {

@@ -1,0 +1,59 @@
+// The cockpit's two lists: the running interviews (refreshed every few seconds) and past ones.
+import { html, useEffect, useState } from '/assets/preact-htm.js'
+import { ago, call, clock } from './cockpit-api.js'
+
+/** Calls `load` now and every `ms`, keeping the last answer (or the error). */
+export function usePolling(load, ms, deps = []) {
+  const [state, setState] = useState({ data: undefined, error: '' })
+  useEffect(() => {
+    let live = true
+    const tick = () => load().then(
+      (data) => live && setState({ data, error: '' }),
+      (error) => live && setState((old) => ({ ...old, error: error.message })),
+    )
+    tick()
+    const timer = setInterval(tick, ms)
+    return () => { live = false; clearInterval(timer) }
+  }, deps)
+  return state
+}
+
+const lastCheck = (checks) => {
+  const last = checks?.[checks.length - 1]
+  if (!last) return html`<span class="muted">none yet</span>`
+  const ok = /^OK/.test(last.result)
+  return html`<span class=${ok ? 'ok' : 'no'} title=${last.result}>${ok ? 'OK' : 'NO'}</span> <span class="muted">${ago(last.time)}</span>`
+}
+
+export function InterviewList() {
+  const { data, error } = usePolling(() => call('GET', '/api/interviews'), 3000)
+  if (!data) return html`<p class="error">${error || 'loading…'}</p>`
+  if (!data.length) return html`<p>No interview is running. <a href="#/start">Start one</a>.</p>`
+  return html`<p class="error">${error}</p><table class="list">
+    <thead><tr><th>interview</th><th>task</th><th>age</th><th>time left</th><th>people</th><th>last check</th></tr></thead>
+    <tbody>${data.map((i) => html`<tr data-interview=${i.name}>
+      <td><a href=${'#/live/' + encodeURIComponent(i.name)}>${i.name}</a></td>
+      <td>${i.task}</td>
+      <td>${ago(i.createdAt).replace(' ago', '')}</td>
+      <td>${i.secondsLeft === null ? html`<span class="muted">no limit</span>` : clock(i.secondsLeft)}</td>
+      <td title=${(i.people ?? []).map((p) => `${p.who} (${p.role})`).join(', ')}>${(i.people ?? []).length}</td>
+      <td>${lastCheck(i.checks)}</td>
+    </tr>`)}</tbody></table>`
+}
+
+export function PastInterviews() {
+  const [data, setData] = useState(undefined)
+  const [error, setError] = useState('')
+  useEffect(() => { call('GET', '/api/recordings').then(setData, (e) => setError(e.message)) }, [])
+  if (!data) return html`<p class="error">${error || 'loading…'}</p>`
+  if (!data.length) return html`<p>No recording yet.</p>`
+  return html`<table class="list">
+    <thead><tr><th>recording</th><th>task</th><th>started</th><th>ended</th><th>size</th></tr></thead>
+    <tbody>${data.map((r) => html`<tr data-recording=${r.name}>
+      <td><a href=${'#/replay/' + encodeURIComponent(r.name)}>${r.name}</a></td>
+      <td>${r.task ?? ''}</td>
+      <td>${r.started ? new Date(r.started).toLocaleString() : ''}</td>
+      <td>${r.ended ? new Date(r.ended).toLocaleString() : html`<span class="muted">running</span>`}</td>
+      <td>${Math.ceil(r.castBytes / 1024)} KiB</td>
+    </tr>`)}</tbody></table>`
+}
