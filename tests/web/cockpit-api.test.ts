@@ -226,6 +226,16 @@ test('an interviewer starts, reads, checks, annotates and stops an interview; ea
     )
   assert.equal(await notesOf(alice), ['bob: reads logs first'])
   assert.equal(await notesOf(dave), [], 'an interviewer of another interview reads a private note')
+  // Acting on an interview puts no one on its panel: dave checks it, then tries to add himself.
+  assert.is((await call(`/api/interviews/${name}/check`, { token: dave, method: 'POST' })).status, 200)
+  assert.equal(await notesOf(dave), [], "a check opened the panel's notes")
+  const selfAdded = await call(`/api/interviews/${name}/panel`, { token: dave, json: { add: 'dave' } })
+  assert.is(selfAdded.status, 403)
+  assert.match(selfAdded.body.error, /only .*'s panel \(alice\) may add/)
+  assert.is((await call(`/api/interviews/${name}/panel`, { token: alice, json: { add: 'nobody-here' } })).status, 400)
+  const added = await call(`/api/interviews/${name}/panel`, { token: alice, json: { add: 'dave' } })
+  assert.equal(added.body.panel, ['alice', 'dave'])
+  assert.equal(await notesOf(dave), ['bob: reads logs first'], "a panel member reads the panel's notes")
   const shared = { text: 'reads logs first, then strace', visibility: 'everyone' }
   assert.is((await call(`/api/interviews/${name}/notes`, { cookie, csrf, json: shared })).status, 201)
   assert.equal(await notesOf(dave), ['bob: reads logs first, then strace'], 'a note shared with every interviewer')
@@ -262,8 +272,9 @@ test('an interviewer starts, reads, checks, annotates and stops an interview; ea
   assert.is(details.status, 200)
   assert.equal(
     details.body.checks.map((c: { by: string; result: string }) => c.by),
-    ['bob'],
+    ['bob', 'dave'],
   )
+  assert.equal(details.body.panel, ['alice', 'dave'])
   assert.ok(details.body.secondsLeft > 60 && details.body.secondsLeft <= 1200, `time left: ${details.body.secondsLeft}`)
   assert.is(details.body.hintsUsed, 0)
 
@@ -277,7 +288,7 @@ test('an interviewer starts, reads, checks, annotates and stops an interview; ea
     .filter(Boolean)
     .map((line) => JSON.parse(line))
   const actions = events.filter((e) => e.type === 'interviewer' || e.type === 'check').map((e) => `${e.by} ${e.action ?? e.type}`)
-  assert.equal(actions, ['alice start', 'bob check', 'bob note', 'bob note', 'alice score', 'alice stop'])
+  assert.equal(actions, ['alice start', 'bob check', 'bob note', 'dave check', 'alice panel', 'bob note', 'alice score', 'alice stop'])
   // The note itself is kept beside the recording, private to the host's owner; never in the box.
   const notes = join(recording, 'notes.jsonl')
   assert.ok(existsSync(notes))
@@ -313,6 +324,12 @@ test("a removed interviewer's token and sessions stop working at once", async ()
   removeInterviewer('carol', state)
   assert.is((await call('/api/tasks', { token: carol })).status, 401)
   assert.is((await call('/api/tasks', { cookie })).status, 401)
+  // A new token for the same name (a leaked one replaced) does not bring an old session back.
+  const { cookie: second } = await signIn(addInterviewer('carol', state))
+  removeInterviewer('carol', state)
+  const carolAgain = addInterviewer('carol', state)
+  assert.is((await call('/api/tasks', { cookie: second })).status, 401, 'a session of the replaced token')
+  assert.is((await call('/api/tasks', { token: carolAgain })).status, 200)
 })
 
 test('failed sign-ins are limited: past ten a minute the address waits, and a known-good token still works', async () => {

@@ -17,16 +17,26 @@ import { setReadOnly } from '../live/roles.ts'
 import { FILES } from '../recording/paths.ts'
 import { listRecordings, readRecording, recordingFolder } from './recordings.ts'
 import { streamTimeline } from './timeline-stream.ts'
-import { appendEvent, castClock, readEvents } from '../recording/events.ts'
+import { appendEvent, castClock } from '../recording/events.ts'
 import { catalogEntries } from '../tasks/catalog.ts'
 import type { FailureLimiter } from '../web/rate-limit.ts'
 import type { CockpitHandlers } from '../web/gateway.ts'
 import { webRoleOf } from '../web/terminal-socket.ts'
-import { interviewerByToken, readInterviewers, serverDir } from './interviewers.ts'
+import { accountByToken, accountStands, interviewerByToken, readInterviewers, serverDir } from './interviewers.ts'
 import { CSRF_HEADER, SESSION_COOKIE, Sessions, cookieValue, sessionCookie } from './sessions.ts'
 import { startFromApi, stopFromApi } from './interview-actions.ts'
 import { scoreCriterion, scorecardOf } from './scorecard.ts'
-import { MAX_NOTE, NOTE_VISIBILITIES, notesFor, saveNote, type NoteVisibility } from './notes.ts'
+import {
+  MAX_NOTE,
+  MAX_NOTES_FILE,
+  NOTE_VISIBILITIES,
+  interviewersOf,
+  notesFor,
+  notesHaveRoom,
+  saveNote,
+  type NoteVisibility,
+} from './notes.ts'
+import { TimelineDigests } from './timeline-digest.ts'
 
 export interface ApiOptions {
   docker: Docker
@@ -111,10 +121,10 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
     }
     const session = sessions.get(cookieValue(req.headers.cookie, SESSION_COOKIE))
     if (!session) throw new HttpError(401, 'sign in first: POST /api/session with your token')
-    // A removed interviewer's sessions end with the account.
-    if (!readInterviewers(stateDir).some((i) => i.name === session.name)) {
+    // A removed interviewer's sessions end with the account, and with the token they signed in with.
+    if (!accountStands(session.name, session.tokenHash, stateDir)) {
       sessions.dropAllOf(session.name)
-      throw new HttpError(401, 'this account was removed')
+      throw new HttpError(401, 'this account was removed, or given a new token: sign in again')
     }
     if (req.method !== 'GET' && req.headers[CSRF_HEADER] !== session.csrf)
       throw new HttpError(403, `a change needs the ${CSRF_HEADER} header given at sign-in`)
@@ -127,6 +137,13 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
     return container
   }
 
+  /** The recording folder of a running interview (404 when none runs, 409 when it is not recorded). */
+  const recordingOf = async (name: string): Promise<string> => {
+    const dir = (await (await interviewOr404(name)).inspect()).Config.Labels[LABEL.recording]
+    if (!dir || !existsSync(dir)) throw new HttpError(409, `${name} is not recorded: there is no timeline to keep this beside`)
+    return dir
+  }
+
   /** Writes an interviewer's action on the interview's timeline (when it is recorded). */
   const onTimeline = async (name: string, action: Record<string, unknown>) => {
     const container = await findRunningInterview(docker, name)
@@ -135,22 +152,29 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
     return recording
   }
 
-  /** An interview as the cockpit shows it: its summary, variant, checks, hints used and time left. */
+  const digests = new TimelineDigests()
+  /** An interview as the cockpit shows it: its summary, variant, panel, checks, hints used, faults and time left. */
   const describe = async (summary: InterviewSummary) => {
     const container = summary.state === 'running' && (await findRunningInterview(docker, summary.name))
     const labels: Record<string, string | undefined> = container ? (await container.inspect()).Config.Labels : {}
     const recording = labels[LABEL.recording]
-    const events = recording && existsSync(recording) ? readEvents(recording) : []
+    const recorded = !!recording && existsSync(recording)
     const endsAt = Date.parse(labels[LABEL.endsAt] ?? '')
     return {
       ...summary,
       variant: labels[LABEL.variant],
-      recorded: !!recording,
-      checks: events.filter((e) => e.type === 'check').map(({ time, t, result, by }) => ({ time, t, result, by })),
-      hintsUsed: events.filter((e) => e.type === 'hint').length,
-      faultsApplied: events.filter((e) => e.type === 'fault').map(({ time, fault }) => ({ time, fault })),
+      recorded,
+      panel: recorded ? [...interviewersOf(recording)] : [],
+      ...(recorded ? digests.of(recording) : { checks: [], hintsUsed: 0, faultsApplied: [] }),
       secondsLeft: Number.isNaN(endsAt) ? null : Math.max(0, Math.round((endsAt - Date.now()) / 1000)),
     }
+  }
+
+  /** Every running interview as the cockpit shows it; one that cannot be read is listed as `list` has it. */
+  const describeAll = async () => {
+    const summaries = await listInterviews(docker)
+    const described = await Promise.allSettled(summaries.map(describe))
+    return described.map((result, i) => (result.status === 'fulfilled' ? result.value : summaries[i]!))
   }
 
   const routes = async (req: IncomingMessage, res: ServerResponse, path: string) => {
@@ -160,12 +184,13 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
         const address = options.address(req)
         if (limiter.blocked(address)) throw new HttpError(429, 'too many failed sign-ins: wait a minute')
         const { token } = await readBody(req)
-        const name = typeof token === 'string' && token.length <= 100 ? interviewerByToken(token, stateDir) : undefined
-        if (!name) {
+        const account = typeof token === 'string' && token.length <= 100 ? accountByToken(token, stateDir) : undefined
+        if (!account) {
           limiter.fail(address)
           throw new HttpError(401, 'this token is not valid')
         }
-        const { id, session } = sessions.create(name)
+        const name = account.name
+        const { id, session } = sessions.create(name, account.tokenHash)
         return json(
           res,
           200,
@@ -201,7 +226,7 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
         })),
       )
     if (path === '/api/interviews') {
-      if (method === 'GET') return json(res, 200, await Promise.all((await listInterviews(docker)).map(describe)))
+      if (method === 'GET') return json(res, 200, await describeAll())
       if (method === 'POST') {
         const card = await startFromApi(await readBody(req), { by, gatewayUrl: options.gatewayUrl(), stateDir, bind: options.bind })
         await onTimeline(String(card.name), { action: 'start', by })
@@ -230,7 +255,7 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
       })
       return void createReadStream(cast).pipe(res)
     }
-    const one = /^\/api\/interviews\/([^/]+)(?:\/(check|notes|break|role|faults|events|scorecard))?$/.exec(path)
+    const one = /^\/api\/interviews\/([^/]+)(?:\/(check|notes|break|role|faults|events|scorecard|panel))?$/.exec(path)
     if (!one) throw new HttpError(404, 'no such API path (see docs/api.md)')
     const name = segment(one[1]!)
     const action = one[2]
@@ -258,6 +283,8 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
       if (text.length > MAX_NOTE) throw new HttpError(400, `a note is at most ${MAX_NOTE} characters`)
       if (!NOTE_VISIBILITIES.includes(visibility as NoteVisibility))
         throw new HttpError(400, 'visibility is "interview" (its interviewers) or "everyone" (every interviewer)')
+      const dir = await recordingOf(name)
+      if (!notesHaveRoom(dir)) throw new HttpError(413, `${name}'s notes are full (${MAX_NOTES_FILE} bytes of saves)`)
       const recording = await onTimeline(name, { action: 'note', by })
       if (!recording) throw new HttpError(409, `${name} is not recorded: its notes would have nowhere to go`)
       saveNote(recording, { by, text, visibility: visibility as NoteVisibility })
@@ -292,9 +319,19 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
       await onTimeline(name, { action: 'role', who: person, readonly, by })
       return json(res, 200, { switched: switched.map(({ who, role, readonly }) => ({ who, role, readonly })) })
     }
+    if (action === 'panel' && method === 'POST') {
+      const dir = await recordingOf(name)
+      const { add } = await readBody(req)
+      if (typeof add !== 'string' || !readInterviewers(stateDir).some((i) => i.name === add))
+        throw new HttpError(400, 'name an interviewer to add as {"add": "<name>"} (interviewers.mjs list)')
+      const panel = interviewersOf(dir)
+      // An interview started from the command line has no panel yet: whoever adds first starts it.
+      if (panel.size && !panel.has(by)) throw new HttpError(403, `only ${name}'s panel (${[...panel].join(', ')}) may add to it`)
+      if (!panel.has(add)) await onTimeline(name, { action: 'panel', add, by })
+      return json(res, 200, { panel: [...interviewersOf(dir)] })
+    }
     if (action === 'scorecard') {
-      const dir = (await (await interviewOr404(name)).inspect()).Config.Labels[LABEL.recording]
-      if (!dir || !existsSync(dir)) throw new HttpError(409, `${name} is not recorded: its scores would have nowhere to go`)
+      const dir = await recordingOf(name)
       if (method === 'GET') return json(res, 200, scorecardOf(dir))
       if (method === 'POST') {
         const card = scoreCriterion(dir, by, await readBody(req))
@@ -324,7 +361,7 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
   /** A signed-in browser's terminal on a running interview: read-only unless typing; on the timeline by name. */
   const terminal = async (req: IncomingMessage, interview: string, typing: boolean) => {
     const session = sessions.get(cookieValue(req.headers.cookie, SESSION_COOKIE))
-    if (!session || !readInterviewers(stateDir).some((i) => i.name === session.name)) return undefined
+    if (!session || !accountStands(session.name, session.tokenHash, stateDir)) return undefined
     const container = await findRunningInterview(docker, interview)
     if (!container) return undefined
     const labels = (await container.inspect()).Config.Labels

@@ -18,6 +18,9 @@ export interface Interviewer {
   added: string
 }
 
+/** Names the timeline already gives to others (the candidate's own checks, the CLI's, the box's recorder). */
+const RESERVED = ['candidate', 'interviewer', 'observer', 'recorder', 'participant', 'unknown']
+
 /** A name shown on the timeline: letters, digits, dot, dash, underscore; 1 to 32 characters. */
 export function checkInterviewerName(name: string): string {
   if (!/^[A-Za-z][A-Za-z0-9._-]{0,31}$/.test(name))
@@ -25,6 +28,7 @@ export function checkInterviewerName(name: string): string {
       `"${name}" is not an interviewer name`,
       'use 1 to 32 letters, digits, dots, dashes or underscores, starting with a letter',
     )
+  if (RESERVED.includes(name.toLowerCase())) throw new UserError(`"${name}" names someone else on the timeline`, "choose a person's name")
   return name
 }
 
@@ -66,9 +70,18 @@ export function removeInterviewer(name: string, dir = serverDir()): void {
 
 /** The interviewer whose token this is, read from the file each time (so a removal counts at once). */
 export function interviewerByToken(token: string, dir = serverDir()): string | undefined {
+  return accountByToken(token, dir)?.name
+}
+
+/** The account a token opens, with the hash a session keeps to outlive nothing but that token. */
+export function accountByToken(token: string, dir = serverDir()): Interviewer | undefined {
   const hash = Buffer.from(hashToken(token))
   return readInterviewers(dir).find((i) => {
     const known = Buffer.from(i.tokenHash)
     return known.length === hash.length && timingSafeEqual(known, hash)
-  })?.name
+  })
 }
+
+/** Whether a session's account still exists with the token it signed in with. */
+export const accountStands = (name: string, tokenHash: string, dir = serverDir()) =>
+  readInterviewers(dir).some((i) => i.name === name && i.tokenHash === tokenHash)

@@ -1,9 +1,10 @@
 // Interviewers' notes, kept beside the recording in notes.jsonl (mode 0600), never in the box. Each
 // save appends the author's whole note again (the page autosaves), so the file keeps every version
-// and a note is its author's last line. A note is visible to the interview's interviewers (anyone
-// who acted on it in the cockpit: started, checked, noted...) or, when its author says so, to every
-// interviewer. The candidate never sees one: nothing here reaches the box.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs'
+// and a note is its author's last line. A note is visible to the interview's panel (who started it
+// in the cockpit, and whom a panel member added) or, when its author says so, to every interviewer.
+// Acting on an interview (a check, a note) adds no one to its panel. The candidate never sees a note:
+// nothing here reaches the box.
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { readEvents } from '../recording/events.ts'
 
@@ -32,15 +33,22 @@ function allVersions(dir: string): Note[] {
     .map((note) => ({ ...note, visibility: note.visibility === 'everyone' ? 'everyone' : 'interview' }))
 }
 
-/** The interviewers who took part: whoever acted on the interview in the cockpit, or wrote a note. */
+/** The interview's panel: who started it in the cockpit, and whom a panel member added (the timeline says). */
 export function interviewersOf(dir: string): Set<string> {
   const names = new Set<string>()
   for (const event of readEvents(dir)) {
-    if ((event.type === 'interviewer' || event.type === 'check') && typeof event.by === 'string') names.add(event.by)
+    if (event.type !== 'interviewer') continue
+    if (event.action === 'start' && typeof event.by === 'string') names.add(event.by)
+    if (event.action === 'panel' && typeof event.add === 'string') names.add(event.add)
   }
-  for (const note of allVersions(dir)) names.add(note.by)
   return names
 }
+
+/** A panel's notes file stops growing here: a note is at most MAX_NOTE, and a person rewrites it a few hundred times. */
+export const MAX_NOTES_FILE = 4 * 1024 * 1024
+
+/** Whether the notes file has room for one more save. */
+export const notesHaveRoom = (dir: string) => !existsSync(join(dir, NOTES_FILE)) || statSync(join(dir, NOTES_FILE)).size < MAX_NOTES_FILE
 
 /** Saves an interviewer's note (the whole text, again). */
 export function saveNote(dir: string, note: Omit<Note, 'time'>): Note {

@@ -8,9 +8,14 @@ export const CSRF_HEADER = 'x-csrf-token'
 
 export interface Session {
   name: string
+  /** The hash of the token signed in with: a new token for the same name ends the old sessions. */
+  tokenHash: string
   csrf: string
   expires: number
 }
+
+/** Sessions one interviewer may hold at once; past it, their oldest ends. */
+export const SESSIONS_PER_NAME = 20
 
 export class Sessions {
   private sessions = new Map<string, Session>()
@@ -21,11 +26,14 @@ export class Sessions {
     private readonly max = 10_000,
   ) {}
 
-  create(name: string): { id: string; session: Session } {
+  create(name: string, tokenHash = ''): { id: string; session: Session } {
     this.prune()
+    // One interviewer signing in again and again ends their own oldest sessions, not everyone's.
+    const theirs = [...this.sessions].filter(([, session]) => session.name === name)
+    if (theirs.length >= SESSIONS_PER_NAME) this.sessions.delete(theirs[0]![0])
     if (this.sessions.size >= this.max) this.sessions.delete(this.sessions.keys().next().value!)
     const id = randomBytes(32).toString('base64url')
-    const session = { name, csrf: randomBytes(32).toString('base64url'), expires: this.now() + this.lifetimeMs }
+    const session = { name, tokenHash, csrf: randomBytes(32).toString('base64url'), expires: this.now() + this.lifetimeMs }
     this.sessions.set(id, session)
     return { id, session }
   }

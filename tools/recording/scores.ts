@@ -20,11 +20,12 @@ export function saveScore(dir: string, score: Omit<Score, 'time'>): void {
 /** Each interviewer's current score of each criterion: by name, then by criterion. */
 export function currentScores(dir: string): Record<string, Record<string, number>> {
   const file = join(dir, SCORES_FILE)
-  const scores: Record<string, Record<string, number>> = {}
+  // Keyed by names and criteria: objects with no prototype, so no name is taken for Object's own.
+  const scores: Record<string, Record<string, number>> = Object.create(null)
   if (!existsSync(file)) return scores
   for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
     const { by, criterion, score } = JSON.parse(line) as Score
-    ;(scores[by] ??= {})[criterion] = score
+    ;(scores[by] ??= Object.create(null) as Record<string, number>)[criterion] = score
   }
   return scores
 }

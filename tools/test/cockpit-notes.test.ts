@@ -15,23 +15,25 @@ function recording(): string {
   return dir
 }
 
-test("the interview's interviewers are those who acted on it or wrote a note; watching is no action", () => {
+test("the interview's panel: who started it, and whom a member added; a check or a note adds no one", () => {
   const dir = recording()
-  assert.equal([...interviewersOf(dir)].sort(), ['alice', 'bob'])
+  assert.equal([...interviewersOf(dir)], ['alice'])
   saveNote(dir, { by: 'carol', text: 'hi', visibility: 'interview' })
-  assert.equal([...interviewersOf(dir)].sort(), ['alice', 'bob', 'carol'])
+  assert.equal([...interviewersOf(dir)], ['alice'], 'a note')
+  appendEvent(dir, { t: 3, type: 'interviewer', action: 'panel', add: 'bob', by: 'alice' })
+  assert.equal([...interviewersOf(dir)].sort(), ['alice', 'bob'])
 })
 
-test("a note is its author's last save; its interview's interviewers see it, others only when shared with everyone", () => {
+test("a note is its author's last save; the panel sees it, others only when shared with everyone", () => {
   const dir = recording()
-  saveNote(dir, { by: 'alice', text: 'first draft', visibility: 'interview' })
-  saveNote(dir, { by: 'alice', text: 'reads logs first', visibility: 'interview' })
+  saveNote(dir, { by: 'bob', text: 'first draft', visibility: 'interview' })
+  saveNote(dir, { by: 'bob', text: 'reads logs first', visibility: 'interview' })
   assert.equal(
-    notesFor(dir, 'bob').map((n) => `${n.by}: ${n.text}`),
-    ['alice: reads logs first'],
+    notesFor(dir, 'alice').map((n) => `${n.by}: ${n.text}`),
+    ['bob: reads logs first'],
   )
-  assert.equal(notesFor(dir, 'dave'), [], 'an interviewer of another interview')
-  saveNote(dir, { by: 'alice', text: 'shared now', visibility: 'everyone' })
+  assert.equal(notesFor(dir, 'dave'), [], 'an interviewer not on the panel')
+  saveNote(dir, { by: 'bob', text: 'shared now', visibility: 'everyone' })
   assert.equal(
     notesFor(dir, 'dave').map((n) => n.text),
     ['shared now'],
@@ -44,16 +46,16 @@ test("a note is its author's last save; its interview's interviewers see it, oth
 test("the reader's own note comes first, an emptied note of someone else is left out", () => {
   const dir = recording()
   saveNote(dir, { by: 'alice', text: 'a', visibility: 'interview' })
-  saveNote(dir, { by: 'bob', text: 'b', visibility: 'interview' })
+  saveNote(dir, { by: 'bob', text: 'b', visibility: 'everyone' })
   saveNote(dir, { by: 'carol', text: '', visibility: 'everyone' })
   assert.equal(
-    notesFor(dir, 'bob').map((n) => n.by),
-    ['bob', 'alice'],
+    notesFor(dir, 'alice').map((n) => n.by),
+    ['alice', 'bob'],
   )
-  saveNote(dir, { by: 'bob', text: '', visibility: 'interview' })
+  saveNote(dir, { by: 'alice', text: '', visibility: 'interview' })
   assert.equal(
-    notesFor(dir, 'bob').map((n) => `${n.by}:${n.text}`),
-    ['bob:', 'alice:a'],
+    notesFor(dir, 'alice').map((n) => `${n.by}:${n.text}`),
+    ['alice:', 'bob:b'],
   )
 })
 

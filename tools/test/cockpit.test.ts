@@ -2,7 +2,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { checkStartRequest } from '../cockpit/interview-actions.ts'
 import { checkInterviewerName } from '../cockpit/interviewers.ts'
-import { Sessions, cookieValue, sessionCookie } from '../cockpit/sessions.ts'
+import { SESSIONS_PER_NAME, Sessions, cookieValue, sessionCookie } from '../cockpit/sessions.ts'
 import { UserError } from '../core/errors.ts'
 
 test('a session lives its time, then is gone; removing an interviewer ends all of theirs', () => {
@@ -59,6 +59,20 @@ test('an interviewer name is what the timeline can show', () => {
   assert.is(checkInterviewerName('alice.smith'), 'alice.smith')
   for (const name of ['', '1alice', 'a b', 'a'.repeat(33), 'alice\u001b[31m', '../x'])
     assert.throws(() => checkInterviewerName(name), /not an interviewer name/)
+  // The timeline's own names: a check "by candidate" is the candidate's, never an account's.
+  for (const name of ['candidate', 'Interviewer', 'recorder'])
+    assert.throws(() => checkInterviewerName(name), /names someone else on the timeline/)
+})
+
+test("signing in again and again ends one's own oldest session, not anyone else's", () => {
+  const sessions = new Sessions()
+  const bob = sessions.create('bob', 'h2')
+  const first = sessions.create('alice', 'h1')
+  for (let i = 1; i < SESSIONS_PER_NAME; i++) sessions.create('alice', 'h1')
+  assert.is(sessions.get(first.id)?.name, 'alice')
+  sessions.create('alice', 'h1')
+  assert.is(sessions.get(first.id), undefined, "alice's oldest")
+  assert.is(sessions.get(bob.id)?.tokenHash, 'h2', "bob's")
 })
 
 test.run()

@@ -24,13 +24,22 @@ test("an interview's scorecard is its task's rubric; each interviewer's last sco
   scoreCriterion(dir, 'alice', { criterion: 'HTTP by hand', score: 1 })
   scoreCriterion(dir, 'alice', { criterion: 'HTTP by hand', score: 3 })
   const card = scoreCriterion(dir, 'bob', { criterion: 'Finding the service', score: 2 })
-  assert.equal(card.scores, { alice: { 'HTTP by hand': 3 }, bob: { 'Finding the service': 2 } })
+  assert.equal(JSON.parse(JSON.stringify(card.scores)), { alice: { 'HTTP by hand': 3 }, bob: { 'Finding the service': 2 } })
   assert.is(statSync(join(dir, 'scores.jsonl')).mode & 0o777, 0o600)
   const summary = summaryMarkdown(dir)
   assert.match(
     summary,
     /## Scores\n\n\| criterion \| alice \| bob \|\n\|---\|---\|---\|\n\| HTTP by hand \| 3 \| - \|\n\| Finding the service \| - \| 2 \|/,
   )
+})
+
+test("a name or criterion that is one of Object's own is only a key", () => {
+  const dir = recordingOf('hello')
+  scoreCriterion(dir, 'constructor', { criterion: 'HTTP by hand', score: 2 })
+  scoreCriterion(dir, 'toString', { criterion: 'HTTP by hand', score: 1 })
+  assert.is(JSON.stringify(scorecardOf(dir).scores), '{"constructor":{"HTTP by hand":2},"toString":{"HTTP by hand":1}}')
+  assert.is(typeof ({} as { constructor: unknown }).constructor, 'function')
+  assert.match(summaryMarkdown(dir), /\| HTTP by hand \| 2 \| 1 \|/)
 })
 
 test('a score outside the rubric is refused with what it may be', () => {

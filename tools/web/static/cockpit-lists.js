@@ -18,8 +18,11 @@ export function usePolling(load, ms, deps = []) {
   return state
 }
 
+/** The last check an interviewer ran: the candidate's own (`task check` in the box) are no verdict. */
+export const lastVerdict = (checks) => (checks ?? []).filter((c) => !c.selfReported).at(-1)
+
 const lastCheck = (checks) => {
-  const last = checks?.[checks.length - 1]
+  const last = lastVerdict(checks)
   if (!last) return html`<span class="muted">none yet</span>`
   const ok = /^OK/.test(last.result)
   return html`<span class=${ok ? 'ok' : 'no'} title=${last.result}>${ok ? 'OK' : 'NO'}</span> <span class="muted">${ago(last.time)}</span>`

@@ -3,7 +3,7 @@
 // watch/type switch, the interviewer's notes (autosaved), the timer, and "end interview".
 import { html, useEffect, useRef, useState } from '/assets/preact-htm.js'
 import { ago, call, clock } from './cockpit-api.js'
-import { usePolling } from './cockpit-lists.js'
+import { lastVerdict, usePolling } from './cockpit-lists.js'
 import { Scorecard } from './cockpit-scorecard.js'
 
 const api = (name, action = '') => `/api/interviews/${encodeURIComponent(name)}${action ? '/' + action : ''}`
@@ -58,6 +58,7 @@ function LiveTerminal({ name, typing }) {
 }
 
 function CheckStrip({ name, checks }) {
+  const verdict = lastVerdict(checks)
   const [running, setRunning] = useState(false)
   const [last, setLast] = useState('')
   const checkNow = async () => {
@@ -72,8 +73,9 @@ function CheckStrip({ name, checks }) {
   }
   return html`<section class="checks">
     <h3>Checks</h3>
-    <div class="strip">${checks.map((c) => html`<span class=${'cell ' + (/^OK/.test(c.result) ? 'ok' : 'no')} title=${`${new Date(c.time).toLocaleTimeString()}${c.by ? ' by ' + c.by : ''}: ${c.result}`}></span>`)}</div>
-    <p class="last-check">${last || (checks.length ? `${checks[checks.length - 1].result} (${ago(checks[checks.length - 1].time)})` : 'not checked yet')}</p>
+    <div class="strip">${checks.map((c) => html`<span class=${'cell ' + (c.selfReported ? 'self' : /^OK/.test(c.result) ? 'ok' : 'no')}
+      title=${`${new Date(c.time).toLocaleTimeString()} ${c.selfReported ? "the candidate's own task check (self-reported, no verdict)" : c.by ? 'by ' + c.by : ''}: ${c.result}`}></span>`)}</div>
+    <p class="last-check">${last || (verdict ? `${verdict.result} (${ago(verdict.time)})` : 'not checked yet')}</p>
     <button onClick=${checkNow} disabled=${running}>${running ? 'Checking…' : 'Check now'}</button>
   </section>`
 }
@@ -119,6 +121,27 @@ function People({ name, people }) {
   </section>`
 }
 
+/** The interview's panel: whose notes for "this interview's interviewers" they may read; a member adds others. */
+function Panel({ name, panel }) {
+  const [message, setMessage] = useState('')
+  const add = async (event) => {
+    event.preventDefault()
+    try {
+      await call('POST', api(name, 'panel'), { add: event.target.who.value.trim() })
+      setMessage(`added ${event.target.who.value.trim()}`)
+      event.target.reset()
+    } catch (e) {
+      setMessage(e.message)
+    }
+  }
+  return html`<section class="panel">
+    <h3>Panel</h3>
+    <p class="muted">${panel.length ? panel.join(', ') : 'nobody yet (started from the command line)'}</p>
+    <form class="inline-form" onSubmit=${add}><input name="who" placeholder="interviewer's name" /> <button class="small">add</button></form>
+    <p class="muted">${message}</p>
+  </section>`
+}
+
 function Notes({ name, me }) {
   const [text, setText] = useState(undefined)
   const [everyone, setEveryone] = useState(false)
@@ -149,7 +172,7 @@ function Notes({ name, me }) {
   return html`<section class="notes">
     <h3>Your notes <span class="muted">(never shown to the candidate)</span></h3>
     <textarea rows="6" value=${text} onInput=${(e) => { setText(e.target.value); save(e.target.value, everyone) }}></textarea>
-    <label class="inline"><input type="checkbox" checked=${everyone} onChange=${(e) => { setEveryone(e.target.checked); save(text, e.target.checked) }} /> visible to every interviewer (else to this interview's)</label>
+    <label class="inline"><input type="checkbox" checked=${everyone} onChange=${(e) => { setEveryone(e.target.checked); save(text, e.target.checked) }} /> visible to every interviewer (else to this interview's panel)</label>
     <p class="muted note-status">${saved}</p>
     ${others.map((n) => html`<div class="other-note"><b>${n.by}</b> <span class="muted">${ago(n.time)}</span><pre>${n.text}</pre></div>`)}
   </section>`
@@ -191,6 +214,7 @@ export function LiveInterview({ name, me }) {
       <${CheckStrip} name=${name} checks=${data.checks ?? []} />
       <${Faults} name=${name} applied=${data.faultsApplied ?? []} />
       <${People} name=${name} people=${data.people ?? []} />
+      <${Panel} name=${name} panel=${data.panel ?? []} />
       <${Notes} name=${name} me=${me} />
       <${Scorecard} path=${api(name, 'scorecard')} me=${me} />
       <button class="danger" onClick=${end}>End interview</button>

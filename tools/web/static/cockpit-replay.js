@@ -1,7 +1,7 @@
 // A past interview in the cockpit: the terminal replayed with asciinema-player, the timeline's
 // markers to jump to, one track per participant of what they typed (idle stretches skipped), the
 // notes and the summary, and downloads of the cast and the summary.
-import { html, useEffect, useRef, useState } from '/assets/preact-htm.js'
+import { html, useEffect, useMemo, useRef, useState } from '/assets/preact-htm.js'
 import { call, clock } from './cockpit-api.js'
 import { Scorecard } from './cockpit-scorecard.js'
 import { markersOf, readable, skipIdle, typingTracks } from './cockpit-tracks.js'
@@ -38,8 +38,10 @@ export function Replay({ name, me }) {
     await player.current?.seek(target)
     setNow(player.current?.getCurrentTime() ?? 0)
   }
+  // One download link for the summary, released when the recording changes or the view goes.
+  const summaryUrl = useMemo(() => recording && URL.createObjectURL(new Blob([recording.summary], { type: 'text/markdown' })), [recording])
+  useEffect(() => () => summaryUrl && URL.revokeObjectURL(summaryUrl), [summaryUrl])
   if (!recording) return html`<p class="error">${error || 'loading…'}</p>`
-  const summaryUrl = URL.createObjectURL(new Blob([recording.summary], { type: 'text/markdown' }))
   return html`<div class="replay">
     <div class="toolbar"><b>${name}</b>
       <a href=${`${path}/cast`} download=${`${name}.cast`}>download the cast</a>
