@@ -17,7 +17,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
   docker.io docker-compose debootstrap openssh-client tmux jq iptables ca-certificates curl btrfs-progs \
-  bats bats-assert bats-support sshpass chromium fonts-dejavu-core docker-registry busybox-static python3 >/dev/null
+  bats bats-assert bats-support sshpass chromium fonts-dejavu-core docker-registry busybox-static python3 systemd >/dev/null
 
 echo "--- Node dependencies"
 npm ci --no-audit --no-fund

@@ -15,7 +15,7 @@ setup_file() {
 }
 teardown_file() {
   stop_interview
-  kill "$(cat "$INTERVIEW_ENV_RECORDINGS/.recorder.pid" 2>/dev/null)" 2>/dev/null || true
+  kill "$(cut -d' ' -f1 "$INTERVIEW_ENV_RECORDINGS/.recorder.pid" 2>/dev/null)" 2>/dev/null || true
 }
 
 @test "[deno] Deno 2 comes with npm ci" {
@@ -35,7 +35,7 @@ teardown_file() {
   assert_output logged-in
   printf '%s\n' "$SSH_PORT" "$SSH_KEY" > "$BATS_FILE_TMPDIR/login"
   # The recorder is started with the runtime that started the interview.
-  run cat "/proc/$(cat "$(recording)/recorder.pid")/cmdline"
+  run cat "/proc/$(cut -d' ' -f1 "$(recording)/recorder.pid")/cmdline"
   assert_output --partial "$(readlink -f "$DENO")"
   assert_output --partial 'scripts/record.mjs'
 }

@@ -15,7 +15,7 @@ teardown() {
 }
 teardown_file() {
   local pid
-  pid=$(cat "$INTERVIEW_ENV_RECORDINGS/.recorder.pid" 2>/dev/null) && kill "$pid" 2>/dev/null || true
+  pid=$(recorder_pid 2>/dev/null) && kill "$pid" 2>/dev/null || true
   echo "# the recorder's log:" >&3
   sed 's/^/#   /' "$INTERVIEW_ENV_RECORDINGS/.recorder.log" >&3 2>/dev/null || true
 }
@@ -48,7 +48,8 @@ wait_for_cast() {
   done
 }
 
-recorder_pid() { cat "$INTERVIEW_ENV_RECORDINGS/.recorder.pid"; }
+# A pid file holds the pid, then when that process started.
+recorder_pid() { cut -d' ' -f1 "$INTERVIEW_ENV_RECORDINGS/.recorder.pid"; }
 
 # recorders_in_box: how many tmux clients of the current interview are a recorder's.
 recorders_in_box() {
@@ -63,8 +64,8 @@ recorders_in_box() {
   # Exactly one recorder runs for this root, and both recordings name it.
   run pgrep -f -- "scripts/record.mjs --root $INTERVIEW_ENV_RECORDINGS"
   assert_output "$pid"
-  assert_equal "$(cat "$(recording "$A")/recorder.pid")" "$pid"
-  assert_equal "$(cat "$(recording "$B")/recorder.pid")" "$pid"
+  assert_equal "$(cut -d' ' -f1 "$(recording "$A")/recorder.pid")" "$pid"
+  assert_equal "$(cut -d' ' -f1 "$(recording "$B")/recorder.pid")" "$pid"
   for name in A B; do
     use $name
     terminal_open "$name"

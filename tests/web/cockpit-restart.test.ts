@@ -1,7 +1,7 @@
-// The cockpit server killed with SIGKILL mid-interview, then started again: the interview goes on
-// (its front door and recorder are processes of their own), the recording keeps what was typed while
-// the server was down, the new server finds the interview from the engine's labels, and the time
-// limit still ends it. A real scripts/serve.mjs, engine, front door and OpenSSH client.
+// The server killed with SIGKILL mid-interview, then started again: the interview goes on (its box
+// keeps running while the door, recorder and API are down), the new server finds it from the engine's
+// labels, the recording continues with the gap marked, and the time limit still ends it. A real
+// scripts/serve.mjs (front door, recorder and cockpit in one process), engine and OpenSSH client.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
@@ -11,14 +11,16 @@ import { join } from 'node:path'
 import { newKeyPair } from '../../tools/core/ssh-keys.ts'
 import { REPO_ROOT } from '../../tools/core/paths.ts'
 import { sleep } from '../../tools/core/sleep.ts'
+import { containerName } from '../../tools/engine/names.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'cockpit-restart-'))
 const env = {
   ...process.env,
   INTERVIEW_ENV_RECORDINGS: join(dir, 'recordings'),
   INTERVIEW_ENV_SERVER_DIR: join(dir, 'server'),
-  INTERVIEW_ENV_DOOR_PORT: process.env.INTERVIEW_ENV_DOOR_PORT ?? '7624',
-  INTERVIEW_ENV_DOOR_DIR: process.env.INTERVIEW_ENV_DOOR_DIR ?? '/tmp/interview-env-test-door',
+  // A door of its own, served by the server, so that killing the server kills it.
+  INTERVIEW_ENV_DOOR_PORT: '7692',
+  INTERVIEW_ENV_DOOR_DIR: join(dir, 'door'),
 }
 const PORT = 7691
 const api = `http://127.0.0.1:${PORT}/api`
@@ -37,9 +39,10 @@ function startServer(): Promise<ChildProcess> {
   )
   return new Promise((resolve, reject) => {
     let output = ''
+    // The recorder starts last: then the gateway and the door listen.
     const onData = (chunk: Buffer) => {
       output += chunk
-      if (output.includes('listening on')) resolve(child)
+      if (output.includes('recording the interviews of')) resolve(child)
     }
     child.stdout!.on('data', onData)
     child.stderr!.on('data', onData)
@@ -96,31 +99,50 @@ test('after a SIGKILL and a restart of the server, the interview goes on, is rec
       { encoding: 'utf8' },
     )
 
+  const cast = join(card.recording, 'session.cast')
+  const events = () => readFileSync(join(card.recording, 'events.jsonl'), 'utf8')
+  const typeLine = (word: string) => ssh(`tmux send-keys -t interview 'echo ${word}' Enter; echo in`)
+  const before = `before-the-kill-${process.pid}`
+  assert.match(typeLine(before), /in/)
+  await waitFor('the line typed before the kill in the cast', async () => readFileSync(cast, 'utf8').includes(before), 10_000)
+
   server.kill('SIGKILL')
   await new Promise((resolve) => server!.once('exit', resolve))
-  assert.is(
-    await fetch(`${api}/interviews`).then(
+  const down = (promise: Promise<unknown>) =>
+    promise.then(
       () => 'up',
       () => 'down',
-    ),
-    'down',
-  )
-  // While the server is down the candidate still logs in, and what happens is recorded.
-  const word = `while-down-${process.pid}`
-  assert.match(ssh(`tmux send-keys -t interview 'echo ${word}' Enter; echo in`), /in/)
-  const cast = join(card.recording, 'session.cast')
-  await waitFor('the typed line in the cast', async () => readFileSync(cast, 'utf8').includes(word), 10_000)
+    )
+  assert.is(await down(fetch(`${api}/interviews`)), 'down', 'the API died with the server')
+  assert.is(await down(Promise.resolve().then(() => ssh('true'))), 'down', 'the front door died with the server')
+  const running = execFileSync('docker', ['inspect', '-f', '{{.State.Running}}', containerName(name)], { encoding: 'utf8' })
+  assert.is(running.trim(), 'true', 'the box goes on')
+  await sleep(3000)
 
   server = await startServer()
   const found = await get(`/interviews/${name}`)
   assert.is(found.status, 200, 'the new server knows the interview from its labels')
   assert.ok(found.body.secondsLeft > 0 && found.body.secondsLeft <= 45, `time left: ${found.body.secondsLeft}`)
+  // The recording continues: the gap is on the timeline and marked in the cast, and what is typed after is kept.
+  await waitFor('the gap on the timeline', async () => /"type":"gap"/.test(events()), 10_000)
+  const after = `after-the-restart-${process.pid}`
+  assert.match(typeLine(after), /in/)
+  await waitFor('the line typed after the restart in the cast', async () => readFileSync(cast, 'utf8').includes(after), 10_000)
+  const markers = readFileSync(cast, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as [number, string, string])
+    .filter(([, kind]) => kind === 'm')
+  assert.ok(
+    markers.some(([, , text]) => /^recorder restarted: nothing was recorded for [0-9]+ s$/.test(text)),
+    JSON.stringify(markers),
+  )
 
   // The time limit still ends it, and the recording says so.
   await waitFor('the time limit', async () => (await get(`/interviews/${name}`)).status === 404, 60_000)
-  const events = readFileSync(join(card.recording, 'events.jsonl'), 'utf8')
-  assert.match(events, /"type":"expired"/)
-  assert.match(events, /"type":"end"/)
+  assert.match(events(), /"type":"expired"/)
+  assert.match(events(), /"type":"end"/)
   name = ''
 })
 

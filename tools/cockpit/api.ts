@@ -48,6 +48,8 @@ export interface ApiOptions {
   stateDir?: string
   /** Where interviews started here listen (their front door). */
   bind?: string
+  /** The port of their front door (default: DOOR_PORT). */
+  doorPort?: number
   sessions?: Sessions
 }
 
@@ -228,7 +230,13 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
     if (path === '/api/interviews') {
       if (method === 'GET') return json(res, 200, await describeAll())
       if (method === 'POST') {
-        const card = await startFromApi(await readBody(req), { by, gatewayUrl: options.gatewayUrl(), stateDir, bind: options.bind })
+        const card = await startFromApi(await readBody(req), {
+          by,
+          gatewayUrl: options.gatewayUrl(),
+          stateDir,
+          bind: options.bind,
+          doorPort: options.doorPort,
+        })
         await onTimeline(String(card.name), { action: 'start', by })
         return json(res, 201, card)
       }

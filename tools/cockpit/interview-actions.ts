@@ -45,10 +45,11 @@ export function checkStartRequest(body: Record<string, unknown>): StartRequest {
 /** Starts an interview as `run` does (front door, recorded), and returns its card as `run --json` prints it. */
 export async function startFromApi(
   body: Record<string, unknown>,
-  context: { by: string; gatewayUrl: string; stateDir: string; bind?: string },
+  context: { by: string; gatewayUrl: string; stateDir: string; bind?: string; doorPort?: number },
 ): Promise<Record<string, unknown>> {
   const request = checkStartRequest(body)
   const bind = context.bind ?? '127.0.0.1'
+  const doorPort = context.doorPort ?? DOOR_PORT
   // runInterview reads keys from files: the request's go to a private file for the call.
   mkdirSync(context.stateDir, { recursive: true, mode: 0o700 })
   const dir = mkdtempSync(join(context.stateDir, 'keys-'))
@@ -57,7 +58,7 @@ export async function startFromApi(
     if (request.keys?.length) writeFileSync(keyFile, request.keys.join('\n') + '\n', { mode: 0o600 })
     const details = await runInterview(request.task, {
       bind,
-      door: { port: DOOR_PORT, start: async () => (await ensureDoor(bind, DOOR_PORT, () => {})).fingerprint },
+      door: { port: doorPort, start: async () => (await ensureDoor(bind, doorPort, () => {})).fingerprint },
       webGateway: request.web ? context.gatewayUrl : undefined,
       gateway: async () => context.gatewayUrl,
       variant: request.variant,

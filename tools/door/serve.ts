@@ -6,11 +6,20 @@ import { doorDir, doorHostKey } from './host-key.ts'
 import { startDoor } from './server.ts'
 import { controlSocket, serveControl } from './control.ts'
 import { rmSync } from 'node:fs'
+import { logLine, untilStopped } from '../core/foreground.ts'
 
 /** The door's port unless told otherwise: 7622, or INTERVIEW_ENV_DOOR_PORT (a test run keeps its own door apart). */
 export const DOOR_PORT = Number(process.env.INTERVIEW_ENV_DOOR_PORT) || 7622
 
-export async function serveDoor(options: { bind: string; port: number }): Promise<void> {
+/** A front door listening, with its control socket; `close` ends both. */
+export interface OpenDoor {
+  port: number
+  fingerprint: string
+  close(): Promise<void>
+}
+
+/** Starts the front door and its control socket (the cockpit server hosts one, scripts/door.mjs too). */
+export async function openDoor(options: { bind: string; port: number; log: (line: string) => void }): Promise<OpenDoor> {
   checkBindAddress(options.bind)
   checkPort(options.port)
   const hostKey = doorHostKey()
@@ -21,18 +30,26 @@ export async function serveDoor(options: { bind: string; port: number }): Promis
     port: options.port,
     hostKey: hostKey.privateKey,
     // Names come from key comments and requests: the log shows their control characters escaped.
-    log: (line) => console.log(`${new Date().toISOString()} ${printable(line)}`),
+    log: (line) => options.log(printable(line)),
   }).catch((error: NodeJS.ErrnoException) => {
     throw listenError(error, options.port, options.bind, 'a door')
   })
   const socket = controlSocket(door.port)
   const control = await serveControl(socket, (request) => door.switchRoles(request))
-  console.log(`front door listening on ${options.bind}:${door.port} (host key ${hostKey.fingerprint}, folder ${doorDir()})`)
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve)
-    process.once('SIGTERM', resolve)
-  })
-  control.close()
-  rmSync(socket, { force: true })
+  options.log(`front door listening on ${options.bind}:${door.port} (host key ${hostKey.fingerprint}, folder ${doorDir()})`)
+  return {
+    port: door.port,
+    fingerprint: hostKey.fingerprint,
+    close: async () => {
+      control.close()
+      rmSync(socket, { force: true })
+      await door.close()
+    },
+  }
+}
+
+export async function serveDoor(options: { bind: string; port: number }): Promise<void> {
+  const door = await openDoor({ ...options, log: logLine })
+  await untilStopped()
   await door.close()
 }

@@ -1,6 +1,7 @@
 // Building images in dependency order: one line per step, the full log in .build-logs/.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { UserError } from '../core/errors.ts'
 import { $ } from 'zx'
 import { ensureBaseOs } from './base-os.ts'
 import { buildOutput } from './build-progress.ts'
@@ -45,14 +46,15 @@ export async function buildImage(docker: Docker, image: ImageDefinition, options
   if (image.kind === 'task') readTaskFolder(image.dir)
   const compose = composeTaskOf(image)
   copyHostCertificates(image.dir)
+  copyHostNode(image.dir)
   const output = buildOutput(REPO_ROOT, image.name, image.name, verboseBuild(options))
   log(`building ${image.tag} from ${image.dir} (log: ${output.path})`)
   const flags = options.noCache || process.env.INTERVIEW_ENV_NO_CACHE === '1' ? ['--no-cache'] : []
   const build = $({
     nothrow: true,
     quiet: true,
-    cwd: image.dir,
-  })`docker build ${flags} --force-rm --label ${LABEL.image}=${image.name} -t ${image.tag} .`
+    cwd: image.context,
+  })`docker build ${flags} --force-rm --label ${LABEL.image}=${image.name} -t ${image.tag} -f ${join(image.dir, 'Dockerfile')} .`
   let ok = false
   try {
     await runShowingTail(
@@ -77,6 +79,19 @@ export function copyHostCertificates(dir: string, env: NodeJS.ProcessEnv = proce
   if (!existsSync(folder)) return
   const sources = [env.NODE_EXTRA_CA_CERTS, env.npm_config_cafile].filter((file): file is string => !!file && existsSync(file))
   writeFileSync(join(folder, 'extra.pem'), sources.map((file) => readFileSync(file, 'utf8')).join('\n'))
+}
+
+/**
+ * An image with a `host-node/` folder runs the project's scripts: give it the Node binary that runs
+ * this build (the version the project is tested with; Debian 12's own Node 18 is too old for its
+ * dependencies, and no other package source is assumed).
+ */
+export function copyHostNode(dir: string): void {
+  const folder = join(dir, 'host-node')
+  if (!existsSync(folder)) return
+  if ('Deno' in globalThis || !/node$/.test(basename(process.execPath)))
+    throw new UserError(`the image in ${dir} takes the Node binary of its build`, 'build it with Node: npx zx scripts/build.mjs ...')
+  copyFileSync(process.execPath, join(folder, 'node'))
 }
 
 /**

@@ -19,6 +19,8 @@ export interface ImageDefinition {
    * tool: an image the tools run, never an interview (the checker; its project.json tags it "tool").
    */
   kind: 'base' | 'image' | 'task' | 'tool'
+  /** What `docker build` sends: the image's folder, or the whole repository (tag "repository-context": the server's image). */
+  context: string
 }
 
 /** Every image the repository defines: the base, the other images/<name>, then each images/tasks/<name>. */
@@ -29,7 +31,15 @@ export function listImages(root = REPO_ROOT): ImageDefinition[] {
     const project = join(dir, 'project.json')
     const nx = existsSync(project) ? JSON.parse(readFileSync(project, 'utf8')) : {}
     const dependsOn: string[] = nx.implicitDependencies ?? []
-    images.push({ name, dir, tag: imageTag(name), dependsOn, kind: kind === 'image' && nx.tags?.includes('tool') ? 'tool' : kind })
+    const tags: string[] = nx.tags ?? []
+    images.push({
+      name,
+      dir,
+      tag: imageTag(name),
+      dependsOn,
+      kind: kind === 'image' && tags.includes('tool') ? 'tool' : kind,
+      context: tags.includes('repository-context') ? root : dir,
+    })
   }
   add('base', join(root, 'images/base'), 'base')
   for (const name of readdirSync(join(root, 'images')).sort()) {

@@ -3,7 +3,8 @@
 // role, input (who typed what), exec (a command run without the shared terminal), hint, check, fault (applied live), warning, expired,
 // gap (the recorder was restarted: `seconds` were not recorded), reattach (something in the box closed
 // the recorder's view or feed, and it was opened again), interviewer (an action in the cockpit: start,
-// stop, note, by the interviewer's name), end.
+// stop, note, by the interviewer's name), file (a file uploaded to or downloaded from the desktop's
+// ~/work, by the web gateway), end.
 import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import { jsonLine } from '../core/printable.ts'
@@ -27,6 +28,7 @@ export interface InterviewEvent {
     | 'gap'
     | 'reattach'
     | 'interviewer'
+    | 'file'
     | 'end'
   [field: string]: unknown
 }

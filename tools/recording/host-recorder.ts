@@ -11,7 +11,7 @@ import { PassThrough, type Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import { LABEL } from '../engine/names.ts'
 import { boundedLines } from './lines.ts'
-import { livePid, withLock } from './pid-file.ts'
+import { livePid, thisProcess, withLock } from './pid-file.ts'
 import { recorderOf, recordingStatus, startRecording, type RecorderOptions, type Recording } from './recorder.ts'
 
 export const HOST_FILES = {
@@ -24,8 +24,8 @@ export const HOST_FILES = {
   log: '.recorder.log',
 } as const
 
-/** What the host recorder's command line holds: how a pid is known to be one. */
-export const RECORDER_SCRIPT = 'scripts/record.mjs'
+/** What the host recorder's command line holds, alone or inside the cockpit server: how a pid is known to be one. */
+export const RECORDER_SCRIPTS = ['scripts/record.mjs', 'scripts/serve.mjs'] as const
 
 export interface HostRecorderOptions extends Omit<RecorderOptions, 'endsAt' | 'lastAliveMs'> {
   /** The recordings root: interviews recorded under it are this recorder's. */
@@ -39,7 +39,7 @@ export interface HostRecorderOptions extends Omit<RecorderOptions, 'endsAt' | 'l
 const INTERVIEWS = JSON.stringify({ label: [`${LABEL.managed}=true`, `${LABEL.role}=interview`] })
 
 /** The host recorder running for `root`, if any. */
-export const hostRecorderPid = (root: string) => livePid(join(root, HOST_FILES.pid), RECORDER_SCRIPT)
+export const hostRecorderPid = (root: string) => livePid(join(root, HOST_FILES.pid), RECORDER_SCRIPTS)
 
 const isUnder = (root: string, dir: string) => {
   const path = relative(root, dir)
@@ -56,7 +56,7 @@ export async function runHostRecorder(docker: Docker, options: HostRecorderOptio
     const holder = hostRecorderPid(root)
     if (holder !== undefined && holder !== process.pid) return { holder }
     const lastAliveMs = existsSync(pidFile) ? statSync(pidFile).mtimeMs : undefined
-    writeFileSync(pidFile, String(process.pid))
+    writeFileSync(pidFile, thisProcess())
     return { lastAliveMs }
   })
   if ('holder' in taken) {

@@ -4,8 +4,8 @@
 import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs'
 import { sleep } from '../core/sleep.ts'
 
-/** Whether process `pid` is alive (and, where /proc tells, runs `script`). */
-export function isAlive(pid: number, script?: string): boolean {
+/** Whether process `pid` is alive (and, where /proc tells, runs `script`, or one of them). */
+export function isAlive(pid: number, script?: string | readonly string[]): boolean {
   if (!(pid > 0)) return false
   try {
     process.kill(pid, 0)
@@ -14,17 +14,38 @@ export function isAlive(pid: number, script?: string): boolean {
   }
   if (!script) return true
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(script)
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    return (typeof script === 'string' ? [script] : script).some((one) => command.includes(one))
   } catch {
     return !existsSync('/proc/self') // no /proc (not Linux): alive is all we can know
   }
 }
 
-/** The live process a pid file names, if it runs `script`. */
-export function livePid(file: string, script?: string): number | undefined {
+/** When process `pid` started (clock ticks since boot, /proc/PID/stat), where /proc tells. */
+function startTimeOf(pid: number): string | undefined {
   try {
-    const pid = Number(readFileSync(file, 'utf8').trim())
-    return isAlive(pid, script) ? pid : undefined
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * This process as a pid file names it: its pid and when it started, so that the same pid given
+ * later to another process (a restarted container numbers its processes from 1 again) is not
+ * taken for it.
+ */
+export const thisProcess = () => [process.pid, startTimeOf(process.pid)].filter((part) => part !== undefined).join(' ')
+
+/** The live process a pid file names (pid, and start time when written), if it runs `script` (or one of them). */
+export function livePid(file: string, script?: string | readonly string[]): number | undefined {
+  try {
+    const [pidText, started] = readFileSync(file, 'utf8').trim().split(/\s+/)
+    const pid = Number(pidText)
+    if (!isAlive(pid, script)) return undefined
+    const now = started === undefined ? undefined : startTimeOf(pid)
+    return now !== undefined && now !== started ? undefined : pid
   } catch {
     return undefined
   }

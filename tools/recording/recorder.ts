@@ -23,6 +23,7 @@ import { FEED_LIMITS, readFeedLine } from './feed-reports.ts'
 import { LatestOnly } from './latest-only.ts'
 import { boundedLines } from './lines.ts'
 import { FILES } from './paths.ts'
+import { livePid, thisProcess } from './pid-file.ts'
 import { hintsToHandOut, nothingSeen, seenFromTimeline, stateHappenings, type Happening } from './state-events.ts'
 import { deliverHint, hostHints } from '../engine/task-hints.ts'
 import { writeSummary } from './summary.ts'
@@ -77,18 +78,7 @@ export function recordingStatus(dir: string): 'new' | 'unfinished' | 'complete' 
 }
 
 /** The process that is recording into `dir`, if one is alive. */
-export function recorderOf(dir: string): number | undefined {
-  const file = join(dir, FILES.pid)
-  if (!existsSync(file)) return undefined
-  const pid = Number(readFileSync(file, 'utf8'))
-  if (!(pid > 0)) return undefined
-  try {
-    process.kill(pid, 0)
-    return pid
-  } catch {
-    return undefined
-  }
-}
+export const recorderOf = (dir: string): number | undefined => livePid(join(dir, FILES.pid))
 
 /** Records the interview until its container stops, enforcing its time limit; resolves when the files are complete. */
 export async function recordInterview(docker: Docker, container: Docker.Container, dir: string, options: RecorderOptions): Promise<void> {
@@ -119,7 +109,7 @@ export async function startRecording(
   const status = recordingStatus(dir)
   if (status === 'complete') throw new UserError(`the recording of "${name}" is complete`, `it is in ${dir}`)
   const before = status === 'unfinished' ? readEvents(dir) : []
-  writeFileSync(join(dir, FILES.pid), String(process.pid))
+  writeFileSync(join(dir, FILES.pid), thisProcess())
 
   const size = await execIn(container, ['bash', '-c', (before.length ? LEFT_BY_A_KILLED_RECORDER + '\n' : '') + SESSION_AND_SIZE], {
     user: 'user',

@@ -14,6 +14,7 @@ import { ClientReaper } from './exec-client.ts'
 import { FailureLimiter } from './rate-limit.ts'
 import { allowedHosts, clientAddress, hostAllowed, requestPath, trustedSet } from './requests.ts'
 import { pageRoutes, refuse, type ApiHandler } from './routes.ts'
+import { desktopFiles } from './desktop-files.ts'
 import { attachTerminal, findAttachment, type Attachment } from './terminal-socket.ts'
 
 export { attachCommand } from './terminal-socket.ts'
@@ -76,7 +77,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const fromOwnHost = (req: IncomingMessage) => hostAllowed(hosts, req.headers.host)
   let url = ''
   const cockpit = options.api?.({ docker, limiter, address, url: () => url })
-  const handle = pageRoutes(context, { assets, pages, fromOwnHost, address, api: cockpit?.api })
+  const handle = pageRoutes(context, {
+    assets,
+    pages,
+    fromOwnHost,
+    address,
+    api: cockpit?.api,
+    desktopFiles: desktopFiles(context, address),
+  })
 
   /** Whatever goes wrong in one request answers 500 (or drops that connection) and is logged; the gateway lives on. */
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {

@@ -37,17 +37,20 @@ export interface RouteOptions {
   address: (req: IncomingMessage) => string
   /** The cockpit's API, for every path under /api/. */
   api?: ApiHandler
+  /** The desktop page's files, under /desktop/files (desktop-files.ts). */
+  desktopFiles?: ApiHandler
 }
 
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>
 
 /** The handler of every plain HTTP request. */
-export function pageRoutes({ docker, limiter }: GatewayContext, { assets, pages, fromOwnHost, address, api }: RouteOptions) {
+export function pageRoutes({ docker, limiter }: GatewayContext, { assets, pages, fromOwnHost, address, api, desktopFiles }: RouteOptions) {
   return async (req: IncomingMessage, res: ServerResponse) => {
     const path = requestPath(req.url)
     if (path === undefined) return refuse(res, 400, 'bad request')
     if (!fromOwnHost(req)) return refuse(res, 421, 'this gateway does not serve that host name')
     if (api && path.startsWith('/api/')) return api(req, res, path)
+    if (desktopFiles && (path === '/desktop/files' || path.startsWith('/desktop/files/'))) return desktopFiles(req, res, path)
     const asset = assets.get(path)
     if (req.method !== 'GET') return refuse(res, 405, 'method not allowed')
     if (asset) {

@@ -4,7 +4,8 @@ import type { Argv } from 'yargs'
 import { connectDocker } from '../engine/docker.ts'
 import { UserError } from '../core/errors.ts'
 import { checkBindAddress, checkPort, listenError } from '../engine/ports.ts'
-import { startGateway, type ApiFactory } from './gateway.ts'
+import { logLine, untilStopped } from '../core/foreground.ts'
+import { startGateway, type ApiFactory, type Gateway } from './gateway.ts'
 
 export interface ServeOptions {
   bind: string
@@ -33,7 +34,8 @@ function checkPublicUrl(url: string): void {
   }
 }
 
-export async function serveGateway(options: ServeOptions): Promise<void> {
+/** Checks the options and starts the gateway (its API too, when given); `close` ends it. */
+export async function openGateway(options: ServeOptions, log: (line: string) => void): Promise<Gateway> {
   checkBindAddress(options.bind)
   checkPort(options.port)
   for (const url of options.publicUrls ?? []) checkPublicUrl(url)
@@ -56,15 +58,17 @@ export async function serveGateway(options: ServeOptions): Promise<void> {
     trustedProxies: options.trustedProxies,
     api: options.api,
     tls: options.cert && options.key ? { cert: options.cert, key: options.key } : undefined,
-    log: (line) => console.log(`${new Date().toISOString()} ${line}`),
+    log,
   }).catch((error: NodeJS.ErrnoException) => {
     throw listenError(error, options.port, options.bind, 'a gateway')
   })
-  console.log(`web gateway listening on ${gateway.url}`)
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve)
-    process.once('SIGTERM', resolve)
-  })
+  log(`web gateway listening on ${gateway.url}`)
+  return gateway
+}
+
+export async function serveGateway(options: ServeOptions): Promise<void> {
+  const gateway = await openGateway(options, logLine)
+  await untilStopped()
   await gateway.close()
 }
 

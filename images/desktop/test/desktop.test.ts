@@ -4,7 +4,9 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import WebSocket from 'ws'
@@ -18,6 +20,9 @@ import { startGateway, type Gateway } from '../../../tools/web/gateway.ts'
 import { FailureLimiter } from '../../../tools/web/rate-limit.ts'
 import { newPassword } from '../../../tools/core/passwords.ts'
 import type Docker from 'dockerode'
+import { hostRecorderPid } from '../../../tools/recording/host-recorder.ts'
+import { recordingsRoot } from '../../../tools/recording/paths.ts'
+import { LABEL } from '../../../tools/engine/names.ts'
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const VIEWPORT = { width: 1280, height: 760 }
@@ -109,10 +114,13 @@ function wsClose(password: unknown): Promise<number> {
   })
 }
 
+// Recorded, so that file transfers have a timeline to be written to; in a folder of the test's own.
+process.env.INTERVIEW_ENV_RECORDINGS ??= mkdtempSync(join(tmpdir(), 'desktop-test-recordings-'))
+
 test.before(async () => {
   const docker = await connectDocker()
-  gateway = await startGateway({ docker, port: 0 })
-  interview = await runInterview(image, { name, gateway: async () => gateway.url, log: () => {} })
+  gateway = await startGateway({ docker, port: 0, log: (line) => line.startsWith('error') && console.error(line) })
+  interview = await runInterview(image, { name, gateway: async () => gateway.url, log: () => {}, record: true })
   container = await interviewContainer(docker, name)
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
 })
@@ -121,6 +129,8 @@ test.after(async () => {
   await browser?.close()
   await stopInterviews([name]).catch(() => undefined)
   await gateway?.close()
+  const recorder = hostRecorderPid(recordingsRoot())
+  if (recorder !== undefined) process.kill(recorder)
 })
 
 test('the card gives the desktop URL, a candidate password and a separate observer password', () => {
@@ -230,6 +240,125 @@ test('repeated wrong passwords from one address are locked out (4029), even the 
   } finally {
     await strict.close()
   }
+})
+
+/** The desktop's X clipboard, read (or set, by a Tk window that owns it for a minute) inside the box. */
+const desktopClipboard = () => inContainer(`DISPLAY=:1 python3 -c 'import tkinter; r = tkinter.Tk(); r.withdraw(); print(r.clipboard_get(), end="")' 2>/dev/null`)
+const setDesktopClipboard = (text: string) =>
+  inContainer(
+    `DISPLAY=:1 setsid python3 -c 'import sys, tkinter; r = tkinter.Tk(); r.withdraw(); r.clipboard_clear(); r.clipboard_append(sys.argv[1]); r.after(60000, r.destroy); r.mainloop()' ${JSON.stringify(text)} >/dev/null 2>&1 &`,
+  )
+type Clipboarded = { clipboard: string | null; rfb: { viewOnly: boolean; clipboardPasteFrom(text: string): void } }
+const pageClipboard = (page: Page) => page.evaluate(() => (window as unknown as { __desktop: Clipboarded }).__desktop.clipboard)
+
+test('the clipboard goes both ways for a password that can type, and not at all for an observer', async () => {
+  await candidate.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gateway.url })
+  const observer = await connected(await logIn(interview.desktop!.observerPassword))
+  await observer.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gateway.url })
+  assert.ok(await candidate.isVisible('#show-clipboard'), 'the candidate has the clipboard panel')
+  assert.not.ok(await observer.isVisible('#show-clipboard'), 'an observer has none')
+
+  // Copied on the desktop: the typing browser gets it, in the panel and in its own clipboard.
+  const copied = marker('copied-on-the-desktop')
+  await candidate.bringToFront()
+  await setDesktopClipboard(copied)
+  await waitFor('the desktop clipboard in the browser', async () => (await pageClipboard(candidate)) === copied)
+  await candidate.click('#show-clipboard')
+  assert.is(await candidate.inputValue('#clip'), copied)
+  await waitFor("the browser's own clipboard", () => candidate.evaluate(() => navigator.clipboard.readText()).then((text) => text === copied))
+
+  // Copied in the browser: sent when the page comes to the front; typed into the panel: sent too.
+  const fromBrowser = marker('copied-in-the-browser')
+  await candidate.evaluate((text) => navigator.clipboard.writeText(text), fromBrowser)
+  await candidate.evaluate(() => window.dispatchEvent(new Event('focus')))
+  await waitFor("the browser's clipboard on the desktop", async () => (await desktopClipboard()) === fromBrowser)
+  const typed = marker('typed-into-the-panel')
+  await candidate.fill('#clip', typed)
+  await waitFor("the panel's text on the desktop", async () => (await desktopClipboard()) === typed)
+
+  // The observer got nothing of it, and what it sends (with the page's guard turned off) is ignored.
+  assert.is(await pageClipboard(observer), null, 'no clipboard reached the observer')
+  await observer.evaluate(() => {
+    const { rfb } = (window as unknown as { __desktop: Clipboarded }).__desktop
+    rfb.viewOnly = false
+    rfb.clipboardPasteFrom('sent-by-an-observer')
+  })
+  await sleep(1500)
+  assert.is(await desktopClipboard(), typed, "the observer's text never reached the desktop")
+  assert.is(await pageClipboard(observer), null)
+  await observer.close()
+})
+
+/** The interview's timeline, as the gateway and recorder wrote it. */
+async function timeline(): Promise<Record<string, unknown>[]> {
+  const dir = (await container.inspect()).Config.Labels[LABEL.recording]!
+  return readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line))
+}
+
+/** A request to the gateway's files with a password: its status and body. */
+function filesRequest(path: string, password: string, options: { method?: string; length?: number } = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { 'x-desktop-password': password }
+    if (options.length !== undefined) headers['content-length'] = String(options.length)
+    // A path as given: a URL would resolve %2e%2e before it is sent.
+    const { hostname, port } = new URL(gateway.url)
+    const req = request({ hostname, port, path, method: options.method ?? 'GET', headers }, (res) => {
+      let body = ''
+      res.on('data', (chunk) => (body += chunk))
+      res.on('end', () => resolve({ status: res.statusCode!, body }))
+    })
+    req.on('error', (error) => reject(new Error(`${options.method ?? 'GET'} ${path}: ${error.message}`)))
+    req.end()
+  })
+}
+
+test('files go up to ~/work and down from it in the desktop page, each on the timeline', async () => {
+  await candidate.click('#show-files')
+  // Up: a file chosen in the page lands in ~/work, whole, under its own name.
+  const content = `id,total\n${marker('row')},42\n`
+  const uploaded = 'orders (export) é.csv'
+  await candidate.setInputFiles('#upload', { name: uploaded, mimeType: 'text/csv', buffer: Buffer.from(content) })
+  await waitFor('the uploaded file in ~/work', async () => (await inContainer(`cat ~/work/${JSON.stringify(uploaded)} 2>/dev/null`)) === content)
+  assert.is(await inContainer(`stat -c %U ~/work/${JSON.stringify(uploaded)}`), 'user\n')
+  assert.is(await inContainer('ls -A ~/work | grep -c "^\\.upload-" || true'), '0\n', 'no partial file is left')
+  // Down: a file the candidate wrote is listed, and the Download button gives it.
+  const result = `${marker('result')}\n`.repeat(1000)
+  await inContainer(`echo ${Buffer.from(result).toString('base64')} | base64 -d > ~/work/result.txt`)
+  await candidate.click('#show-files')
+  await candidate.click('#show-files')
+  await waitFor('result.txt in the list', () => candidate.isVisible('#file-list button[data-name="result.txt"]'))
+  const [download] = await Promise.all([candidate.waitForEvent('download'), candidate.click('#file-list button[data-name="result.txt"]')])
+  assert.is(download.suggestedFilename(), 'result.txt')
+  assert.is(readFileSync((await download.path())!, 'utf8'), result)
+  // Both on the timeline, written by the gateway.
+  const files = await waitFor('both transfers on the timeline', async () => {
+    const found = (await timeline()).filter((event) => event.type === 'file')
+    return found.length >= 2 ? found : undefined
+  })
+  assert.equal(
+    files.map(({ direction, name, bytes, by }) => ({ direction, name, bytes, by })),
+    [
+      { direction: 'upload', name: uploaded, bytes: Buffer.byteLength(content), by: 'gateway' },
+      { direction: 'download', name: 'result.txt', bytes: result.length, by: 'gateway' },
+    ],
+  )
+})
+
+test('files refuse observers, wrong passwords, paths, and uploads over the limit', async () => {
+  const { password, observerPassword } = interview.desktop!
+  assert.is((await filesRequest('/desktop/files', observerPassword)).status, 403)
+  assert.is((await filesRequest('/desktop/files/result.txt', observerPassword)).status, 403)
+  assert.is((await filesRequest('/desktop/files/x.txt', observerPassword, { method: 'PUT', length: 0 })).status, 403)
+  assert.is((await filesRequest('/desktop/files', newPassword())).status, 403)
+  assert.is((await filesRequest('/desktop/files/%2e%2e', password)).status, 400)
+  assert.is((await filesRequest('/desktop/files/a%2Fb', password)).status, 400)
+  assert.is((await filesRequest('/desktop/files/a%0Ab', password)).status, 400)
+  assert.is((await filesRequest('/desktop/files/missing.txt', password)).status, 404)
+  const tooBig = await filesRequest('/desktop/files/big.bin', password, { method: 'PUT', length: 60 * 1024 * 1024 })
+  assert.is(tooBig.status, 413, tooBig.body)
+  assert.is(await inContainer('ls ~/work/big.bin 2>/dev/null || true'), '')
+  const listed = JSON.parse((await filesRequest('/desktop/files', password)).body) as { files: { name: string }[] }
+  assert.ok(listed.files.some((file) => file.name === 'result.txt'))
 })
 
 test('stop ends the desktop: the password no longer opens anything', async () => {

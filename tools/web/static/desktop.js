@@ -1,7 +1,7 @@
 import RFB from '/novnc/core/rfb.js'
 
 const $ = (id) => document.getElementById(id)
-const state = (window.__desktop = { role: null, status: 'waiting', error: null, rfb: null })
+const state = (window.__desktop = { role: null, status: 'waiting', error: null, rfb: null, clipboard: null, files: null })
 const show = (status, text) => { state.status = status; $('status').textContent = text }
 let password = decodeURIComponent(location.hash.slice(1))
 let retry = 500
@@ -54,8 +54,97 @@ function connect() {
       setTimeout(connect, (retry = Math.min(retry * 2, 5000)))
     })
     rfb.addEventListener('securityfailure', () => show('failed', 'the desktop refused the connection'))
+    // The desktop's clipboard: shown in the panel, and put in the browser's clipboard where allowed.
+    // (The VNC server sends it only to a password that can type.)
+    rfb.addEventListener('clipboard', (event) => {
+      state.clipboard = event.detail.text
+      $('clip').value = event.detail.text
+      navigator.clipboard?.writeText(event.detail.text).catch(() => {})
+    })
+    $('tools').hidden = hello.role === 'observer'
   }
 }
+
+// Text for the desktop's clipboard: typed or pasted into the panel, or the browser's own clipboard
+// when the page comes to the front (if the browser lets the page read it).
+function sendClipboard(text) {
+  if (state.role !== 'candidate' || !state.rfb || !text || text === state.clipboard) return
+  state.clipboard = text
+  state.rfb.clipboardPasteFrom(text)
+}
+$('clip').addEventListener('input', () => sendClipboard($('clip').value))
+async function offerBrowserClipboard() {
+  if (state.role !== 'candidate' || !navigator.clipboard?.readText) return
+  try {
+    const text = await navigator.clipboard.readText()
+    if (text && text !== state.clipboard) {
+      $('clip').value = text
+      sendClipboard(text)
+    }
+  } catch {
+    // not allowed: the panel still works
+  }
+}
+window.addEventListener('focus', offerBrowserClipboard)
+$('screen').addEventListener('pointerenter', offerBrowserClipboard)
+
+// Files of ~/work: listed, downloaded and uploaded through the gateway with the same password.
+const filesUrl = (name) => '/desktop/files' + (name === undefined ? '' : '/' + encodeURIComponent(name))
+const withPassword = (init = {}) => ({ ...init, headers: { ...init.headers, 'x-desktop-password': password } })
+const fileStatus = (text) => { $('files-status').textContent = text }
+
+async function listFiles() {
+  const response = await fetch(filesUrl(), withPassword())
+  if (!response.ok) return fileStatus(await response.text())
+  const { files } = await response.json()
+  state.files = files
+  $('file-list').replaceChildren(...files.map((file) => {
+    const item = document.createElement('li')
+    const label = document.createElement('span')
+    label.textContent = `${file.name} (${file.size} bytes)`
+    const button = document.createElement('button')
+    button.textContent = 'Download'
+    button.dataset.name = file.name
+    button.addEventListener('click', () => void download(file.name))
+    item.append(label, button)
+    return item
+  }))
+}
+
+async function download(name) {
+  const response = await fetch(filesUrl(name), withPassword())
+  if (!response.ok) return fileStatus(await response.text())
+  const url = URL.createObjectURL(await response.blob())
+  const link = Object.assign(document.createElement('a'), { href: url, download: name })
+  link.click()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  fileStatus(`downloaded ${name}`)
+}
+
+$('upload').addEventListener('change', async () => {
+  for (const file of $('upload').files) {
+    fileStatus(`uploading ${file.name}…`)
+    const response = await fetch(filesUrl(file.name), withPassword({ method: 'PUT', body: file }))
+    fileStatus(response.ok ? `uploaded ${file.name} to ~/work` : await response.text())
+  }
+  $('upload').value = ''
+  await listFiles()
+})
+
+function toggle(panel, button, onOpen) {
+  $(button).addEventListener('click', () => {
+    const open = $(panel).hidden
+    for (const [other, otherButton] of [['clipboard', 'show-clipboard'], ['files', 'show-files']]) {
+      $(other).hidden = true
+      $(otherButton).setAttribute('aria-pressed', 'false')
+    }
+    $(panel).hidden = !open
+    $(button).setAttribute('aria-pressed', String(open))
+    if (open) onOpen?.()
+  })
+}
+toggle('clipboard', 'show-clipboard')
+toggle('files', 'show-files', () => void listFiles())
 
 if (password) connect()
 else ask()
