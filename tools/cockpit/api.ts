@@ -243,7 +243,7 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
       throw new HttpError(405, 'use GET to list interviews, POST to start one')
     }
     if (path === '/api/recordings' && method === 'GET') return json(res, 200, listRecordings())
-    const recording = /^\/api\/recordings\/([^/]+)(\/cast|\/scorecard)?$/.exec(path)
+    const recording = /^\/api\/recordings\/([^/]+)(\/cast|\/desktop|\/scorecard)?$/.exec(path)
     if (recording) {
       const dir = recordingFolder(segment(recording[1]!))
       if (!dir) throw new HttpError(404, 'no recording of that name (GET /api/recordings lists them)')
@@ -254,14 +254,16 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
       }
       if (method !== 'GET') throw new HttpError(405, `${method} is not an action on ${path}`)
       if (!recording[2]) return json(res, 200, readRecording(dir, by))
-      const cast = join(dir, FILES.cast)
-      if (!existsSync(cast)) throw new HttpError(404, 'this recording has no cast')
+      const desktop = recording[2] === '/desktop'
+      const file = join(dir, desktop ? FILES.desktop : FILES.cast)
+      if (!existsSync(file))
+        throw new HttpError(404, desktop ? 'this recording has no desktop (not a desktop task)' : 'this recording has no cast')
       res.writeHead(200, {
-        'content-type': 'application/x-asciicast',
+        'content-type': desktop ? 'application/octet-stream' : 'application/x-asciicast',
         'cache-control': 'no-store',
-        'content-disposition': `attachment; filename="${recording[1]}.cast"`,
+        'content-disposition': `attachment; filename="${recording[1]}${desktop ? '-desktop.rfb' : '.cast'}"`,
       })
-      return void createReadStream(cast).pipe(res)
+      return void createReadStream(file).pipe(res)
     }
     const one = /^\/api\/interviews\/([^/]+)(?:\/(check|notes|break|role|faults|events|scorecard|panel))?$/.exec(path)
     if (!one) throw new HttpError(404, 'no such API path (see docs/api.md)')

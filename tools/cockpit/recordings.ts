@@ -48,7 +48,19 @@ export function listRecordings(root = recordingsRoot()): RecordingEntry[] {
   return entries.sort((a, b) => (b.started ?? '').localeCompare(a.started ?? ''))
 }
 
-/** One recording: its timeline, summary and the notes `reader` may see (the cast is fetched on its own, it can be large). */
-export function readRecording(dir: string, reader: string): { events: InterviewEvent[]; summary: string; notes: Note[] } {
-  return { events: readEvents(dir), summary: summaryMarkdown(dir), notes: notesFor(dir, reader) }
+/**
+ * One recording: its timeline, summary and the notes `reader` may see, and the desktop's size (0:
+ * none). The cast and the desktop are fetched on their own: they can be large.
+ */
+export function readRecording(
+  dir: string,
+  reader: string,
+): { events: InterviewEvent[]; summary: string; notes: Note[]; desktopBytes: number } {
+  const desktop = join(dir, FILES.desktop)
+  return {
+    events: readEvents(dir),
+    summary: summaryMarkdown(dir),
+    notes: notesFor(dir, reader),
+    desktopBytes: existsSync(desktop) ? statSync(desktop).size : 0,
+  }
 }

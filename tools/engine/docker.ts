@@ -1,6 +1,6 @@
 // The Docker engine, behind a few small functions.
 import Docker from 'dockerode'
-import { PassThrough } from 'node:stream'
+import { PassThrough, type Duplex } from 'node:stream'
 import { UserError } from '../core/errors.ts'
 
 export type { Docker }
@@ -93,4 +93,20 @@ export async function containerLogs(container: Docker.Container, tail = 20): Pro
   } catch {
     return ''
   }
+}
+
+/**
+ * A connection to the desktop's VNC server (127.0.0.1:5901 inside the box) through `docker exec
+ * socat`, so nothing of the desktop is published: the engine's multiplexed stream (demux its output).
+ */
+export async function connectToVnc(container: Docker.Container): Promise<Duplex> {
+  const exec = await container.exec({
+    Cmd: ['socat', 'STDIO', 'TCP:127.0.0.1:5901'],
+    User: 'user',
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+  })
+  return (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex
 }

@@ -46,3 +46,6 @@ export const imageTag = (image: string) => `interview-env/${image}`
 export function interviewLabels(interview: string, task: string, role = 'interview'): Record<string, string> {
   return { [LABEL.managed]: 'true', [LABEL.interview]: interview, [LABEL.task]: task, [LABEL.role]: role }
 }
+
+/** The environment variables the desktop image reads its VNC passwords from: full control, and view only. */
+export const VNC_ENV = { candidate: 'INTERVIEW_VNC_PASSWORD', observer: 'INTERVIEW_VNC_VIEW_PASSWORD' } as const

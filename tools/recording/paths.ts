@@ -20,4 +20,6 @@ export const FILES = {
   events: 'events.jsonl',
   summary: 'summary.md',
   pid: 'recorder.pid',
+  /** A desktop task's screen, as the VNC server sent it (desktop-recording.ts). */
+  desktop: 'desktop.rfb',
 } as const

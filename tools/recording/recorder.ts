@@ -23,6 +23,7 @@ import { FEED_LIMITS, readFeedLine } from './feed-reports.ts'
 import { LatestOnly } from './latest-only.ts'
 import { boundedLines } from './lines.ts'
 import { FILES } from './paths.ts'
+import { recordDesktop, viewOnlyVncPassword } from './desktop-recording.ts'
 import { livePid, thisProcess } from './pid-file.ts'
 import { hintsToHandOut, nothingSeen, seenFromTimeline, stateHappenings, type Happening } from './state-events.ts'
 import { deliverHint, hostHints } from '../engine/task-hints.ts'
@@ -163,6 +164,11 @@ export async function startRecording(
       endsAt: options.endsAt ? new Date(options.endsAt).toISOString() : null,
     })
   }
+
+  const vncPassword = viewOnlyVncPassword(info.Config.Env)
+  const desktop = vncPassword
+    ? recordDesktop(container, dir, { password: vncPassword, started: cast.started, log: (line) => log(`${name}: ${line}`) })
+    : undefined
 
   // Read-only, but without ignore-size (which `attach -r` would add): tmux lets flagged clients size
   // the window when no unflagged one is attached, so the recorder, always exactly the window's size,
@@ -352,6 +358,7 @@ export async function startRecording(
     ended = true
     terminal.stream.destroy()
     feedStream.destroy()
+    desktop?.stop()
     await states.flush()
     for (const client of seen.clients.values()) event('leave', { who: client.who, role: client.role, tty: client.tty })
     event('end', {})

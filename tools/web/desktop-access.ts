@@ -5,11 +5,11 @@
 // only after the interview password checks out; VNC itself listens only inside the container.
 import { newPassword } from '../core/passwords.ts'
 import { hashToken, WEB_ROLES, type WebRole } from './tokens.ts'
+import { VNC_ENV } from '../engine/names.ts'
 
 export const desktopLabel = (role: WebRole) => `interview-env.desktop.${role}`
 
-/** The environment variables the desktop image reads its VNC passwords from. */
-export const VNC_ENV: Record<WebRole, string> = { candidate: 'INTERVIEW_VNC_PASSWORD', observer: 'INTERVIEW_VNC_VIEW_PASSWORD' }
+export { VNC_ENV } from '../engine/names.ts'
 
 export interface DesktopLinks {
   url: string

@@ -4,6 +4,7 @@
 import { PassThrough, type Duplex } from 'node:stream'
 import type Docker from 'dockerode'
 import type { WebSocket } from 'ws'
+import { connectToVnc } from '../engine/docker.ts'
 import { LABEL } from '../engine/names.ts'
 import { desktopLabel, looksLikeDesktopPassword, VNC_ENV } from './desktop-access.ts'
 import { hashToken, WEB_ROLES, type WebRole } from './tokens.ts'
@@ -37,15 +38,7 @@ export async function attachDesktop(docker: Docker, ws: WebSocket, attachment: D
   const { container, role, interview, vncPassword } = attachment
   let stream: Duplex
   try {
-    const exec = await container.exec({
-      Cmd: ['socat', 'STDIO', 'TCP:127.0.0.1:5901'],
-      User: 'user',
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-    })
-    stream = (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex
+    stream = await connectToVnc(container)
   } catch {
     return ws.close(4000, 'the interview has ended')
   }

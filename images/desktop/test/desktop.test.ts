@@ -23,6 +23,9 @@ import type Docker from 'dockerode'
 import { hostRecorderPid } from '../../../tools/recording/host-recorder.ts'
 import { recordingsRoot } from '../../../tools/recording/paths.ts'
 import { LABEL } from '../../../tools/engine/names.ts'
+import { readDesktopRecords } from '../../../tools/recording/desktop-recording.ts'
+import { addInterviewer } from '../../../tools/cockpit/interviewers.ts'
+import { cockpitApiFor } from '../../../tools/cockpit/serve.ts'
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const VIEWPORT = { width: 1280, height: 760 }
@@ -35,6 +38,7 @@ let container: Docker.Container
 let browser: Browser
 let candidate: Page
 let second: Page
+let interviewerToken: string
 
 const marker = (what: string) => `${what}-${Math.random().toString(36).slice(2, 8)}`
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -72,15 +76,15 @@ async function connected(page: Page): Promise<Page> {
 }
 
 /** The framebuffer as the browser received it (the canvas holds it unscaled), as a small summary. */
-async function frame(page: Page): Promise<{ colors: number; hash: string; pixels: number[] }> {
-  const data = await page.evaluate(() => {
-    const canvas = document.querySelector('#screen canvas') as HTMLCanvasElement
+async function frame(page: Page, selector = '#screen canvas'): Promise<{ colors: number; hash: string; pixels: number[] }> {
+  const data = await page.evaluate((selector) => {
+    const canvas = document.querySelector(selector) as HTMLCanvasElement
     const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
     // Every 4th pixel of every 4th row: enough to tell screens apart, small to carry.
     const sample: number[] = []
     for (let y = 0; y < canvas.height; y += 4) for (let x = 0; x < canvas.width; x += 4) sample.push(pixels[(y * canvas.width + x) * 4]! << 16 | pixels[(y * canvas.width + x) * 4 + 1]! << 8 | pixels[(y * canvas.width + x) * 4 + 2]!)
     return sample
-  })
+  }, selector)
   return { colors: new Set(data).size, hash: createHash('sha256').update(Buffer.from(new Int32Array(data).buffer)).digest('hex'), pixels: data }
 }
 /** Sampled pixels that differ by more than lossy (JPEG) encoding does: each client gets its own encoding. */
@@ -119,7 +123,15 @@ process.env.INTERVIEW_ENV_RECORDINGS ??= mkdtempSync(join(tmpdir(), 'desktop-tes
 
 test.before(async () => {
   const docker = await connectDocker()
-  gateway = await startGateway({ docker, port: 0, log: (line) => line.startsWith('error') && console.error(line) })
+  // With the cockpit's API: the recorded desktop is replayed in the cockpit.
+  const stateDir = mkdtempSync(join(tmpdir(), 'desktop-test-server-'))
+  interviewerToken = addInterviewer('alice', stateDir)
+  gateway = await startGateway({
+    docker,
+    port: 0,
+    log: (line) => line.startsWith('error') && console.error(line),
+    api: cockpitApiFor({ secure: false, bind: '127.0.0.1', stateDir }),
+  })
   interview = await runInterview(image, { name, gateway: async () => gateway.url, log: () => {}, record: true })
   container = await interviewContainer(docker, name)
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
@@ -359,6 +371,50 @@ test('files refuse observers, wrong passwords, paths, and uploads over the limit
   assert.is(await inContainer('ls ~/work/big.bin 2>/dev/null || true'), '')
   const listed = JSON.parse((await filesRequest('/desktop/files', password)).body) as { files: { name: string }[] }
   assert.ok(listed.files.some((file) => file.name === 'result.txt'))
+})
+
+test('the desktop is recorded outside the box, and the cockpit replays it: a line typed in an editor is in the replayed frames', async () => {
+  const dir = (await container.inspect()).Config.Labels[LABEL.recording]!
+  const startedMs = Number((await timeline()).find((event) => event.type === 'start')!.startedMs)
+  // Written by the host recorder beside the cast: a segment's handshake, then what the server sent.
+  const records = readDesktopRecords(readFileSync(join(dir, 'desktop.rfb')))
+  assert.is(records[0]?.kind, 0)
+  assert.ok(records.length > 10, `${records.length} records`)
+  // An editor (nano, in the desktop's terminal), and a line typed into it.
+  await clickAt(candidate, 400, 300)
+  await typeLine(candidate, 'nano /tmp/replayed.txt')
+  await sleep(2000)
+  const beforeMs = Date.now() - startedMs
+  const line = marker('typed-in-the-editor').repeat(3)
+  await typeLine(candidate, line)
+  await sleep(2000)
+  const live = await frame(candidate)
+  const afterMs = Date.now() - startedMs
+  await candidate.keyboard.press('Control+X')
+  await candidate.keyboard.press('n')
+  await sleep(1000)
+
+  const cockpit = await browser.newPage({ viewport: VIEWPORT })
+  await cockpit.goto(`${gateway.url}/`)
+  await cockpit.fill('input[name=token]', interviewerToken)
+  await cockpit.click('button[type=submit]')
+  await cockpit.waitForSelector('header >> text=alice')
+  await cockpit.goto(`${gateway.url}/#/replay/${name}`)
+  await cockpit.waitForSelector('.desktop-screen canvas')
+  const seek = (ms: number) => cockpit.evaluate((ms) => (window as unknown as { __desktopPlayer: { seek(ms: number): void } }).__desktopPlayer.seek(ms), ms)
+  // At the moment after the line was typed, the replay shows what the browser showed.
+  await seek(afterMs)
+  const replayed = await waitFor('the replayed frame to match the live one', async () => {
+    const shown = await frame(cockpit, '.desktop-screen canvas')
+    return differing(live.pixels, shown.pixels) < live.pixels.length * 0.003 ? shown : undefined
+  })
+  // Before it was typed, it did not show it: the line is what differs.
+  await seek(beforeMs)
+  await sleep(500)
+  const before = await frame(cockpit, '.desktop-screen canvas')
+  assert.ok(differing(before.pixels, replayed.pixels) > 50, `the typed line changed the replayed frame (${differing(before.pixels, replayed.pixels)} samples)`)
+  writeFileSync(join(process.env.TMPDIR ?? '/tmp', `${name}-replayed.png`), await cockpit.locator(".desktop-replay").screenshot())
+  await cockpit.close()
 })
 
 test('stop ends the desktop: the password no longer opens anything', async () => {

@@ -5,6 +5,7 @@ import { html, useEffect, useMemo, useRef, useState } from '/assets/preact-htm.j
 import { call, clock } from './cockpit-api.js'
 import { Scorecard } from './cockpit-scorecard.js'
 import { markersOf, readable, skipIdle, typingTracks } from './cockpit-tracks.js'
+import { DesktopPlayer, desktopRecords } from './desktop-replay.js'
 
 function Tracks({ tracks, seek }) {
   if (!tracks.length) return html`<p class="muted">Nobody typed.</p>`
@@ -15,6 +16,48 @@ function Tracks({ tracks, seek }) {
     <div class="lane">${track.bursts.map((b) => html`<button class="burst" style=${`left:${percent(b.start)};min-width:${(100 * (b.end - b.start)) / length}%`}
       title=${`${clock(b.start)} ${readable(b.text)}`} onClick=${() => seek(b.start)}>${readable(b.text)}</button>`)}</div>
   </div>`)}</div>`
+}
+
+/** A desktop task's screen, replayed with noVNC on the timeline's clock; `seekTo` (seconds) follows the markers. */
+function DesktopReplay({ path, seekTo }) {
+  const box = useRef(null)
+  const player = useRef(null)
+  const [state, setState] = useState({ ms: 0, duration: 0, playing: false, error: '' })
+  const update = () => {
+    const p = player.current
+    if (p) setState({ ms: p.position, duration: p.duration, playing: p.playing, error: '' })
+  }
+  useEffect(() => {
+    let gone = false
+    fetch(`${path}/desktop`, { credentials: 'same-origin' })
+      .then((response) => (response.ok ? response.arrayBuffer() : Promise.reject(new Error(`the desktop recording: ${response.status}`))))
+      .then((buffer) => {
+        if (gone || !box.current) return
+        player.current = new DesktopPlayer(box.current, desktopRecords(buffer))
+        window.__desktopPlayer = player.current
+        update()
+      })
+      .catch((error) => setState((s) => ({ ...s, error: error.message })))
+    return () => { gone = true; player.current?.pause() }
+  }, [path])
+  useEffect(() => { if (seekTo !== undefined && player.current) { player.current.seek(seekTo * 1000); update() } }, [seekTo])
+  const toggle = () => {
+    const p = player.current
+    if (!p) return
+    if (p.playing) p.pause()
+    else p.play(update)
+    update()
+  }
+  return html`<div class="desktop-replay">
+    <div class="toolbar">
+      <button onClick=${toggle}>${state.playing ? 'pause' : 'play'}</button>
+      <input type="range" min="0" max=${state.duration} value=${state.ms} aria-label="desktop time"
+        onInput=${(e) => { player.current?.seek(Number(e.target.value)); update() }} />
+      <span class="muted" data-desktop-ms=${Math.round(state.ms)}>at ${clock(state.ms / 1000)} of ${clock(state.duration / 1000)}</span>
+      ${state.error ? html`<span class="error">${state.error}</span>` : ''}
+    </div>
+    <div class="desktop-screen" ref=${box}></div>
+  </div>`
 }
 
 export function Replay({ name, me }) {
@@ -34,9 +77,12 @@ export function Replay({ name, me }) {
     const tick = setInterval(() => setNow(created.getCurrentTime() ?? 0), 500)
     return () => { clearInterval(tick); created.dispose() }
   }, [recording])
+  const [desktopAt, setDesktopAt] = useState(undefined)
   const seek = async (target) => {
     await player.current?.seek(target)
-    setNow(player.current?.getCurrentTime() ?? 0)
+    const t = player.current?.getCurrentTime() ?? 0
+    setNow(t)
+    setDesktopAt(typeof target === 'number' ? target : markers[target.marker]?.[0] ?? t)
   }
   // One download link for the summary, released when the recording changes or the view goes.
   const summaryUrl = useMemo(() => recording && URL.createObjectURL(new Blob([recording.summary], { type: 'text/markdown' })), [recording])
@@ -49,6 +95,7 @@ export function Replay({ name, me }) {
       <span class="muted" data-now=${now.toFixed(1)}>at ${clock(now)}</span>
     </div>
     <div class="player" ref=${box}></div>
+    ${recording.desktopBytes > 0 ? html`<h3>Desktop</h3><${DesktopReplay} path=${path} seekTo=${desktopAt} />` : ''}
     <h3>Timeline</h3>
     <ol class="markers">${markers.map(([t, label], index) => html`<li><button class="link" data-marker=${index} onClick=${() => seek({ marker: index })}>${clock(t)} ${label}</button></li>`)}</ol>
     <h3>Who typed what</h3>
