@@ -14,19 +14,22 @@ if [ -z "${DOCKER_HOST:-}" ] && [ -S "$socket" ]; then export DOCKER_HOST=unix:/
 # how many): each waits on logins and checks far more than it computes.
 # Arguments (say -p hello) go to one run of every target instead.
 at_once=${TASK_SUITES_AT_ONCE:-3}
-phase() { echo "=== $1 (at $((SECONDS / 60)) min $((SECONDS % 60)) s)"; }
+at() { echo "(at $((SECONDS / 60)) min $((SECONDS % 60)) s)"; }
+phase() { echo "=== $1 $(at)"; }
+# Each target's start is stamped with the time too, so the log shows where the minutes go.
+stamped() { while IFS= read -r line || [ -n "$line" ]; do case $line in *'> nx run '*) echo "$line $(at)" ;; *) printf '%s\n' "$line" ;; esac; done; }
 if [ $# -gt 0 ]; then
   npx nx run-many -t typecheck unit test --parallel=1 --outputStyle=stream "$@" 2>&1 | tee .test-output/last.log
 else {
   phase "tools, images and scripts"
-  npx nx run-many -t typecheck unit test --exclude='tag:task' --parallel=1 --outputStyle=stream
-  first=$?
+  npx nx run-many -t typecheck unit test --exclude='tag:task' --parallel=1 --outputStyle=stream | stamped
+  first=${PIPESTATUS[0]}
   phase "terminal tasks, $at_once at once"
-  npx nx run-many -t test --projects='tag:task' --exclude='tag:desktop-task' --parallel="$at_once" --outputStyle=stream
-  second=$?
+  npx nx run-many -t test --projects='tag:task' --exclude='tag:desktop-task' --parallel="$at_once" --outputStyle=stream | stamped
+  second=${PIPESTATUS[0]}
   phase "desktop tasks"
-  npx nx run-many -t test --projects='tag:desktop-task' --parallel=1 --outputStyle=stream
-  third=$?
+  npx nx run-many -t test --projects='tag:desktop-task' --parallel=1 --outputStyle=stream | stamped
+  third=${PIPESTATUS[0]}
   phase "done"
   [ "$first" -eq 0 ] && [ "$second" -eq 0 ] && [ "$third" -eq 0 ]
 } 2>&1 | tee .test-output/last.log

@@ -9,7 +9,7 @@
 // without a password, and the server's ServerInit. Kind 1 is what the server sent next. Every
 // connection is a segment (its compression starts afresh), so a recorder restarted after a kill,
 // or a VNC server that restarted, starts a new one on the same clock.
-import { closeSync, openSync, writeSync } from 'node:fs'
+import { closeSync, openSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { PassThrough, type Duplex } from 'node:stream'
 import type Docker from 'dockerode'
@@ -19,7 +19,14 @@ import { sleep } from '../core/sleep.ts'
 import { FILES } from './paths.ts'
 import { ByteReader, framebufferUpdateRequest, rfbHandshake, replayHandshake, setEncodings, setPixelFormat } from './rfb.ts'
 
-export const DESKTOP_RECORDING = { requestsPerSecond: 5, reconnectMs: 2000 } as const
+export const DESKTOP_RECORDING = {
+  requestsPerSecond: 5,
+  reconnectMs: 2000,
+  /** A handshake that takes longer is given up (and tried again). */
+  handshakeMs: 10_000,
+  /** The most desktop.rfb holds: about three hours of full-screen redraws. */
+  maxBytes: 1024 ** 3,
+} as const
 
 export const RECORD = { segment: 0, data: 1 } as const
 
@@ -55,25 +62,62 @@ export const viewOnlyVncPassword = (env: string[] | undefined): string | undefin
 export function recordDesktop(
   container: Docker.Container,
   dir: string,
-  options: { password: string; started: number; log: (line: string) => void },
+  options: {
+    password: string
+    started: number
+    log: (line: string) => void
+    /** Says why the desktop is no longer recorded (for the timeline). */
+    warn?: (message: string) => void
+    maxBytes?: number
+  },
 ): { stop: () => void } {
-  const fd = openSync(join(dir, FILES.desktop), 'a', 0o640)
+  const maxBytes = options.maxBytes ?? DESKTOP_RECORDING.maxBytes
+  const file = join(dir, FILES.desktop)
+  const fd = openSync(file, 'a', 0o640)
+  let written = statSync(file).size
   let stopped = false
   let closed = false
-  const write = (kind: number, bytes: Buffer) => {
-    if (!closed) writeSync(fd, desktopRecord(kind, Date.now() - options.started, bytes))
-  }
   let current: Duplex | undefined
   let wake = () => {}
+  const stop = () => {
+    stopped = true
+    current?.destroy()
+    wake()
+  }
+  // The box's VNC server decides what it sends: the file has a budget, and a write that fails (a full
+  // disk) ends the desktop's recording, never the recorder.
+  const giveUp = (message: string) => {
+    if (stopped) return
+    options.log(`desktop recording: ${message}`)
+    options.warn?.(message)
+    stop()
+  }
+  const write = (kind: number, bytes: Buffer) => {
+    if (closed || stopped) return
+    const record = desktopRecord(kind, Date.now() - options.started, bytes)
+    if (written + record.length > maxBytes)
+      return giveUp(`the desktop's recording reached ${Math.round(maxBytes / 1024 ** 2)} MiB: the rest of the desktop is not recorded`)
+    try {
+      writeSync(fd, record)
+      written += record.length
+    } catch (error) {
+      giveUp(`the desktop's recording could not be written (${(error as Error).message}): the rest is not recorded`)
+    }
+  }
 
   const once = async () => {
     const stream = await connectToVnc(container)
     current = stream
     const out = new PassThrough()
     container.modem.demuxStream(stream, out, new PassThrough().resume())
-    stream.on('end', () => out.end())
-    stream.on('close', () => out.end())
-    const session = await rfbHandshake(new ByteReader(out), (data) => stream.write(data), options.password)
+    const ended = () => out.end()
+    stream.on('end', ended)
+    stream.on('close', ended)
+    stream.on('error', () => stream.destroy())
+    const handshakeTimer = setTimeout(() => stream.destroy(), DESKTOP_RECORDING.handshakeMs)
+    const session = await rfbHandshake(new ByteReader(out), (data) => stream.write(data), options.password).finally(() =>
+      clearTimeout(handshakeTimer),
+    )
     write(RECORD.segment, replayHandshake(session.serverInit))
     if (session.rest.length) write(RECORD.data, session.rest)
     out.on('data', (chunk: Buffer) => write(RECORD.data, chunk))
@@ -92,6 +136,7 @@ export function recordDesktop(
   void (async () => {
     while (!stopped) {
       await once().catch((error: Error) => !stopped && options.log(`desktop recording: ${error.message}`))
+      current?.destroy()
       if (stopped) break
       await Promise.race([sleep(DESKTOP_RECORDING.reconnectMs), new Promise<void>((resolve) => (wake = resolve))])
     }
@@ -99,11 +144,5 @@ export function recordDesktop(
     closeSync(fd)
   })()
 
-  return {
-    stop: () => {
-      stopped = true
-      current?.destroy()
-      wake()
-    },
-  }
+  return { stop }
 }

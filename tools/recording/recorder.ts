@@ -167,7 +167,12 @@ export async function startRecording(
 
   const vncPassword = viewOnlyVncPassword(info.Config.Env)
   const desktop = vncPassword
-    ? recordDesktop(container, dir, { password: vncPassword, started: cast.started, log: (line) => log(`${name}: ${line}`) })
+    ? recordDesktop(container, dir, {
+        password: vncPassword,
+        started: cast.started,
+        log: (line) => log(`${name}: ${line}`),
+        warn: (message) => event('warning', { message }),
+      })
     : undefined
 
   // Read-only, but without ignore-size (which `attach -r` would add): tmux lets flagged clients size

@@ -6,6 +6,9 @@ import type { Readable } from 'node:stream'
 
 export const RFB_VERSION = 'RFB 003.008\n'
 
+/** What a handshake may take: a server that announces more is refused (the box's server is not trusted). */
+export const HANDSHAKE_LIMITS = { text: 4096, buffered: 1024 * 1024 } as const
+
 /** Encodings asked for: ZRLE, CopyRect and Raw (all decoded by noVNC), and the DesktopSize pseudo-encoding. */
 export const RECORDED_ENCODINGS = [16, 1, 0, -223]
 
@@ -66,6 +69,11 @@ export class ByteReader {
   constructor(private readonly stream: Readable) {
     stream.on('data', (chunk: Buffer) => {
       this.buffered = Buffer.concat([this.buffered, chunk])
+      if (this.buffered.length > HANDSHAKE_LIMITS.buffered) {
+        this.ended = true
+        this.buffered = Buffer.alloc(0)
+        stream.destroy()
+      }
       this.wake()
     })
     const end = () => {
@@ -92,6 +100,7 @@ export class ByteReader {
   }
 
   read(bytes: number): Promise<Buffer> {
+    if (bytes > HANDSHAKE_LIMITS.buffered) return Promise.reject(new Error(`the VNC server announced ${bytes} bytes in its handshake`))
     return new Promise((resolve, reject) => {
       this.waiting = { bytes, resolve, reject }
       this.wake()
@@ -103,6 +112,13 @@ export class ByteReader {
     this.stream.removeAllListeners('data')
     return this.buffered
   }
+}
+
+/** A length-prefixed text of the handshake (a reason), printable and at most HANDSHAKE_LIMITS.text bytes. */
+async function readText(reader: ByteReader): Promise<string> {
+  const length = (await reader.read(4)).readUInt32BE(0)
+  if (length > HANDSHAKE_LIMITS.text) return `(a reason of ${length} bytes)`
+  return (await reader.read(length)).toString('utf8').replace(/[\u0000-\u001f\u007f]/g, '?')
 }
 
 export interface RfbSession {
@@ -121,19 +137,18 @@ export async function rfbHandshake(reader: ByteReader, write: (data: Buffer) => 
   write(Buffer.from(RFB_VERSION, 'latin1'))
   const count = (await reader.read(1))[0]!
   if (count === 0) {
-    const length = (await reader.read(4)).readUInt32BE(0)
-    throw new Error(`the VNC server refused: ${(await reader.read(length)).toString('utf8')}`)
+    throw new Error(`the VNC server refused: ${await readText(reader)}`)
   }
   const types = [...(await reader.read(count))]
   if (!types.includes(2)) throw new Error(`the VNC server offers no VNC authentication (types ${types.join(', ')})`)
   write(Buffer.from([2]))
   write(vncAuthResponse(password, await reader.read(16)))
   if ((await reader.read(4)).readUInt32BE(0) !== 0) {
-    const length = (await reader.read(4)).readUInt32BE(0)
-    throw new Error(`VNC authentication failed: ${(await reader.read(length)).toString('utf8')}`)
+    throw new Error(`VNC authentication failed: ${await readText(reader)}`)
   }
   write(Buffer.from([1]))
   const head = await reader.read(24)
+  if (head.readUInt32BE(20) > HANDSHAKE_LIMITS.text) throw new Error(`the VNC server's desktop name is over ${HANDSHAKE_LIMITS.text} bytes`)
   const name = await reader.read(head.readUInt32BE(20))
   return { width: head.readUInt16BE(0), height: head.readUInt16BE(2), serverInit: Buffer.concat([head, name]), rest: reader.release() }
 }

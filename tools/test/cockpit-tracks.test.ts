@@ -52,6 +52,7 @@ test('markers: joins, checks, hints, faults and actions in time order; notes and
     { t: 6, type: 'interviewer', action: 'note', by: 'alice' },
     { t: 7, type: 'interviewer', action: 'break', fault: 'firewall', by: 'alice' },
     input(8, 'candidate', 'ls\r'),
+    { t: 10, type: 'file', who: 'browser (desktop)', direction: 'upload', name: 'data.csv', bytes: 42 },
   ])
   assert.equal(markers, [
     [1, 'candidate joined'],
@@ -59,6 +60,7 @@ test('markers: joins, checks, hints, faults and actions in time order; notes and
     [5, 'fault applied: firewall'],
     [7, 'alice: break firewall'],
     [9, 'check by alice: OK'],
+    [10, 'browser (desktop) uploaded data.csv (42 bytes)'],
   ])
 })
 

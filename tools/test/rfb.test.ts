@@ -72,6 +72,35 @@ test('a refused authentication, and a server without VNC authentication, are err
   )
 })
 
+test("a hostile server's announced lengths and floods are refused, not buffered", async () => {
+  const init = Buffer.alloc(24)
+  init.writeUInt32BE(0xffffffff, 20)
+  const named = new PassThrough()
+  named.end(Buffer.concat([Buffer.from('RFB 003.008\n'), Buffer.from([1, 2]), randomBytes(16), Buffer.alloc(4), init]))
+  await rfbHandshake(new ByteReader(named), () => {}, 'x').then(
+    () => assert.unreachable(),
+    (error: Error) => assert.match(error.message, /desktop name is over 4096 bytes/),
+  )
+  const reason = new PassThrough()
+  reason.end(Buffer.concat([Buffer.from('RFB 003.008\n'), Buffer.from([0]), Buffer.from([0xff, 0xff, 0xff, 0xff])]))
+  await rfbHandshake(new ByteReader(reason), () => {}, 'x').then(
+    () => assert.unreachable(),
+    (error: Error) => assert.match(error.message, /refused: \(a reason of 4294967295 bytes\)/),
+  )
+  // More than a megabyte before the handshake is done: the connection is dropped.
+  const flood = new PassThrough()
+  const reading = rfbHandshake(new ByteReader(flood), () => {}, 'x')
+  flood.write(Buffer.from('RFB 003.008\n'))
+  flood.write(Buffer.from([1, 2]))
+  flood.write(randomBytes(8))
+  flood.write(Buffer.alloc(2 * 1024 * 1024))
+  await reading.then(
+    () => assert.unreachable(),
+    (error: Error) => assert.match(error.message, /closed the connection during the handshake/),
+  )
+  assert.ok(flood.destroyed)
+})
+
 test('desktop.rfb records read back in order; a record cut short at the end is left out', () => {
   const file = Buffer.concat([
     desktopRecord(0, 0, Buffer.from('hello')),

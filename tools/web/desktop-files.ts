@@ -22,6 +22,8 @@ export const DESKTOP_FILES = {
   maxBytes: 50 * 1024 * 1024,
   /** At most this many files listed. */
   maxListed: 500,
+  /** An upload that takes longer is cut. */
+  transferMs: 10 * 60_000,
 } as const
 
 /** Why `name` is not a file name of the folder (no path, no control characters), or undefined. */
@@ -36,6 +38,7 @@ const FILE = `"$HOME/${DESKTOP_FILES.folder}/$1"`
 
 /** The handler of /desktop/files (GET: the list) and /desktop/files/<name> (GET: download, PUT: upload). */
 export function desktopFiles({ docker, limiter, log }: GatewayContext, address: (req: IncomingMessage) => string) {
+  const busy = new Set<string>()
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     const match = /^\/desktop\/files(?:\/([^/]+))?$/.exec(path)
     if (!match) return refuse(res, 404, 'not found')
@@ -49,9 +52,14 @@ export function desktopFiles({ docker, limiter, log }: GatewayContext, address: 
     if (!(name === undefined ? ['GET'] : ['GET', 'PUT']).includes(method)) return refuse(res, 405, 'method not allowed')
     // A refused upload's body is never read: its connection cannot carry another request.
     if (method === 'PUT') res.setHeader('connection', 'close')
+    // Another site's page cannot send the header, but could make requests without it that count
+    // against this address's failure limit: those are refused without counting.
+    const password = req.headers['x-desktop-password']
+    if (typeof password !== 'string' || req.headers['sec-fetch-site'] === 'cross-site')
+      return refuse(res, 403, 'send the desktop password in the X-Desktop-Password header, from the desktop page')
     const from = address(req)
     if (limiter.blocked(from)) return refuse(res, 429, 'too many failed attempts: wait a minute')
-    const attachment = await findDesktop(docker, req.headers['x-desktop-password']).catch(() => undefined)
+    const attachment = await findDesktop(docker, password).catch(() => undefined)
     if (!attachment) {
       limiter.fail(from)
       return refuse(res, 403, 'wrong password, or the interview has ended')
@@ -60,7 +68,10 @@ export function desktopFiles({ docker, limiter, log }: GatewayContext, address: 
     if (name === undefined) return list(attachment.container, res)
     const problem = fileNameProblem(name)
     if (problem) return refuse(res, 400, problem)
-    const labels = (await attachment.container.inspect()).Config.Labels ?? {}
+    // One transfer at a time per interview: what a download buffers is bounded by one file.
+    if (busy.has(attachment.interview)) return refuse(res, 429, 'one file at a time: wait for the transfer under way')
+    busy.add(attachment.interview)
+    const labels = (await attachment.container.inspect().catch(() => undefined))?.Config.Labels ?? {}
     const timeline = participantTimeline(labels[LABEL.recording], {
       who: 'browser (desktop)',
       role: attachment.role,
@@ -73,6 +84,7 @@ export function desktopFiles({ docker, limiter, log }: GatewayContext, address: 
       timeline.event('file', { direction: method === 'PUT' ? 'upload' : 'download', name, bytes })
       log(`${attachment.interview}: ${method === 'PUT' ? 'uploaded' : 'downloaded'} ~/${DESKTOP_FILES.folder}/${name} (${bytes} bytes)`)
     } finally {
+      busy.delete(attachment.interview)
       timeline.close()
     }
   }
@@ -84,7 +96,7 @@ async function list(container: Docker.Container, res: ServerResponse): Promise<v
     [
       'bash',
       '-c',
-      `find "$HOME/${DESKTOP_FILES.folder}" -maxdepth 1 -type f -printf '%s %f\\0' 2>/dev/null | head -z -n ${DESKTOP_FILES.maxListed}`,
+      `find "$HOME/${DESKTOP_FILES.folder}" -maxdepth 1 -type f ! -name '.upload-*' -printf '%s %f\\0' 2>/dev/null | head -z -n ${DESKTOP_FILES.maxListed}`,
     ],
     { user: 'user', maxBytes: 1024 * 1024 },
   )
@@ -99,9 +111,14 @@ async function list(container: Docker.Container, res: ServerResponse): Promise<v
 
 /** Streams the file to the response; its size, or undefined when refused. */
 async function download(container: Docker.Container, name: string, res: ServerResponse): Promise<number | undefined> {
-  const stat = await execIn(container, ['bash', '-c', `[ -f ${FILE} ] && stat -L -c %s -- ${FILE}`, 'stat', name], { user: 'user' })
+  const stat = await execIn(container, ['bash', '-c', `[ -f ${FILE} ] && stat -L -c %s -- ${FILE}`, 'stat', name], {
+    user: 'user',
+    maxBytes: 64,
+  }).catch(() => undefined)
+  if (!stat) return void refuse(res, 502, 'the box did not answer')
   const size = Number(stat.stdout.trim())
-  if (stat.exitCode !== 0 || !Number.isInteger(size)) return void refuse(res, 404, `no file ${name} in ~/${DESKTOP_FILES.folder}`)
+  if (stat.exitCode !== 0 || !Number.isSafeInteger(size) || size < 0)
+    return void refuse(res, 404, `no file ${name} in ~/${DESKTOP_FILES.folder}`)
   if (size > DESKTOP_FILES.maxBytes) return void refuse(res, 413, `${name} is over ${DESKTOP_FILES.maxBytes / 1024 / 1024} MiB`)
   const exec = await container.exec({
     Cmd: ['bash', '-c', `exec head -c "$2" -- ${FILE}`, 'download', name, String(size)],
@@ -115,19 +132,34 @@ async function download(container: Docker.Container, name: string, res: ServerRe
   res.writeHead(200, {
     'content-type': 'application/octet-stream',
     'content-length': String(size),
-    'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
+    'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`,
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-store',
   })
-  stream.on('end', () => out.end())
+  // Exactly the size announced, whatever the box sends: then the exec is ended.
+  let sent = 0
+  let finished = false
   await new Promise<void>((resolve) => {
-    out.pipe(res)
-    res.on('close', () => {
+    const finish = () => {
+      if (finished) return
+      finished = true
       stream.destroy()
+      res.end()
       resolve()
+    }
+    out.on('data', (chunk: Buffer) => {
+      if (finished) return
+      const part = chunk.subarray(0, size - sent)
+      sent += part.length
+      if (part.length) res.write(part)
+      if (sent >= size) finish()
     })
+    stream.on('error', finish)
+    stream.on('end', finish)
+    stream.on('close', finish)
+    res.on('close', finish)
   })
-  return size
+  return sent === size ? size : undefined
 }
 
 /** Writes the request's body to the file (through a temporary name, so a cut upload leaves nothing); its size, or undefined when refused. */
@@ -147,10 +179,19 @@ head -c "$2" > "$part"; [ "$(stat -c %s "$part")" = "$2" ]; mv -f -- "$part" ${F
   const stream = (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex
   stream.resume()
   await new Promise<void>((resolve) => {
+    // A client that goes away, or takes too long, ends the exec: the partial file is removed.
+    const cut = () => stream.destroy()
+    const timer = setTimeout(cut, DESKTOP_FILES.transferMs)
+    const done = () => {
+      clearTimeout(timer)
+      resolve()
+    }
+    req.on('aborted', cut)
+    req.on('close', () => !req.complete && cut())
     req.pipe(stream)
-    stream.on('end', resolve)
-    stream.on('close', resolve)
-    stream.on('error', () => resolve())
+    stream.on('end', done)
+    stream.on('close', done)
+    stream.on('error', done)
   })
   let state = await exec.inspect()
   for (let i = 0; state.Running && i < 100; i++) state = await sleep(50).then(() => exec.inspect())

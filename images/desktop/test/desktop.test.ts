@@ -270,19 +270,23 @@ test('the clipboard goes both ways for a password that can type, and not at all 
   assert.ok(await candidate.isVisible('#show-clipboard'), 'the candidate has the clipboard panel')
   assert.not.ok(await observer.isVisible('#show-clipboard'), 'an observer has none')
 
-  // Copied on the desktop: the typing browser gets it, in the panel and in its own clipboard.
+  // Copied on the desktop: the typing browser's panel shows it, and it goes into the browser's own
+  // clipboard when asked (never by itself: the box could plant a command to be pasted elsewhere).
   const copied = marker('copied-on-the-desktop')
   await candidate.bringToFront()
+  await candidate.evaluate(() => navigator.clipboard.writeText('untouched'))
   await setDesktopClipboard(copied)
   await waitFor('the desktop clipboard in the browser', async () => (await pageClipboard(candidate)) === copied)
   await candidate.click('#show-clipboard')
   assert.is(await candidate.inputValue('#clip'), copied)
+  assert.is(await candidate.evaluate(() => navigator.clipboard.readText()), 'untouched', "the browser's clipboard is not written unasked")
+  await candidate.click('#copy-clipboard')
   await waitFor("the browser's own clipboard", () => candidate.evaluate(() => navigator.clipboard.readText()).then((text) => text === copied))
 
-  // Copied in the browser: sent when the page comes to the front; typed into the panel: sent too.
+  // Copied in the browser: sent with "send my clipboard"; typed into the panel: sent as typed.
   const fromBrowser = marker('copied-in-the-browser')
   await candidate.evaluate((text) => navigator.clipboard.writeText(text), fromBrowser)
-  await candidate.evaluate(() => window.dispatchEvent(new Event('focus')))
+  await candidate.click('#send-clipboard')
   await waitFor("the browser's clipboard on the desktop", async () => (await desktopClipboard()) === fromBrowser)
   const typed = marker('typed-into-the-panel')
   await candidate.fill('#clip', typed)

@@ -28,6 +28,7 @@ export function markerLabel(event) {
     case 'gap': return `not recorded: ${event.seconds ?? '?'} s`
     case 'expired': return 'time limit reached'
     case 'exec': return event.event === 'start' ? `${event.who} runs ${event.command}` : undefined
+    case 'file': return `${event.who ?? 'someone'} ${event.direction === 'upload' ? 'uploaded' : 'downloaded'} ${event.name} (${event.bytes} bytes)`
     default: return undefined
   }
 }

@@ -54,39 +54,42 @@ function connect() {
       setTimeout(connect, (retry = Math.min(retry * 2, 5000)))
     })
     rfb.addEventListener('securityfailure', () => show('failed', 'the desktop refused the connection'))
-    // The desktop's clipboard: shown in the panel, and put in the browser's clipboard where allowed.
-    // (The VNC server sends it only to a password that can type.)
+    // The desktop's clipboard: shown in the panel (the VNC server sends it only to a password that
+    // can type). It goes into the browser's own clipboard only when asked: what the box copies
+    // could be a command waiting for a paste into the interviewer's own shell.
     rfb.addEventListener('clipboard', (event) => {
       state.clipboard = event.detail.text
       $('clip').value = event.detail.text
-      navigator.clipboard?.writeText(event.detail.text).catch(() => {})
     })
     $('tools').hidden = hello.role === 'observer'
   }
 }
 
 // Text for the desktop's clipboard: typed or pasted into the panel, or the browser's own clipboard
-// when the page comes to the front (if the browser lets the page read it).
+// when asked ("send my clipboard": the browser's clipboard may hold a secret, so never on its own).
 function sendClipboard(text) {
   if (state.role !== 'candidate' || !state.rfb || !text || text === state.clipboard) return
   state.clipboard = text
   state.rfb.clipboardPasteFrom(text)
 }
 $('clip').addEventListener('input', () => sendClipboard($('clip').value))
-async function offerBrowserClipboard() {
-  if (state.role !== 'candidate' || !navigator.clipboard?.readText) return
-  try {
-    const text = await navigator.clipboard.readText()
-    if (text && text !== state.clipboard) {
+const clipStatus = (text) => { $('clip-status').textContent = text }
+$('copy-clipboard').addEventListener('click', () => {
+  navigator.clipboard?.writeText($('clip').value).then(
+    () => clipStatus('copied to your clipboard'),
+    () => clipStatus('the browser did not allow it: select the text and copy it'),
+  )
+})
+$('send-clipboard').addEventListener('click', () => {
+  navigator.clipboard?.readText().then(
+    (text) => {
       $('clip').value = text
       sendClipboard(text)
-    }
-  } catch {
-    // not allowed: the panel still works
-  }
-}
-window.addEventListener('focus', offerBrowserClipboard)
-$('screen').addEventListener('pointerenter', offerBrowserClipboard)
+      clipStatus('sent to the desktop')
+    },
+    () => clipStatus('the browser did not allow it: paste into the box above'),
+  )
+})
 
 // Files of ~/work: listed, downloaded and uploaded through the gateway with the same password.
 const filesUrl = (name) => '/desktop/files' + (name === undefined ? '' : '/' + encodeURIComponent(name))
