@@ -49,3 +49,7 @@ export function interviewLabels(interview: string, task: string, role = 'intervi
 
 /** The environment variables the desktop image reads its VNC passwords from: full control, and view only. */
 export const VNC_ENV = { candidate: 'INTERVIEW_VNC_PASSWORD', observer: 'INTERVIEW_VNC_VIEW_PASSWORD' } as const
+
+/** The VNC password a desktop box's environment holds for `role`. */
+export const vncPasswordOf = (env: readonly string[] | undefined, role: keyof typeof VNC_ENV): string | undefined =>
+  env?.find((line) => line.startsWith(`${VNC_ENV[role]}=`))?.slice(VNC_ENV[role].length + 1)

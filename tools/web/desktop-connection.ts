@@ -5,8 +5,8 @@ import { PassThrough, type Duplex } from 'node:stream'
 import type Docker from 'dockerode'
 import type { WebSocket } from 'ws'
 import { connectToVnc } from '../engine/docker.ts'
-import { LABEL } from '../engine/names.ts'
-import { desktopLabel, looksLikeDesktopPassword, VNC_ENV } from './desktop-access.ts'
+import { LABEL, vncPasswordOf } from '../engine/names.ts'
+import { desktopLabel, looksLikeDesktopPassword } from './desktop-access.ts'
 import { hashToken, WEB_ROLES, type WebRole } from './tokens.ts'
 
 export interface DesktopAttachment {
@@ -14,6 +14,8 @@ export interface DesktopAttachment {
   role: WebRole
   container: Docker.Container
   vncPassword: string
+  /** The container's labels (where its recording goes, among others). */
+  labels: Record<string, string>
 }
 
 /** The running desktop interview a password opens, in which role; undefined for any bad password. */
@@ -27,8 +29,8 @@ export async function findDesktop(docker: Docker, password: unknown): Promise<De
     if (!info) continue
     const container = docker.getContainer(info.Id)
     const env = (await container.inspect()).Config.Env ?? []
-    const vncPassword = env.find((line) => line.startsWith(`${VNC_ENV[role]}=`))?.slice(VNC_ENV[role].length + 1)
-    if (vncPassword) return { interview: info.Labels[LABEL.interview] ?? '?', role, container, vncPassword }
+    const vncPassword = vncPasswordOf(env, role)
+    if (vncPassword) return { interview: info.Labels[LABEL.interview] ?? '?', role, container, vncPassword, labels: info.Labels }
   }
   return undefined
 }

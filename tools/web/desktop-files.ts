@@ -71,8 +71,7 @@ export function desktopFiles({ docker, limiter, log }: GatewayContext, address: 
     // One transfer at a time per interview: what a download buffers is bounded by one file.
     if (busy.has(attachment.interview)) return refuse(res, 429, 'one file at a time: wait for the transfer under way')
     busy.add(attachment.interview)
-    const labels = (await attachment.container.inspect().catch(() => undefined))?.Config.Labels ?? {}
-    const timeline = participantTimeline(labels[LABEL.recording], {
+    const timeline = participantTimeline(attachment.labels[LABEL.recording], {
       who: 'browser (desktop)',
       role: attachment.role,
       session: 'desktop',
