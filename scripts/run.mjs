@@ -7,7 +7,7 @@ const { runInterview } = await import('../tools/interviews/start.ts')
 const { connectionCard, connectionJson } = await import('../tools/interviews/card.ts')
 const { ensureGateway } = await import('../tools/web/daemon.ts')
 const { parseDuration } = await import('../tools/recording/purge.ts')
-const { ensureDoor } = await import('../tools/door/daemon.ts')
+const { ensureFrontDoor } = await import('../tools/cockpit/daemon.ts')
 const { DOOR_PORT } = await import('../tools/door/serve.ts')
 
 await cli(
@@ -60,12 +60,16 @@ await cli(
         describe: 'Let the candidate run commands, scp and sftp without the shared terminal, traced (--no-exec: refuse them)',
       })
       .option('web', { type: 'boolean', describe: 'Also give browser links (candidate and observer) through the web gateway' })
-      .option('web-port', { type: 'number', default: 7681, describe: 'Port of the web gateway (started if none answers)' })
+      .option('web-port', {
+        type: 'number',
+        default: 7680,
+        describe: "Port of the server's web gateway and cockpit (started if none answers)",
+      })
       .option('door', {
         type: 'boolean',
         default: true,
         describe:
-          "Participants come in through the host's SSH front door (ssh -p DOOR-PORT <name>@host); --no-door: through the box's own sshd, published on --port",
+          "Participants come in through the host's SSH front door (ssh -p DOOR-PORT <name>@host), started with the whole server (scripts/serve.mjs) when nothing serves its port or --web-port; --no-door: through the box's own sshd, published on --port",
       })
       .option('door-port', { type: 'number', default: DOOR_PORT, describe: 'Port of the front door (started if none answers)' })
       .option('json', { type: 'boolean', describe: 'Print the details as one JSON object' }),
@@ -75,12 +79,14 @@ await cli(
     const door = argv.door
       ? {
           port: argv.doorPort,
-          start: async () => (await ensureDoor(argv.bind, argv.doorPort, (line) => console.error(line))).fingerprint,
+          start: async () =>
+            (await ensureFrontDoor({ bind: argv.bind, doorPort: argv.doorPort, webPort: argv.webPort }, (line) => console.error(line)))
+              .fingerprint,
         }
       : undefined
     const details = await runInterview(argv.task, {
       door,
-      webGateway: argv.web ? await gateway() : undefined,
+      web: argv.web,
       gateway,
       name: argv.name,
       variant: argv.variant,

@@ -10,6 +10,6 @@ await cli(
   '',
   'Serve the browser terminal of every interview started with `run --web`, until stopped (Ctrl-C).\n' +
     'Candidate links can type, observer links only watch; links die with their interview.',
-  (y) => gatewayCliOptions(y, 7681),
+  (y) => gatewayCliOptions(y, 7680),
   (argv) => serveGateway(serveOptionsFrom(argv)),
 )

@@ -16,6 +16,28 @@ export INTERVIEW_ENV_RECORDINGS="${INTERVIEW_ENV_RECORDINGS:-${BATS_RUN_TMPDIR:-
 export INTERVIEW_ENV_DOOR_PORT="${INTERVIEW_ENV_DOOR_PORT:-7624}"
 export INTERVIEW_ENV_DOOR_DIR="${INTERVIEW_ENV_DOOR_DIR:-${TMPDIR:-/tmp}/interview-env-test-door}"
 
+# door_answers PORT: whether an interview-env front door answers on 127.0.0.1:PORT.
+door_answers() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && head -c 21 <&3" 2>/dev/null | grep -q '^SSH-2.0-interview-env'; }
+
+# start_door PORT: a front door of the tests' folder on PORT, on its own (scripts/door.mjs), unless
+# one answers. The tests' shared door runs on its own, so that a test that kills a recorder or a
+# gateway never takes it down; `run` finds it and starts only the pieces it lacks. (With nothing
+# serving its ports, `run` starts the whole server instead: tests/server-start.bats.)
+start_door() {
+  local port=$1 log="$INTERVIEW_ENV_DOOR_DIR/door-$1.log"
+  door_answers "$port" && return 0
+  mkdir -p "$INTERVIEW_ENV_DOOR_DIR"
+  # In the background with none of bats' descriptors (bats waits for every holder of its pipes).
+  (
+    for fd in /proc/$BASHPID/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+    exec setsid "$ZX" "$REPO_ROOT/scripts/door.mjs" --bind 127.0.0.1 --port "$port" >>"$log" 2>&1 </dev/null
+  ) &
+  for _ in $(seq 100); do door_answers "$port" && return 0; sleep 0.1; done
+  echo "the tests' front door did not start on port $port: see $log" >&2
+  return 1
+}
+start_door "$INTERVIEW_ENV_DOOR_PORT"
+
 # Every interview a test starts is named bats-..., so strays are easy to find and remove.
 new_interview_name() { echo "bats-$1-$RANDOM$RANDOM"; }
 

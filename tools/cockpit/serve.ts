@@ -5,13 +5,10 @@
 // up when that other one ends. After a crash, the new server finds every running interview from
 // the engine's labels: the recorder resumes each recording with the gap marked.
 import type Docker from 'dockerode'
-import { UserError } from '../core/errors.ts'
 import { logLine, untilStopped } from '../core/foreground.ts'
 import { sleep } from '../core/sleep.ts'
 import { connectDocker } from '../engine/docker.ts'
-import { loopbackFor } from '../engine/ports.ts'
-import { doorAnswers, hostKeyAt } from '../door/daemon.ts'
-import { doorHostKey } from '../door/host-key.ts'
+import { doorOfThisFolder } from '../door/daemon.ts'
 import { openDoor } from '../door/serve.ts'
 import { stopInterviews } from '../interviews/stop.ts'
 import { runHostRecorder } from '../recording/host-recorder.ts'
@@ -44,15 +41,7 @@ export const cockpitApiFor =
 
 /** Hosts the door unless one of this folder answers on the port already; a door of another folder is an error. */
 async function doorHere(bind: string, port: number, log: (line: string) => void) {
-  const probe = loopbackFor(bind)
-  if (await doorAnswers(probe, port)) {
-    const shown = await hostKeyAt(probe, port)
-    const { fingerprint } = doorHostKey()
-    if (shown !== fingerprint)
-      throw new UserError(
-        `the front door on ${bind}:${port} shows host key ${shown ?? '(none)'}, not this folder's ${fingerprint}`,
-        'stop that door, or give this server another --door-port',
-      )
+  if (await doorOfThisFolder(bind, port)) {
     log(`front door: the one already answering on ${bind}:${port} serves these interviews`)
     return undefined
   }

@@ -50,21 +50,30 @@ export function hostKeyAt(host: string, port: number, timeoutMs = 3000): Promise
   })
 }
 
+/**
+ * Whether a door of this folder answers on bind:port (false: nothing does). A door of another
+ * folder (another host key, other key changes) is an error: a card naming this folder's host key
+ * would lie about it.
+ */
+export async function doorOfThisFolder(bind: string, port: number): Promise<boolean> {
+  const probe = loopbackFor(bind)
+  if (!(await doorAnswers(probe, port))) return false
+  const { fingerprint } = doorHostKey()
+  const shown = await hostKeyAt(probe, port)
+  if (shown !== fingerprint)
+    throw new UserError(
+      `the front door on ${bind}:${port} shows host key ${shown ?? '(none)'}, not this folder's ${fingerprint} (${doorDir()})`,
+      'stop that door, or choose another --door-port',
+    )
+  return true
+}
+
 /** The door's host key fingerprint, started as a detached `scripts/door.mjs` if none answers yet. */
 export async function ensureDoor(bind: string, port: number, log: (line: string) => void): Promise<{ fingerprint: string; pid?: number }> {
   const probe = loopbackFor(bind)
   // Made here first, so that the door and the card agree whichever starts first.
   const { fingerprint } = doorHostKey()
-  if (await doorAnswers(probe, port)) {
-    // A door of another folder (another host key, other key changes) would make the card lie.
-    const shown = await hostKeyAt(probe, port)
-    if (shown !== fingerprint)
-      throw new UserError(
-        `the front door on ${bind}:${port} shows host key ${shown ?? '(none)'}, not this folder's ${fingerprint} (${doorDir()})`,
-        'stop that door, or give this interview another --door-port',
-      )
-    return { fingerprint }
-  }
+  if (await doorOfThisFolder(bind, port)) return { fingerprint }
   const logFile = join(doorDir(), 'door.log')
   const out = openSync(logFile, 'a')
   const [command, args] = scriptCommand('door.mjs', ['--bind', bind, '--port', String(port)])

@@ -43,6 +43,8 @@ export interface RunOptions {
   mirror?: string
   /** Browser links through the gateway at this URL (see tools/web). */
   webGateway?: string
+  /** Browser links through `gateway` (started if need be, after the door: the server's own gateway). */
+  web?: boolean
   /** The web gateway's URL, started if need be: a desktop interview always needs one. */
   gateway?: () => Promise<string>
   /** Record the shared terminal to recordings/<name>/ (a background recorder per interview). */
@@ -154,8 +156,9 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
   const doorFingerprint = options.door ? await options.door.start() : undefined
 
   const probe = newKeyPair('interview-env readiness probe')
-  const web = options.webGateway ? newWebAccess(options.webGateway) : undefined
-  const gatewayUrl = desktop ? (options.webGateway ?? (await options.gateway?.())) : undefined
+  const webGateway = options.webGateway ?? (options.web ? await options.gateway?.() : undefined)
+  const web = webGateway ? newWebAccess(webGateway) : undefined
+  const gatewayUrl = desktop ? (webGateway ?? (await options.gateway?.())) : undefined
   if (desktop && !gatewayUrl) throw new Error(`${task} is a desktop: runInterview needs options.gateway`)
   const screen = gatewayUrl ? newDesktopAccess(gatewayUrl) : undefined
   const endsAt = options.ttlMs !== undefined ? Date.now() + options.ttlMs : undefined

@@ -7,7 +7,11 @@ import { UserError } from '../core/errors.ts'
 import { scriptCommand } from '../core/runtime.ts'
 import { REPO_ROOT } from '../core/paths.ts'
 
-async function answers(url: string): Promise<boolean> {
+/** The gateway's base URL on bind:port. */
+export const gatewayUrl = (bind: string, port: number) => `http://${bind.includes(':') ? `[${bind}]` : bind}:${port}`
+
+/** Whether a gateway (or the server) answers at `url`. */
+export async function gatewayAnswers(url: string): Promise<boolean> {
   try {
     return (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok
   } catch {
@@ -20,8 +24,8 @@ async function answers(url: string): Promise<boolean> {
  * `pid` is set when this call started it.
  */
 export async function ensureGateway(bind: string, port: number, log: (line: string) => void): Promise<{ url: string; pid?: number }> {
-  const url = `http://${bind.includes(':') ? `[${bind}]` : bind}:${port}`
-  if (await answers(url)) return { url }
+  const url = gatewayUrl(bind, port)
+  if (await gatewayAnswers(url)) return { url }
   const logFile = join(tmpdir(), `interview-env-web-${port}.log`)
   const out = openSync(logFile, 'a')
   const [command, args] = scriptCommand('web.mjs', ['--bind', bind, '--port', String(port)])
@@ -32,7 +36,7 @@ export async function ensureGateway(bind: string, port: number, log: (line: stri
   })
   child.unref()
   for (let i = 0; i < 100; i++) {
-    if (await answers(url)) {
+    if (await gatewayAnswers(url)) {
       log(`web gateway started on ${url} (pid ${child.pid}, log ${logFile})`)
       return { url, pid: child.pid }
     }

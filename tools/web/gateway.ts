@@ -143,7 +143,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port ?? 7681, options.host ?? '127.0.0.1', () => resolve())
+    server.listen(options.port ?? 7680, options.host ?? '127.0.0.1', () => resolve())
   })
   const bound = server.address() as { address: string; port: number }
   hosts = allowedHosts({ bind: bound.address, port: bound.port, tls: !!options.tls, publicUrls: options.publicUrls })
