@@ -24,7 +24,7 @@ door_answers() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && head -c 21 
 # gateway never takes it down; `run` finds it and starts only the pieces it lacks. (With nothing
 # serving its ports, `run` starts the whole server instead: tests/server-start.bats.)
 start_door() {
-  local port=$1 log="$INTERVIEW_ENV_DOOR_DIR/door-$1.log"
+  local port=$1 log="$INTERVIEW_ENV_DOOR_DIR/door.log"
   door_answers "$port" && return 0
   mkdir -p "$INTERVIEW_ENV_DOOR_DIR"
   # In the background with none of bats' descriptors (bats waits for every holder of its pipes).

@@ -5,7 +5,7 @@ load helpers
 
 setup_file() {
   # Ports and a recordings root of this file's own: no door, recorder or gateway of another test serves them.
-  export DOOR_PORT=7627 WEB_PORT=$(( 19000 + RANDOM % 1000 ))
+  export DOOR_PORT=$(( 20000 + RANDOM % 1000 )) WEB_PORT=$(( 19000 + RANDOM % 1000 ))
   export INTERVIEW_ENV_RECORDINGS="$BATS_FILE_TMPDIR/recordings"
 }
 teardown_file() {
@@ -14,6 +14,7 @@ teardown_file() {
   echo "# the servers' logs:" >&3
   cat "$BATS_FILE_TMPDIR"/recordings*/.server/server.log 2>/dev/null | sed 's/^/#   /' >&3 || true
   pkill -f "scripts/serve.mjs --bind 127.0.0.1 --port ($WEB_PORT|$((WEB_PORT + 1))) " || true
+  pkill -f "scripts/door.mjs --bind 0.0.0.0 --port $((DOOR_PORT + 2))" || true
 }
 
 # servers ON_WEB_PORT: the pids of the servers `run` started on that web port.
@@ -70,7 +71,7 @@ run_interview() {
 @test "[run] a second run uses the running server and starts nothing" {
   local before name
   before=$(servers "$WEB_PORT")
-  [ -n "$before" ] || skip "the first test's server is not running"
+  [ -n "$before" ] || fail "the first test's server is not running"
   name=$(new_interview_name server)
   run_interview "$name" --door-port "$DOOR_PORT" --web-port "$WEB_PORT"
   assert_success
@@ -104,4 +105,18 @@ run_interview() {
     run ssh_as_candidate "echo in-$name"
     assert_output "in-$name"
   done
+}
+
+@test "[run] on an address other hosts reach, run starts only the door: the cockpit stays off the network" {
+  local door=$((DOOR_PORT + 2)) port=$((WEB_PORT + 2)) name
+  name=$(new_interview_name wide)
+  run_interview "$name" --bind 0.0.0.0 --door-port "$door" --web-port "$port"
+  assert_success
+  refute_line --partial 'interview server started'
+  [ -z "$(servers "$port")" ] || fail "a server was started: $(servers "$port")"
+  run ss -Hltn "sport = :$port"
+  assert_output ''
+  SSH_PORT=$door SSH_USER=$name
+  run ssh_as_candidate 'echo through-the-door'
+  assert_output through-the-door
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { UserError } from '../core/errors.ts'
 import { scriptCommand } from '../core/runtime.ts'
 import { REPO_ROOT } from '../core/paths.ts'
+import { loopbackFor } from '../engine/ports.ts'
 
 /** The gateway's base URL on bind:port. */
 export const gatewayUrl = (bind: string, port: number) => `http://${bind.includes(':') ? `[${bind}]` : bind}:${port}`
@@ -25,7 +26,9 @@ export async function gatewayAnswers(url: string): Promise<boolean> {
  */
 export async function ensureGateway(bind: string, port: number, log: (line: string) => void): Promise<{ url: string; pid?: number }> {
   const url = gatewayUrl(bind, port)
-  if (await gatewayAnswers(url)) return { url }
+  // Asked on loopback when bound to every address: the gateway answers only the names it serves.
+  const probe = gatewayUrl(loopbackFor(bind), port)
+  if (await gatewayAnswers(probe)) return { url }
   const logFile = join(tmpdir(), `interview-env-web-${port}.log`)
   const out = openSync(logFile, 'a')
   const [command, args] = scriptCommand('web.mjs', ['--bind', bind, '--port', String(port)])
@@ -36,7 +39,7 @@ export async function ensureGateway(bind: string, port: number, log: (line: stri
   })
   child.unref()
   for (let i = 0; i < 100; i++) {
-    if (await gatewayAnswers(url)) {
+    if (await gatewayAnswers(probe)) {
       log(`web gateway started on ${url} (pid ${child.pid}, log ${logFile})`)
       return { url, pid: child.pid }
     }
