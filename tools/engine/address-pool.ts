@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { UserError } from '../core/errors.ts'
 
 /** A default that scripts/start-engine.sh gives the engine, from the one file both read. */
-function engineDefault(key: string): string {
+export function engineDefault(key: string): string {
   const text = readFileSync(new URL('./defaults.env', import.meta.url), 'utf8')
   const value = new RegExp(`^${key}=(.+)$`, 'm').exec(text)?.[1]?.trim()
   if (!value) throw new Error(`tools/engine/defaults.env has no ${key}`)

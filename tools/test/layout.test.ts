@@ -15,6 +15,7 @@ export const SIDE: Record<string, readonly string[]> = {
   recording: ['core', 'engine'],
   web: ['core', 'engine', 'recording'],
   door: ['core', 'engine', 'recording', 'web'],
+  cluster: ['core', 'engine', 'recording'],
 }
 /** From this layer on, a folder may use the side folders (start starts the recorder, makes the web links). */
 const USES_SIDE = LAYERS.indexOf('interviews')

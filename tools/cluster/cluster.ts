@@ -1,0 +1,208 @@
+// The local cluster for tests and demos (scripts/cluster.mjs): a real Swarm of a manager and workers
+// on one machine, each node a Docker engine of its own in its own network namespace, linked by a
+// bridge, fenced, and pulling images from a registry on the host. `down` removes all it made.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type Docker from 'dockerode'
+import { UserError } from '../core/errors.ts'
+import { installHostFence, installNodeFence, removeHostFence } from './cluster-fence.ts'
+import { linkExists, makeBridge, makeNodeNamespace, namespaceExists, removeBridge, removeNodeNamespace } from './host-network.ts'
+import { CLUSTER_BRIDGE, clusterLayout, clusterRunDir, possibleNodeNames, type ClusterLayout, type ClusterNode } from './layout.ts'
+import { nodeEngine, nodeEnginePid, startNodeEngine, stopNodeEngine, unmountUnder } from './node-engine.ts'
+import { registryPid, startRegistry, stopRegistry } from './registry.ts'
+import { formSwarm, swarmNodes } from './swarm.ts'
+import { hostCommand } from './host-command.ts'
+
+const stateFile = (env: NodeJS.ProcessEnv = process.env) => join(clusterRunDir(env), 'cluster.json')
+
+/** The cluster that `up` made, as it wrote it down; undefined when there is none. */
+export function currentCluster(env: NodeJS.ProcessEnv = process.env): ClusterLayout | undefined {
+  try {
+    const { workers } = JSON.parse(readFileSync(stateFile(env), 'utf8')) as { workers: number }
+    return clusterLayout({ workers, env })
+  } catch {
+    return undefined
+  }
+}
+
+function checkRoot(): void {
+  if (process.getuid?.() !== 0)
+    throw new UserError(
+      'the local cluster needs root: it makes network namespaces, a bridge and firewall rules, and starts Docker engines',
+      'run it as root: sudo npx zx scripts/cluster.mjs up',
+    )
+}
+
+async function checkCommands(): Promise<void> {
+  for (const [command, pkg] of [
+    ['dockerd', 'docker.io'],
+    ['docker-registry', 'docker-registry'],
+    ['nsenter', 'util-linux'],
+    ['iptables', 'iptables'],
+  ] as const) {
+    const found = await hostCommand('sh', ['-c', `command -v ${command}`]).then(
+      () => true,
+      () => false,
+    )
+    if (!found)
+      throw new UserError(`${command} is not installed`, `install it: sudo apt-get install ${pkg} (or run scripts/setup-machine.sh)`)
+  }
+}
+
+/** Makes the cluster (or finishes one a failed `up` left), and returns it. On failure, a cluster this call began is removed again. */
+export async function clusterUp(workers: number, log: (line: string) => void = () => {}): Promise<ClusterLayout> {
+  checkRoot()
+  const existing = currentCluster()
+  const layout = clusterLayout({ workers })
+  if (existing && existing.nodes.length !== layout.nodes.length)
+    throw new UserError(
+      `a local cluster with ${existing.nodes.length - 1} worker(s) is up`,
+      'take it down first: npx zx scripts/cluster.mjs down',
+    )
+  await checkCommands()
+  mkdirSync(layout.runDir, { recursive: true, mode: 0o711 })
+  mkdirSync(layout.dataDir, { recursive: true, mode: 0o711 })
+  writeFileSync(stateFile(), JSON.stringify({ workers }) + '\n', { mode: 0o600 })
+  try {
+    await makeBridge(layout)
+    await installHostFence()
+    await startRegistry(layout)
+    for (const node of layout.nodes) {
+      await makeNodeNamespace(node, layout)
+      await startNodeEngine(node, layout)
+      await installNodeFence(node.name)
+      log(`node ${node.name} (${node.role}) at ${node.address}: engine at ${node.socket}`)
+    }
+    await formSwarm(layout)
+  } catch (error) {
+    if (!existing) await clusterDown().catch(() => undefined)
+    throw error
+  }
+  return layout
+}
+
+/** Removes everything `up` made, whatever state it is in; says what it removed. */
+export async function clusterDown(log: (line: string) => void = () => {}): Promise<void> {
+  checkRoot()
+  const layout = currentCluster() ?? clusterLayout({ workers: 1 })
+  // Nodes a differently sized or interrupted `up` may have left, too; workers before the manager.
+  const names = possibleNodeNames().reverse()
+  for (const name of names) {
+    const node = layout.nodes.find((one) => one.name === name) ?? nodeLike(layout, name)
+    const had = (await namespaceExists(name)) || nodeEnginePid(node) !== undefined || existsSync(node.runDir) || existsSync(node.dataRoot)
+    if (!had) continue
+    await stopNodeEngine(node)
+    await removeNodeNamespace(name, node.hostLink)
+    rmSync(node.dataRoot, { recursive: true, force: true })
+    log(`node ${name}: removed`)
+  }
+  await stopRegistry(layout)
+  await removeHostFence()
+  if (await linkExists(CLUSTER_BRIDGE)) {
+    await removeBridge()
+    log(`bridge ${CLUSTER_BRIDGE}: removed`)
+  }
+  await unmountUnder(layout.dataDir)
+  rmSync(layout.dataDir, { recursive: true, force: true })
+  rmSync(layout.runDir, { recursive: true, force: true })
+}
+
+/** A node of the name `name`, laid out as a cluster big enough to hold it would be. */
+function nodeLike(layout: ClusterLayout, name: string): ClusterNode {
+  const index = possibleNodeNames().indexOf(name)
+  return clusterLayout({ workers: Math.max(index, 1) }).nodes[index] ?? layout.nodes[0]!
+}
+
+export interface NodeStatus {
+  name: string
+  role: string
+  address: string
+  engine: 'running' | 'stopped'
+  swarm: string
+  containers: number | undefined
+}
+
+export interface ClusterStatus {
+  layout: ClusterLayout
+  registry: 'running' | 'stopped'
+  nodes: NodeStatus[]
+}
+
+/** What runs of the cluster, or undefined when there is none. */
+export async function clusterStatus(): Promise<ClusterStatus | undefined> {
+  const layout = currentCluster()
+  if (!layout) return undefined
+  const manager = layout.nodes[0]!
+  const inSwarm = await swarmNodes(manager).catch(() => [])
+  const nodes = await Promise.all(
+    layout.nodes.map(async (node): Promise<NodeStatus> => {
+      const running = nodeEnginePid(node) !== undefined
+      const containers = running ? await countContainers(nodeEngine(node)) : undefined
+      const seen = inSwarm.find((one) => one.hostname === node.name)
+      return {
+        name: node.name,
+        role: node.role,
+        address: node.address,
+        engine: running ? 'running' : 'stopped',
+        swarm: seen?.state ?? (running ? 'not in swarm' : 'unknown'),
+        containers,
+      }
+    }),
+  )
+  return { layout, registry: registryPid(layout) === undefined ? 'stopped' : 'running', nodes }
+}
+
+const countContainers = (engine: Docker) =>
+  engine.listContainers().then(
+    (list) => list.length,
+    () => undefined,
+  )
+
+/** The cluster, or an error that says how to make one. */
+export function requireCluster(): ClusterLayout {
+  const layout = currentCluster()
+  if (!layout) throw new UserError('no local cluster is up', 'start one: sudo npx zx scripts/cluster.mjs up')
+  return layout
+}
+
+/** The name an image has in the cluster's registry. */
+export const registryName = (layout: ClusterLayout, image: string) =>
+  `${layout.registry}/${image.includes(':') ? image : `${image}:latest`}`
+
+/**
+ * Puts images of the interview engine into the cluster's registry, for every node to pull: each goes
+ * to the manager's engine (docker save | docker load), which pushes it. Returns the names pushed.
+ */
+export async function shareImages(layout: ClusterLayout, source: Docker, images: string[]): Promise<string[]> {
+  const manager = nodeEngine(layout.nodes[0]!)
+  const pushed: string[] = []
+  for (const image of images) {
+    await source
+      .getImage(image)
+      .inspect()
+      .catch(() => {
+        throw new UserError(
+          `the interview engine has no image ${image}`,
+          `build it first: npx zx scripts/build.mjs ${image.replace(/^interview-env\//, '').replace(/:.*/, '')}`,
+        )
+      })
+    const archive = await source.getImage(image).get()
+    await followProgress(manager, await manager.loadImage(archive), `loading ${image} into ${layout.nodes[0]!.name}`)
+    const target = registryName(layout, image)
+    const [repo, tag] = [target.slice(0, target.lastIndexOf(':')), target.slice(target.lastIndexOf(':') + 1)]
+    await manager.getImage(image).tag({ repo, tag })
+    await followProgress(manager, await manager.getImage(target).push({ authconfig: {} }), `pushing ${target}`)
+    pushed.push(target)
+  }
+  return pushed
+}
+
+async function followProgress(engine: Docker, stream: NodeJS.ReadableStream, what: string): Promise<void> {
+  await new Promise<void>((resolve, reject) =>
+    engine.modem.followProgress(stream, (error: Error | null, events: Array<{ error?: string }>) => {
+      const failed = error?.message ?? events.find((event) => event.error)?.error
+      if (failed) reject(new UserError(`${what} failed: ${failed}`, 'see npx zx scripts/cluster.mjs status'))
+      else resolve()
+    }),
+  )
+}

@@ -1,0 +1,42 @@
+// The local cluster's link: a bridge on the host, and for each node a network namespace joined to it
+// by a veth pair, with the node's address and a route to the host.
+import { commandSucceeds, hostCommand, inNode } from './host-command.ts'
+import { CLUSTER_BRIDGE, type ClusterLayout, type ClusterNode } from './layout.ts'
+import { NODE_UPLINK } from './cluster-fence.ts'
+
+const ip = (args: string[]) => hostCommand('ip', args)
+export const linkExists = (name: string) => commandSucceeds('ip', ['link', 'show', name])
+export const namespaceExists = async (name: string) => (await ip(['netns', 'list'])).split('\n').some((line) => line.split(' ')[0] === name)
+
+export async function makeBridge(layout: ClusterLayout): Promise<void> {
+  if (!(await linkExists(CLUSTER_BRIDGE))) {
+    await ip(['link', 'add', CLUSTER_BRIDGE, 'type', 'bridge'])
+    await ip(['addr', 'add', `${layout.hostAddress}/${layout.prefix}`, 'dev', CLUSTER_BRIDGE])
+  }
+  await ip(['link', 'set', CLUSTER_BRIDGE, 'up'])
+}
+
+/** The node's namespace, its end of the link, its address, and its route to the host. Safe to run again. */
+export async function makeNodeNamespace(node: ClusterNode, layout: ClusterLayout): Promise<void> {
+  if (!(await namespaceExists(node.name))) await ip(['netns', 'add', node.name])
+  if (!(await linkExists(node.hostLink))) {
+    await ip(['link', 'add', node.hostLink, 'type', 'veth', 'peer', 'name', NODE_UPLINK, 'netns', node.name])
+    await ip(['-n', node.name, 'addr', 'add', `${node.address}/${layout.prefix}`, 'dev', NODE_UPLINK])
+  }
+  await ip(['link', 'set', node.hostLink, 'master', CLUSTER_BRIDGE, 'up'])
+  await ip(['-n', node.name, 'link', 'set', NODE_UPLINK, 'up'])
+  await ip(['-n', node.name, 'link', 'set', 'lo', 'up'])
+  await ip(['-n', node.name, 'route', 'replace', 'default', 'via', layout.hostAddress])
+  // The node's engine forwards its containers' traffic.
+  await inNode(node.name, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1'])
+}
+
+/** Removes the node's namespace (its end of the link goes with it) and the host's end. */
+export async function removeNodeNamespace(name: string, hostLink: string): Promise<void> {
+  if (await namespaceExists(name)) await ip(['netns', 'delete', name])
+  if (await linkExists(hostLink)) await ip(['link', 'delete', hostLink])
+}
+
+export async function removeBridge(): Promise<void> {
+  if (await linkExists(CLUSTER_BRIDGE)) await ip(['link', 'delete', CLUSTER_BRIDGE])
+}

@@ -1,0 +1,122 @@
+// A node's Docker engine: dockerd in the node's own network namespace and with its own hostname (a
+// UTS namespace), users remapped, with its own socket, data root, exec root and containerd
+// namespace. It is started with nsenter, not `ip netns exec`: that remounts /sys, and dockerd then
+// finds no devices cgroup.
+import { spawn } from 'node:child_process'
+import { mkdirSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs'
+import Docker from 'dockerode'
+import { UserError, lastLines } from '../core/errors.ts'
+import { sleep } from '../core/sleep.ts'
+import { isAlive } from '../recording/pid-file.ts'
+import { hostCommand } from './host-command.ts'
+import type { ClusterLayout, ClusterNode } from './layout.ts'
+
+const pidFile = (node: ClusterNode) => `${node.runDir}/dockerd.pid`
+const execRoot = (node: ClusterNode) => `${node.runDir}/exec`
+
+export const nodeEngine = (node: ClusterNode) => new Docker({ socketPath: node.socket })
+
+/** The pid of the node's dockerd, when it runs. */
+export function nodeEnginePid(node: ClusterNode): number | undefined {
+  try {
+    const pid = Number(readFileSync(pidFile(node), 'utf8').trim())
+    return isAlive(pid, 'dockerd') ? pid : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export function dockerdArguments(node: ClusterNode, layout: Pick<ClusterLayout, 'registry'>): string[] {
+  return [
+    '--host',
+    `unix://${node.socket}`,
+    '--data-root',
+    node.dataRoot,
+    '--exec-root',
+    execRoot(node),
+    '--pidfile',
+    pidFile(node),
+    '--containerd-namespace',
+    node.name,
+    '--containerd-plugins-namespace',
+    `${node.name}-plugins`,
+    '--userns-remap',
+    'default',
+    '--insecure-registry',
+    layout.registry,
+  ]
+}
+
+/** Starts the node's engine unless it runs, and waits until it answers with users remapped. */
+export async function startNodeEngine(node: ClusterNode, layout: ClusterLayout): Promise<void> {
+  let exited = false
+  if (nodeEnginePid(node) === undefined) {
+    mkdirSync(node.runDir, { recursive: true, mode: 0o700 })
+    // The remapped root must be able to pass through the data root's folders.
+    mkdirSync(node.dataRoot, { recursive: true, mode: 0o711 })
+    rmSync(node.socket, { force: true })
+    const log = openSync(node.log, 'a', 0o600)
+    const child = spawn(
+      'nsenter',
+      [
+        `--net=/run/netns/${node.name}`,
+        'unshare',
+        '--uts',
+        '--',
+        'sh',
+        '-c',
+        'hostname "$0" && exec dockerd "$@"',
+        node.name,
+        ...dockerdArguments(node, layout),
+      ],
+      { detached: true, stdio: ['ignore', log, log] },
+    )
+    child.on('exit', () => (exited = true))
+    child.unref()
+    closeSync(log)
+  }
+  const engine = nodeEngine(node)
+  for (let tries = 0; tries < 120 && !exited; tries++) {
+    const info = await engine.info().catch(() => undefined)
+    if (info) {
+      if (!JSON.stringify(info.SecurityOptions ?? []).includes('name=userns'))
+        throw new UserError(`the engine of node ${node.name} runs without user-namespace remapping`, `see its log: ${node.log}`)
+      return
+    }
+    await sleep(500)
+  }
+  const log = (() => {
+    try {
+      return lastLines(readFileSync(node.log, 'utf8'), 10).join('\n')
+    } catch {
+      return ''
+    }
+  })()
+  throw new UserError(
+    `the engine of node ${node.name} did not answer within 60 s${log ? `; its log ends:\n${log}` : ''}`,
+    `see ${node.log}`,
+  )
+}
+
+/** Stops the node's engine (its containers stop with it) and unmounts whatever it left mounted. */
+export async function stopNodeEngine(node: ClusterNode): Promise<void> {
+  const pid = nodeEnginePid(node)
+  if (pid !== undefined) {
+    process.kill(pid, 'SIGTERM')
+    for (let tries = 0; tries < 300 && isAlive(pid); tries++) await sleep(100)
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL')
+    for (let tries = 0; tries < 50 && isAlive(pid); tries++) await sleep(100)
+  }
+  await unmountUnder(node.dataRoot)
+  await unmountUnder(node.runDir)
+}
+
+/** Unmounts every mount at or below `folder`, deepest first. */
+export async function unmountUnder(folder: string): Promise<void> {
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4]?.replace(/\\040/g, ' '))
+    .filter((point): point is string => !!point && (point === folder || point.startsWith(`${folder}/`)))
+    .sort((a, b) => b.length - a.length)
+  for (const point of mounts) await hostCommand('umount', ['-l', point]).catch(() => undefined)
+}

@@ -1,0 +1,74 @@
+// The cluster's registry: Debian's docker-registry on the host's end of the cluster's bridge, where
+// every node pulls the interview images from (a Swarm node pulls a service's image even when it has
+// it; without a registry it would try Docker Hub first).
+import { spawn } from 'node:child_process'
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { UserError, lastLines } from '../core/errors.ts'
+import { sleep } from '../core/sleep.ts'
+import { isAlive } from '../recording/pid-file.ts'
+import type { ClusterLayout } from './layout.ts'
+
+const files = (layout: ClusterLayout) => ({
+  config: join(layout.runDir, 'registry.yml'),
+  pid: join(layout.runDir, 'registry.pid'),
+  log: join(layout.runDir, 'registry.log'),
+  storage: join(layout.dataDir, 'registry'),
+})
+
+export function registryPid(layout: ClusterLayout): number | undefined {
+  try {
+    const pid = Number(readFileSync(files(layout).pid, 'utf8').trim())
+    return isAlive(pid, 'docker-registry') ? pid : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const answers = (layout: ClusterLayout) =>
+  fetch(`http://${layout.registry}/v2/`, { signal: AbortSignal.timeout(2000) }).then(
+    (response) => response.ok,
+    () => false,
+  )
+
+export async function startRegistry(layout: ClusterLayout): Promise<void> {
+  const { config, pid, log, storage } = files(layout)
+  if (registryPid(layout) === undefined) {
+    mkdirSync(storage, { recursive: true, mode: 0o700 })
+    writeFileSync(
+      config,
+      `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${storage}\nhttp:\n  addr: ${layout.registry}\n`,
+      { mode: 0o600 },
+    )
+    const out = openSync(log, 'a', 0o600)
+    const child = spawn('docker-registry', ['serve', config], { detached: true, stdio: ['ignore', out, out] })
+    child.unref()
+    closeSync(out)
+    writeFileSync(pid, String(child.pid), { mode: 0o600 })
+  }
+  for (let tries = 0; tries < 50; tries++) {
+    if (await answers(layout)) return
+    await sleep(200)
+  }
+  const tail = (() => {
+    try {
+      return lastLines(readFileSync(log, 'utf8'), 5).join('\n')
+    } catch {
+      return ''
+    }
+  })()
+  throw new UserError(
+    `the cluster's registry did not answer at ${layout.registry}${tail ? `:\n${tail}` : ''}`,
+    'is docker-registry installed (sudo apt-get install docker-registry)?',
+  )
+}
+
+export async function stopRegistry(layout: ClusterLayout): Promise<void> {
+  const pid = registryPid(layout)
+  if (pid !== undefined) {
+    process.kill(pid, 'SIGTERM')
+    for (let tries = 0; tries < 50 && isAlive(pid); tries++) await sleep(100)
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL')
+  }
+  rmSync(files(layout).pid, { force: true })
+}

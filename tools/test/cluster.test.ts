@@ -1,0 +1,74 @@
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { hostRules, nodeRules } from '../cluster/cluster-fence.ts'
+import { checkWorkers, clusterLayout, possibleNodeNames } from '../cluster/layout.ts'
+import { dockerdArguments } from '../cluster/node-engine.ts'
+import { UserError } from '../core/errors.ts'
+
+const env = { INTERVIEW_ENGINE_RUN: '/run/ie', INTERVIEW_ENGINE_ROOT: '/var/lib/ie' }
+const text = (list: string[][]) => list.map((rule) => rule.join(' '))
+const REJECT = '-j REJECT --reject-with icmp-admin-prohibited'
+
+test('layout: the host is .1, the manager .2 and the workers after it, each with its own socket and data root', () => {
+  const layout = clusterLayout({ workers: 2, env })
+  assert.is(layout.hostAddress, '10.211.0.1')
+  assert.is(layout.registry, '10.211.0.1:5000')
+  assert.equal(
+    layout.nodes.map((node) => [node.name, node.role, node.address]),
+    [
+      ['ie-manager', 'manager', '10.211.0.2'],
+      ['ie-worker1', 'worker', '10.211.0.3'],
+      ['ie-worker2', 'worker', '10.211.0.4'],
+    ],
+  )
+  assert.is(layout.nodes[1]!.socket, '/run/ie/cluster/ie-worker1/docker.sock')
+  assert.is(layout.nodes[1]!.dataRoot, '/var/lib/ie/cluster/ie-worker1')
+  assert.is(new Set(layout.nodes.map((node) => node.socket)).size, 3)
+  // Interface names are at most 15 characters.
+  for (const name of possibleNodeNames()) assert.ok(clusterLayout({ workers: 8, env }).nodes.some((node) => node.name === name))
+  for (const node of clusterLayout({ workers: 8, env }).nodes) assert.ok(node.hostLink.length <= 15, node.hostLink)
+})
+
+test('layout: the link comes from INTERVIEW_CLUSTER_CIDR, which must hold the nodes', () => {
+  assert.is(clusterLayout({ workers: 1, env: { ...env, INTERVIEW_CLUSTER_CIDR: '10.99.7.0/28' } }).nodes[1]!.address, '10.99.7.3')
+  assert.throws(() => clusterLayout({ workers: 1, env: { ...env, INTERVIEW_CLUSTER_CIDR: '10.99.7.0/29' } }), /too small/)
+  assert.throws(() => clusterLayout({ workers: 1, env: { ...env, INTERVIEW_CLUSTER_CIDR: 'ten' } }), /not an IPv4 range/)
+})
+
+test('workers: 1 to 8, whole numbers; anything else is a UserError', () => {
+  assert.is(checkWorkers(1), 1)
+  assert.is(checkWorkers(8), 8)
+  for (const bad of [0, 9, 1.5, NaN, -1])
+    assert.throws(
+      () => checkWorkers(bad),
+      (error: unknown) => error instanceof UserError,
+    )
+})
+
+test("a node's engine: users remapped, its own socket, roots and containerd namespace, pulling from the cluster's registry", () => {
+  const layout = clusterLayout({ workers: 1, env })
+  const args = dockerdArguments(layout.nodes[1]!, layout).join(' ')
+  assert.ok(args.includes('--userns-remap default'))
+  assert.ok(args.includes('--host unix:///run/ie/cluster/ie-worker1/docker.sock'))
+  assert.ok(args.includes('--data-root /var/lib/ie/cluster/ie-worker1'))
+  assert.ok(args.includes('--exec-root /run/ie/cluster/ie-worker1/exec'))
+  assert.ok(args.includes('--containerd-namespace ie-worker1 '))
+  assert.ok(args.includes('--insecure-registry 10.211.0.1:5000'))
+})
+
+test('the host: from the bridge it answers replies and the registry only, and forwards node to node only', () => {
+  const { input, forward } = hostRules()
+  assert.equal(text(input), ['-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT', '-p tcp --dport 5000 -j ACCEPT', REJECT])
+  assert.equal(text(forward), ['-o iecl0 -m physdev --physdev-is-bridged -j ACCEPT', REJECT])
+})
+
+test('a node: its containers get replies and their own bridge; what they send to the node or out of it is rejected', () => {
+  const rules = text(nodeRules())
+  assert.is(rules[0], '-m conntrack --ctstate ESTABLISHED,RELATED -j RETURN')
+  assert.ok(rules.includes('-i eth0 -j RETURN'))
+  assert.is(rules.at(-1), REJECT)
+  // Nothing that a container could send (no -s range, no port) is let through before the reject.
+  assert.not.ok(rules.some((rule) => /-s |--dport/.test(rule)))
+})
+
+test.run()
