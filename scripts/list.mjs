@@ -17,6 +17,12 @@ await cli(
   (y) =>
     y
       .option('images', { type: 'boolean', describe: 'List the images and tasks there are to run instead, with the variants of each task' })
+      .option('engine', {
+        type: 'string',
+        choices: ['docker', 'swarm'],
+        default: 'docker',
+        describe: 'The interviews of the interview engine, or of the Swarm (docs/cluster.md)',
+      })
       .option('json', { type: 'boolean', describe: 'Print JSON' }),
   async (argv) => {
     if (argv.images) {
@@ -30,6 +36,14 @@ await cli(
       const rows = images.map((i) => [i.name, i.kind, i.tag, i.variants.join(',') || '-'])
       console.log(argv.json ? JSON.stringify(images) : formatTable(['NAME', 'KIND', 'IMAGE', 'VARIANTS'], rows))
       return
+    }
+    if (argv.engine === 'swarm') {
+      const { listSwarmInterviews } = await import('../tools/interviews/swarm.ts')
+      const onSwarm = await listSwarmInterviews()
+      if (argv.json) return console.log(JSON.stringify(onSwarm))
+      if (!onSwarm.length) return console.log('no interviews on the Swarm (start one: npx zx scripts/run.mjs hello --engine swarm)')
+      const rows = onSwarm.map((i) => [i.name, i.task, i.node, i.address, formatAge(Date.now() - i.createdAt.getTime()), i.state])
+      return console.log(formatTable(['NAME', 'TASK', 'NODE', 'ADDRESS', 'AGE', 'STATE'], rows))
     }
     const interviews = await listInterviews()
     if (argv.json) return console.log(JSON.stringify(interviews))

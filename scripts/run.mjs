@@ -36,8 +36,7 @@ await cli(
       .option('observer', { type: 'string', array: true, describe: 'Public key file of an observer: read-only (repeatable)' })
       .option('record', {
         type: 'boolean',
-        default: true,
-        describe: 'Record the shared terminal to recordings/<name>/ (--no-record: do not)',
+        describe: 'Record the shared terminal to recordings/<name>/ (default; not yet on a Swarm; --no-record: do not)',
       })
       .option('ttl', { type: 'string', describe: 'Time limit, e.g. 90m or 1h30m: warnings at 10 and 2 minutes, then the interview stops' })
       .option('memory', { type: 'string', describe: 'Memory limit (default 1g; 4g for a desktop)' })
@@ -67,16 +66,33 @@ await cli(
       })
       .option('door', {
         type: 'boolean',
-        default: true,
         describe:
           "Participants come in through the host's SSH front door (ssh -p DOOR-PORT <name>@host), started with the whole server (scripts/serve.mjs) when nothing serves its port or --web-port; --no-door: through the box's own sshd, published on --port",
       })
       .option('door-port', { type: 'number', default: DOOR_PORT, describe: 'Port of the front door (started if none answers)' })
+      .option('engine', {
+        type: 'string',
+        choices: ['docker', 'swarm'],
+        default: 'docker',
+        describe:
+          'Where the box runs: the interview engine, or a Docker Swarm (the local cluster of cluster.mjs, or DOCKER_HOST as a Swarm manager; docs/cluster.md)',
+      })
+      .option('constraint', {
+        type: 'string',
+        array: true,
+        describe: 'With --engine swarm: a placement constraint, e.g. node.hostname==ie-worker1 (repeatable)',
+      })
       .option('json', { type: 'boolean', describe: 'Print the details as one JSON object' }),
   async (argv) => {
+    // On a Swarm the candidate logs in at the box's node: no front door or recording there yet (docs/cluster.md).
+    const swarm = argv.engine === 'swarm'
+    const useDoor = argv.door ?? !swarm
+    const record = argv.record ?? !swarm
+    if (swarm && argv.door === undefined && argv.record === undefined)
+      console.error("on a Swarm: the candidate logs in to the box's own sshd at its node; no front door or recording there yet")
     const password = /** @type {string | boolean | undefined} */ (argv.password)
     const gateway = async () => (await ensureGateway(argv.bind, argv.webPort, (line) => console.error(line))).url
-    const door = argv.door
+    const door = useDoor
       ? {
           port: argv.doorPort,
           start: async () =>
@@ -97,7 +113,9 @@ await cli(
       interviewers: argv.interviewer,
       observers: argv.observer,
       noExec: !argv.exec,
-      record: argv.record,
+      record,
+      engine: /** @type {'docker' | 'swarm'} */ (argv.engine),
+      constraints: argv.constraint,
       ttlMs: argv.ttl === undefined ? undefined : parseDuration(argv.ttl),
       limits: { memory: argv.memory, cpus: argv.cpus, pids: argv.pids, disk: argv.disk },
       egress: /** @type {'none' | 'internet' | 'all'} */ (argv.egress),

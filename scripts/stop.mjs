@@ -12,9 +12,18 @@ await cli(
   (y) =>
     y
       .positional('names', { type: 'string', array: true, default: [], describe: 'Interview names (see list.mjs)' })
-      .option('all', { type: 'boolean', describe: 'Stop every interview' }),
+      .option('all', { type: 'boolean', describe: 'Stop every interview' })
+      .option('engine', {
+        type: 'string',
+        choices: ['docker', 'swarm'],
+        default: 'docker',
+        describe: 'Interviews of the interview engine, or of the Swarm (docs/cluster.md)',
+      }),
   async (argv) => {
-    const stopped = await stopInterviews(argv.names, { all: argv.all })
+    const stopped =
+      argv.engine === 'swarm'
+        ? await (await import('../tools/interviews/swarm.ts')).stopSwarmInterviews(argv.names, { all: argv.all })
+        : await stopInterviews(argv.names, { all: argv.all })
     console.log(stopped.length ? `stopped: ${stopped.join(', ')}` : 'no interviews to stop')
   },
 )

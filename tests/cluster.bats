@@ -14,8 +14,6 @@ WORKER=10.211.0.3
 TARGET_NS=ie-cluster-target
 TARGET=192.168.252.2
 METADATA=169.254.169.254
-BOX=bats-cluster-box
-BOX_PORT=2299
 
 setup_file() {
   docker image inspect interview-env/hello >/dev/null 2>&1 || zx_script build hello >/dev/null
@@ -52,13 +50,15 @@ teardown_file() {
 
 on_manager() { DOCKER_HOST=unix://$MANAGER_SOCKET docker "$@"; }
 on_node() { DOCKER_HOST=unix:///run/interview-env/cluster/$1/docker.sock docker "${@:2}"; }
-# box_ssh COMMAND: as the candidate, by key, at the worker's address.
-box_ssh() {
-  ssh -i "$BATS_FILE_TMPDIR/box-key" -p "$BOX_PORT" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-    -o ConnectTimeout=5 -o LogLevel=ERROR "user@$WORKER" "$1"
-}
 # reach HOST PORT: from inside the box, as root, whether a TCP connection opens (3 s at most).
-reach() { box_ssh "sudo -n timeout 3 bash -c 'exec 3<>/dev/tcp/$1/$2' 2>/dev/null && echo open || echo closed"; }
+reach() { ssh_as_candidate "sudo -n timeout 3 bash -c 'exec 3<>/dev/tcp/$1/$2' 2>/dev/null && echo open || echo closed"; }
+# on_swarm NAME: the interview's containers on every node, as "node id" lines.
+on_swarm() {
+  local node
+  for node in ie-manager ie-worker1; do
+    on_node "$node" ps -aq --filter "label=interview-env.interview=$1" 2>/dev/null | sed "s/^/$node /"
+  done
+}
 
 @test "[cluster] without a cluster: status says how to make one; bad input makes nothing" {
   run zx_script cluster status
@@ -70,6 +70,13 @@ reach() { box_ssh "sudo -n timeout 3 bash -c 'exec 3<>/dev/tcp/$1/$2' 2>/dev/nul
   assert_user_error 'no local cluster is up'
   run zx_script cluster restart
   assert_user_error
+  run zx_script run hello --engine swarm --name bats-no-swarm
+  assert_user_error 'no Swarm to run on'
+  run zx_script run hello --engine swarm --record --name bats-no-swarm
+  assert_user_error 'the recording is not available on a Swarm yet'
+  run zx_script run hello --constraint node.role==worker --name bats-no-swarm
+  assert_user_error '--constraint places a box on a Swarm node'
+  [ "$(docker ps -aq --filter label=interview-env.interview=bats-no-swarm)" = '' ]
   run ip netns list
   refute_output --partial ie-manager
   run ip link show iecl0
@@ -97,28 +104,33 @@ reach() { box_ssh "sudo -n timeout 3 bash -c 'exec 3<>/dev/tcp/$1/$2' 2>/dev/nul
   [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" = inactive ]
 }
 
-@test "[cluster] a box on the worker answers OpenSSH at the worker's address, with its tools" {
-  run zx_script cluster share interview-env/hello
-  assert_success
-  assert_output "$HOST_SIDE:5000/interview-env/hello:latest"
-  ssh-keygen -q -t ed25519 -N '' -f "$BATS_FILE_TMPDIR/box-key"
-  on_manager service create -d --name "$BOX" --restart-condition none --constraint node.hostname==ie-worker1 \
-    --cap-add SYS_ADMIN --cap-add SYS_PTRACE --cap-add NET_ADMIN \
-    --publish "mode=host,target=22,published=$BOX_PORT" \
-    -e INTERVIEW_NAME="$BOX" -e INTERVIEW_TASK=hello -e INTERVIEW_PASSWORD= \
-    -e "INTERVIEW_AUTHORIZED_KEYS=$(cat "$BATS_FILE_TMPDIR/box-key.pub")" -e "INTERVIEW_PROBE_KEY=$(cat "$BATS_FILE_TMPDIR/box-key.pub")" \
-    "$HOST_SIDE:5000/interview-env/hello:latest" >/dev/null
-  for _ in $(seq 60); do box_ssh true 2>/dev/null && break; sleep 1; done
-  run box_ssh 'id -un; sudo -n ip netns add bats && sudo -n ip netns list'
+@test "[cluster] run --engine swarm: the box lands on the worker by constraint; OpenSSH at the card's address; two clients share its tmux" {
+  start_interview hello --engine swarm --constraint node.hostname==ie-worker1
+  [ "$(jq -r .node <<<"$RUN_JSON")" = ie-worker1 ]
+  [ "$SSH_HOST" = "$WORKER" ]
+  jq -r .stop <<<"$RUN_JSON" | grep -q -- '--engine swarm'
+  # It runs on the worker's engine, and nowhere else: not the manager, not the interview engine.
+  run on_swarm "$INTERVIEW"
+  assert_output --regexp '^ie-worker1 [0-9a-f]+$'
+  [ "$(docker ps -aq --filter "label=interview-env.interview=$INTERVIEW")" = '' ]
+  # A real login, and the tools that need namespaces.
+  run ssh_as_candidate 'id -un; sudo -n ip netns add bats && sudo -n ip netns list'
   assert_success
   assert_line user
   assert_line bats
-  # It runs on the worker's engine, and on no other.
-  [ "$(on_node ie-worker1 ps -q --filter "label=com.docker.swarm.service.name=$BOX" | wc -l)" = 1 ]
-  [ "$(on_node ie-manager ps -q --filter "label=com.docker.swarm.service.name=$BOX" | wc -l)" = 0 ]
+  # Two people, one terminal.
+  terminal_open alice
+  terminal_open bob
+  terminal_type alice "echo typed-on-the-$((6 * 7))th-node"
+  wait_for_screen bob 'typed-on-the-42th-node'
+  close_terminals
+  echo "$INTERVIEW" > "$BATS_FILE_TMPDIR/worker-interview"
+  cp "$SSH_KEY" "$BATS_FILE_TMPDIR/worker-key"
+  echo "$SSH_PORT" > "$BATS_FILE_TMPDIR/worker-port"
 }
 
 @test "[cluster] the fence: the box reaches no node, not the host, the registry, a private address or 169.254.169.254" {
+  SSH_KEY=$BATS_FILE_TMPDIR/worker-key SSH_PORT=$(cat "$BATS_FILE_TMPDIR/worker-port") SSH_HOST=$WORKER SSH_USER=user
   for target in "$HOST_SIDE 5000" "$HOST_SIDE 22" "$MANAGER 2377" "$WORKER 2377" "$MANAGER 7946" "$TARGET 8080" "$METADATA 8080"; do
     run reach $target
     assert_output closed
@@ -134,6 +146,66 @@ reach() { box_ssh "sudo -n timeout 3 bash -c 'exec 3<>/dev/tcp/$1/$2' 2>/dev/nul
   # The same addresses answer from the host: what stops the box is the fence, not a missing target.
   curl -sf "http://$TARGET:8080/probe"
   curl -sf "http://$METADATA:8080/probe"
+}
+
+@test "[cluster] the isolation suite's escape attempts fail on the worker too" {
+  run env ISOLATION_ON_SWARM=1 bats "$REPO_ROOT/images/base/test/isolation.bats"
+  assert_success
+  assert_output --partial 'ok 9 '
+  refute_output --partial 'not ok'
+}
+
+@test "[cluster] list shows the interviews of both nodes; a name the Swarm has is refused; stop leaves nothing" {
+  local worker_interview
+  worker_interview=$(cat "$BATS_FILE_TMPDIR/worker-interview")
+  start_interview hello --engine swarm --constraint node.role==manager
+  [ "$(jq -r .node <<<"$RUN_JSON")" = ie-manager ]
+  run zx_script list --engine swarm
+  assert_success
+  assert_line --regexp "^$INTERVIEW +hello +ie-manager +$MANAGER:$SSH_PORT +.* running$"
+  assert_line --regexp "^$worker_interview +hello +ie-worker1 +$WORKER:[0-9]+ +.* running$"
+  run zx_script run hello --engine swarm --name "$INTERVIEW"
+  assert_user_error "an interview named \"$INTERVIEW\" already exists on the Swarm"
+  run zx_script stop --engine swarm "$INTERVIEW"
+  assert_success
+  assert_output "stopped: $INTERVIEW"
+  [ "$(on_swarm "$INTERVIEW")" = '' ]
+  [ "$(on_manager service ls -q --filter "label=interview-env.interview=$INTERVIEW")" = '' ]
+  [ "$(on_manager network ls -q --filter "label=interview-env.interview=$INTERVIEW")" = '' ]
+  run zx_script stop --engine swarm "$INTERVIEW"
+  assert_user_error 'no interview named'
+}
+
+@test "[cluster] a node dies: its interview shows as lost and is not started again elsewhere; the manager's goes on" {
+  local worker_interview state=
+  worker_interview=$(cat "$BATS_FILE_TMPDIR/worker-interview")
+  start_interview hello --engine swarm --constraint node.role==manager
+  # The worker goes as a machine would: its engine, and everything of the node with it.
+  pkill -KILL -f '^dockerd --host unix:///run/interview-env/cluster/ie-worker1/'
+  for _ in $(seq 60); do
+    state=$(zx_script list --engine swarm | awk -v name="$worker_interview" '$1 == name {print $NF}')
+    [ "$state" = lost ] && break
+    sleep 1
+  done
+  [ "$state" = lost ]
+  run zx_script cluster status
+  assert_line --regexp '^ie-worker1 +worker +10\.211\.0\.3 +stopped +down'
+  # The manager's interview goes on, and the lost box was not started again on the manager.
+  run ssh_as_candidate 'echo still-here'
+  assert_output still-here
+  [ "$(on_node ie-manager ps -aq --filter "label=interview-env.interview=$worker_interview")" = '' ]
+  run zx_script list --engine swarm
+  assert_line --regexp "^$INTERVIEW +hello +ie-manager +.* running$"
+  # Both stop; the worker comes back with nothing of the lost box.
+  run zx_script stop --engine swarm --all
+  assert_success
+  run zx_script cluster up
+  assert_success
+  # The worker removes the lost box's container once it is back and hears the task is gone.
+  for _ in $(seq 60); do [ "$(on_swarm "$worker_interview")" = '' ] && break; sleep 0.5; done
+  [ "$(on_swarm "$worker_interview")" = '' ]
+  [ "$(on_swarm "$INTERVIEW")" = '' ]
+  [ "$(on_manager service ls -q --filter label=interview-env.managed=true)" = '' ]
 }
 
 @test "[cluster] up again changes nothing; down leaves nothing of it" {

@@ -61,7 +61,9 @@ start_interview() {
   SSH_USER=$(jq -r .user <<<"$RUN_JSON")
   SSH_PASSWORD=$(jq -r .password <<<"$RUN_JSON")
   HOST_KEY=$(jq -r .hostKeyFingerprint <<<"$RUN_JSON")
-  export INTERVIEW SSH_PORT SSH_USER SSH_PASSWORD SSH_KEY HOST_KEY RUN_JSON
+  # On a Swarm the box is joined at its node's address; otherwise on this host.
+  SSH_HOST=$(jq -r 'if .node then .host else "127.0.0.1" end' <<<"$RUN_JSON")
+  export INTERVIEW SSH_PORT SSH_USER SSH_PASSWORD SSH_KEY HOST_KEY RUN_JSON SSH_HOST
 }
 
 # stop_interview [NAME]: prints the container's last log lines (shown when a test failed), then stops it.
@@ -77,20 +79,20 @@ _ssh_options=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o Log
 
 # ssh_as_candidate [CMD...]: a key login, running CMD (non-interactive).
 ssh_as_candidate() {
-  ssh "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$SSH_KEY" -p "$SSH_PORT" "$SSH_USER@127.0.0.1" "$@"
+  ssh "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$SSH_KEY" -p "$SSH_PORT" "$SSH_USER@${SSH_HOST:-127.0.0.1}" "$@"
 }
 
 # ssh_with_password PASSWORD [USER] [CMD...]: a password-only login.
 ssh_with_password() {
   local password=$1 user=${2:-$SSH_USER}; shift 2 || shift $#
   SSHPASS="$password" sshpass -e ssh "${_ssh_options[@]}" -o PubkeyAuthentication=no -o PreferredAuthentications=password \
-    -o NumberOfPasswordPrompts=1 -p "$SSH_PORT" "$user@127.0.0.1" "${@:-true}"
+    -o NumberOfPasswordPrompts=1 -p "$SSH_PORT" "$user@${SSH_HOST:-127.0.0.1}" "${@:-true}"
 }
 
 # ssh_with_key KEYFILE [CMD...]: a key login with a given private key.
 ssh_with_key() {
   local key=$1; shift
-  ssh "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$key" -p "$SSH_PORT" "$SSH_USER@127.0.0.1" "$@"
+  ssh "${_ssh_options[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$key" -p "$SSH_PORT" "$SSH_USER@${SSH_HOST:-127.0.0.1}" "$@"
 }
 
 # Terminals: an interactive SSH client in a host-side tmux pane, as a person would have.
@@ -99,7 +101,7 @@ _tmux() { tmux -L "bats-$INTERVIEW" "$@"; }
 # terminal_open ID [KEY]: logs in interactively (joining the shared session) in terminal ID, with KEY
 # (default: the candidate's key).
 terminal_open() {
-  local ssh_cmd="ssh ${_ssh_options[*]} -o BatchMode=yes -o IdentitiesOnly=yes -i ${2:-$SSH_KEY} -p $SSH_PORT -tt $SSH_USER@127.0.0.1"
+  local ssh_cmd="ssh ${_ssh_options[*]} -o BatchMode=yes -o IdentitiesOnly=yes -i ${2:-$SSH_KEY} -p $SSH_PORT -tt $SSH_USER@${SSH_HOST:-127.0.0.1}"
   _tmux new-session -d -s "$1" -x 120 -y 40 "$ssh_cmd"
   wait_for_screen "$1" 'connected'
 }

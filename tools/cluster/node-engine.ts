@@ -1,9 +1,11 @@
-// A node's Docker engine: dockerd in the node's own network namespace and with its own hostname (a
-// UTS namespace), users remapped, with its own socket, data root, exec root and containerd
-// namespace. It is started with nsenter, not `ip netns exec`: that remounts /sys, and dockerd then
-// finds no devices cgroup.
+// A node's Docker engine: dockerd in the node's own network namespace, with its own hostname (a UTS
+// namespace), users remapped, and its own socket, data root, exec root and containerd namespace. It
+// runs as the first process of a PID namespace of its own (and a mount namespace, for its /proc), so
+// that when it dies everything of the node dies with it, as when a machine goes: its containerd,
+// every container; and its mounts go with the mount namespace. It is started with nsenter, not
+// `ip netns exec`: that remounts /sys, and dockerd then finds no devices cgroup.
 import { spawn } from 'node:child_process'
-import { mkdirSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import Docker from 'dockerode'
 import { UserError, lastLines } from '../core/errors.ts'
 import { sleep } from '../core/sleep.ts'
@@ -11,19 +13,25 @@ import { isAlive } from '../recording/pid-file.ts'
 import { hostCommand } from './host-command.ts'
 import type { ClusterLayout, ClusterNode } from './layout.ts'
 
+// dockerd's own pid file holds its pid in its namespace (1): the host's pid is found in /proc.
 const pidFile = (node: ClusterNode) => `${node.runDir}/dockerd.pid`
 const execRoot = (node: ClusterNode) => `${node.runDir}/exec`
 
 export const nodeEngine = (node: ClusterNode) => new Docker({ socketPath: node.socket })
 
-/** The pid of the node's dockerd, when it runs. */
+/** The host's pid of the node's dockerd, when it runs. */
 export function nodeEnginePid(node: ClusterNode): number | undefined {
-  try {
-    const pid = Number(readFileSync(pidFile(node), 'utf8').trim())
-    return isAlive(pid, 'dockerd') ? pid : undefined
-  } catch {
-    return undefined
+  const own = `--host\0unix://${node.socket}\0`
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8')
+      if (command.startsWith('dockerd\0') && command.includes(own)) return Number(entry)
+    } catch {
+      // gone meanwhile
+    }
   }
+  return undefined
 }
 
 export function dockerdArguments(node: ClusterNode, layout: Pick<ClusterLayout, 'registry'>): string[] {
@@ -55,14 +63,15 @@ export async function startNodeEngine(node: ClusterNode, layout: ClusterLayout):
     // The remapped root must be able to pass through the data root's folders.
     mkdirSync(node.dataRoot, { recursive: true, mode: 0o711 })
     rmSync(node.socket, { force: true })
+    // A node that died leaves dockerd's pid file behind, naming pid 1 of its namespace: the new dockerd
+    // would take it for itself still running.
+    rmSync(pidFile(node), { force: true })
     const log = openSync(node.log, 'a', 0o600)
     const child = spawn(
       'nsenter',
       [
         `--net=/run/netns/${node.name}`,
-        'unshare',
-        '--uts',
-        '--',
+        ...['unshare', '--uts', '--pid', '--fork', '--mount-proc', '--kill-child=SIGTERM', '--'],
         'sh',
         '-c',
         'hostname "$0" && exec dockerd "$@"',
@@ -98,7 +107,7 @@ export async function startNodeEngine(node: ClusterNode, layout: ClusterLayout):
   )
 }
 
-/** Stops the node's engine (its containers stop with it) and unmounts whatever it left mounted. */
+/** Stops the node's engine: its containers stop with it, and the rest of its namespace ends when it does. */
 export async function stopNodeEngine(node: ClusterNode): Promise<void> {
   const pid = nodeEnginePid(node)
   if (pid !== undefined) {

@@ -31,6 +31,8 @@ export interface InterviewDetails {
   exec?: boolean
   /** The task's variant this interview runs (which fault it has): for the interviewer only. */
   variant?: string
+  /** On a Swarm: the node that runs the box (the address to join is its address). */
+  node?: string
 }
 
 /** What the card says the interview can reach. */
@@ -67,6 +69,7 @@ export function connectionCard(details: InterviewDetails): string {
     `  join:      ${sshCommand(details)}`,
     details.password ? `  password:  ${details.password}` : '  password:  none (key login only)',
     `  host key:  ${details.hostKeyFingerprint}`,
+    ...(details.node ? [`  node:      ${details.node} (a Swarm node; the candidate logs in to the box's own sshd there)`] : []),
     ...(details.variant
       ? [`  variant:   ${details.variant}  (which fault this interview has: for the interviewers, not the candidate)`]
       : []),
@@ -92,7 +95,7 @@ export function connectionCard(details: InterviewDetails): string {
     egressPolicy(details.egress),
   ]
   if (!details.fullToolset) lines.push(`Not available on this Docker daemon: ${details.missingTools.join(', ')} (docs/security.md).`)
-  lines.push(`Stop it:   ${stopCommand(details.name)}`)
+  lines.push(`Stop it:   ${stopCommand(details.name)}${details.node ? ' --engine swarm' : ''}`)
   return lines.join('\n')
 }
 
@@ -118,6 +121,7 @@ export function connectionJson(details: InterviewDetails): Record<string, unknow
     services: details.services ?? [],
     exec: details.exec !== false,
     variant: details.variant ?? null,
-    stop: stopCommand(details.name),
+    node: details.node ?? null,
+    stop: details.node ? `${stopCommand(details.name)} --engine swarm` : stopCommand(details.name),
   }
 }

@@ -30,6 +30,7 @@ import { saveTaskState } from '../engine/checker.ts'
 import { moveHintsOut } from '../engine/task-hints.ts'
 import { doorLabels } from '../door/access.ts'
 import { removeInterview } from './stop.ts'
+import { refuseOnSwarm, runOnSwarm } from './swarm.ts'
 
 export interface RunOptions {
   name?: string
@@ -65,6 +66,10 @@ export interface RunOptions {
    * makes sure it answers (called once the options are known to be good) and gives its host key.
    */
   door?: { port: number; start: () => Promise<string> }
+  /** Where the box runs: this engine (the default), or a Docker Swarm (swarm.ts, docs/cluster.md). */
+  engine?: 'docker' | 'swarm'
+  /** On a Swarm: placement constraints, e.g. node.hostname==ie-worker1. */
+  constraints?: string[]
   log?: (line: string) => void
 }
 
@@ -136,6 +141,27 @@ const definedOnly = <T extends object>(value: T): Partial<T> =>
 export async function runInterview(task: string, options: RunOptions = {}): Promise<InterviewDetails> {
   const log = options.log ?? ((line: string) => console.error(line))
   const { resolved, name, bind, keys, password, limits, participants, variant, egress, door } = checkRunOptions(task, options)
+  if (options.engine === 'swarm') {
+    refuseOnSwarm(resolved, options)
+    const keyLines = keys.map((key) => key.line)
+    const constraints = options.constraints ?? []
+    return runOnSwarm({
+      task,
+      name,
+      resolved,
+      password,
+      keys: keyLines,
+      participants,
+      limits,
+      variant,
+      port: options.port,
+      constraints,
+      mirror: options.mirror,
+      log,
+    })
+  }
+  if (options.constraints?.length)
+    throw new UserError('--constraint places a box on a Swarm node', 'add --engine swarm, or drop --constraint')
   const { image, compose, desktop } = resolved
   const docker = await connectDocker()
   if (compose) await composeCommand()

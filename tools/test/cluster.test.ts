@@ -4,6 +4,8 @@ import { hostRules, nodeRules } from '../cluster/cluster-fence.ts'
 import { checkWorkers, clusterLayout, possibleNodeNames } from '../cluster/layout.ts'
 import { dockerdArguments } from '../cluster/node-engine.ts'
 import { UserError } from '../core/errors.ts'
+import { boxServiceSpec, overlayNetworkSpec } from '../cluster/box-service.ts'
+import { containerSpec, networkSpec, type BoxSpec } from '../interviews/spec.ts'
 
 const env = { INTERVIEW_ENGINE_RUN: '/run/ie', INTERVIEW_ENGINE_ROOT: '/var/lib/ie' }
 const text = (list: string[][]) => list.map((rule) => rule.join(' '))
@@ -69,6 +71,50 @@ test('a node: its containers get replies and their own bridge; what they send to
   assert.is(rules.at(-1), REJECT)
   // Nothing that a container could send (no -s range, no port) is let through before the reject.
   assert.not.ok(rules.some((rule) => /-s |--dport/.test(rule)))
+})
+
+const box: BoxSpec = {
+  name: 'alice-1',
+  task: 'hello',
+  image: 'interview-env/hello',
+  password: 'a-password',
+  keys: [],
+  probeKey: 'ssh-ed25519 AAAA probe',
+  participants: [],
+  bind: '0.0.0.0',
+  capAdd: ['SYS_PTRACE', 'NET_ADMIN', 'SYS_ADMIN'],
+  limits: { memory: '1g', cpus: 1, pids: 512, disk: '4g' },
+  desktop: false,
+}
+
+test('the box as a service: one replica, never restarted, the same caps, limits, labels and environment, SSH in host mode', () => {
+  const spec = boxServiceSpec(containerSpec(box), {
+    image: '10.211.0.1:5000/interview-env/hello:latest',
+    constraints: ['node.hostname==ie-worker1'],
+  })
+  const task = spec.TaskTemplate as Record<string, any>
+  assert.is(spec.Name, 'ie-alice-1')
+  assert.equal(spec.Mode, { Replicated: { Replicas: 1 } })
+  assert.is(task.RestartPolicy.Condition, 'none')
+  assert.equal(task.ContainerSpec.CapabilityAdd, ['SYS_PTRACE', 'NET_ADMIN', 'SYS_ADMIN'])
+  assert.equal(task.Resources.Limits, { NanoCPUs: 1e9, MemoryBytes: 1024 ** 3, Pids: 512 })
+  assert.is(task.ContainerSpec.Image, '10.211.0.1:5000/interview-env/hello:latest')
+  assert.is(task.ContainerSpec.Labels['interview-env.interview'], 'alice-1')
+  assert.is(spec.Labels!['interview-env.role'], 'interview')
+  assert.ok(task.ContainerSpec.Env.includes('INTERVIEW_PASSWORD=a-password'))
+  assert.equal(task.ContainerSpec.HealthCheck, { Test: ['NONE'] })
+  assert.equal(task.Placement.Constraints, ['node.hostname==ie-worker1'])
+  assert.equal(task.Networks, [{ Target: 'ie-alice-1', Aliases: ['box'] }])
+  assert.equal(spec.EndpointSpec, { Mode: 'dnsrr', Ports: [{ Protocol: 'tcp', TargetPort: 22, PublishMode: 'host' }] })
+  const pinned = boxServiceSpec(containerSpec(box), { image: 'x', constraints: [], port: 2222 })
+  assert.is(pinned.EndpointSpec!.Ports![0]!.PublishedPort, 2222)
+})
+
+test("the interview's network on a Swarm is an overlay, labelled like the rest", () => {
+  const network = overlayNetworkSpec(networkSpec(box))
+  assert.is(network.Driver, 'overlay')
+  assert.is(network.Name, 'ie-alice-1')
+  assert.is(network.Labels!['interview-env.interview'], 'alice-1')
 })
 
 test.run()

@@ -1,21 +1,36 @@
 # A candidate who is root inside the interview cannot reach the host (docs/security.md).
 # Each escape is really attempted, and must fail.
+# With ISOLATION_ON_SWARM=1 (tests/cluster.bats), the box runs on the local cluster's worker instead.
 load ../../../tests/helpers
 
-setup_file() { start_interview base; }
-teardown_file() { stop_interview; }
+WORKER_SOCKET=/run/interview-env/cluster/ie-worker1/docker.sock
+if [ -n "${ISOLATION_ON_SWARM:-}" ]; then
+  setup_file() { start_interview base --engine swarm --constraint node.hostname==ie-worker1; }
+  teardown_file() { zx_script stop --engine swarm "$INTERVIEW" >/dev/null; }
+  # The box's container, on the engine that runs it.
+  box_docker() { DOCKER_HOST=unix://$WORKER_SOCKET docker "$@"; }
+  box_container() { box_docker ps -q --filter "label=interview-env.interview=$INTERVIEW"; }
+  # Who owns a process, seen from the node's engine (which has a PID namespace of its own).
+  owner_of_pid() { nsenter --target "$(pgrep -f "^dockerd --host unix://$WORKER_SOCKET")" --mount --pid stat -c %u "/proc/$1"; }
+else
+  setup_file() { start_interview base; }
+  teardown_file() { stop_interview; }
+  box_docker() { docker "$@"; }
+  box_container() { interview_container; }
+  owner_of_pid() { stat -c %u "/proc/$1"; }
+fi
 
 # ssh joins its arguments with spaces, so the script is quoted for the remote shell.
 as_root() { ssh_as_candidate "sudo -n sh -c $(printf %q "$1")"; }
 
 @test "[isolation] the container is not privileged, and container root is not host root" {
-  run docker inspect -f '{{.HostConfig.Privileged}}' "$(interview_container)"
+  run box_docker inspect -f '{{.HostConfig.Privileged}}' "$(box_container)"
   assert_output false
-  if ! docker info --format '{{json .SecurityOptions}}' | grep -q 'name=userns'; then
+  if ! box_docker info --format '{{json .SecurityOptions}}' | grep -q 'name=userns'; then
     skip 'this daemon does not remap user namespaces'
   fi
-  host_pid=$(docker inspect -f '{{.State.Pid}}' "$(interview_container)")
-  run stat -c %u "/proc/$host_pid"
+  host_pid=$(box_docker inspect -f '{{.State.Pid}}' "$(box_container)")
+  run owner_of_pid "$host_pid"
   refute_output 0
 }
 

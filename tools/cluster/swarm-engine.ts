@@ -1,0 +1,89 @@
+// Which Swarm an interview goes to: the local cluster's manager when one is up (scripts/cluster.mjs),
+// or else the engine of DOCKER_HOST when it is a Swarm manager, with the registry its nodes pull from
+// in INTERVIEW_CLUSTER_REGISTRY (images get there with scripts/publish.mjs).
+import Docker from 'dockerode'
+import { UserError } from '../core/errors.ts'
+import { currentCluster, registryName } from './cluster.ts'
+import type { ClusterLayout } from './layout.ts'
+import { nodeEngine } from './node-engine.ts'
+
+export interface SwarmTarget {
+  manager: Docker
+  /** The image name the nodes pull for an image of the interview engine. */
+  imageFor: (image: string) => string
+  /** The local cluster, when that is the Swarm: its images are shared from the interview engine. */
+  local?: ClusterLayout
+}
+
+export async function connectSwarm(env: NodeJS.ProcessEnv = process.env): Promise<SwarmTarget> {
+  const local = currentCluster(env)
+  if (local) {
+    const manager = nodeEngine(local.nodes[0]!)
+    await manager.ping().catch(() => {
+      throw new UserError(
+        "the local cluster's manager does not answer",
+        'see npx zx scripts/cluster.mjs status, or start it again: sudo npx zx scripts/cluster.mjs up',
+      )
+    })
+    return { manager, local, imageFor: (image) => registryName(local, image) }
+  }
+  const manager = new Docker()
+  const info = await manager.info().catch(() => undefined)
+  if (!info?.Swarm?.ControlAvailable)
+    throw new UserError(
+      'no Swarm to run on: no local cluster is up, and the Docker engine is not a Swarm manager',
+      'start the local cluster (sudo npx zx scripts/cluster.mjs up), or set DOCKER_HOST to a Swarm manager',
+    )
+  const registry = env.INTERVIEW_CLUSTER_REGISTRY
+  if (!registry)
+    throw new UserError(
+      "INTERVIEW_CLUSTER_REGISTRY is not set: the Swarm's nodes need a registry to pull the interview's image from",
+      'publish the images there (npx zx scripts/publish.mjs --registry R) and set INTERVIEW_CLUSTER_REGISTRY=R',
+    )
+  return { manager, imageFor: (image) => `${registry}/${image.includes(':') ? image : `${image}:latest`}` }
+}
+
+export interface SwarmTask {
+  state: string
+  error?: string
+  nodeId?: string
+  port?: number
+  containerId?: string
+}
+
+/** The state of the one task of an interview's service (the newest, should Swarm have made more). */
+export async function boxTask(manager: Docker, serviceName: string): Promise<SwarmTask | undefined> {
+  const tasks = (await manager.listTasks({ filters: JSON.stringify({ service: [serviceName] }) })) as Array<{
+    CreatedAt?: string
+    NodeID?: string
+    Status?: {
+      State?: string
+      Err?: string
+      PortStatus?: { Ports?: Array<{ PublishedPort?: number }> }
+      ContainerStatus?: { ContainerID?: string }
+    }
+  }>
+  const task = tasks.sort((a, b) => String(b.CreatedAt).localeCompare(String(a.CreatedAt)))[0]
+  if (!task) return undefined
+  return {
+    state: task.Status?.State ?? 'unknown',
+    error: task.Status?.Err,
+    nodeId: task.NodeID,
+    port: task.Status?.PortStatus?.Ports?.[0]?.PublishedPort,
+    containerId: task.Status?.ContainerStatus?.ContainerID,
+  }
+}
+
+export interface SwarmNodeInfo {
+  hostname: string
+  address: string
+  state: string
+}
+
+export async function nodeInfo(manager: Docker, nodeId: string): Promise<SwarmNodeInfo> {
+  const node = (await manager.getNode(nodeId).inspect()) as {
+    Description?: { Hostname?: string }
+    Status?: { Addr?: string; State?: string }
+  }
+  return { hostname: node.Description?.Hostname ?? nodeId, address: node.Status?.Addr ?? '?', state: node.Status?.State ?? 'unknown' }
+}
