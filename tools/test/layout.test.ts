@@ -1,6 +1,6 @@
 // The layout of tools/ stays true: folders only at the top, and imports that point one way
 // (core <- engine <- tasks <- images <- interviews <- live <- cockpit <- bench; recording uses core and engine,
-// web those and recording, door those and web).
+// web those and recording, door those and web, cluster core, engine and recording).
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { test } from 'uvu'
