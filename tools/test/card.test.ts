@@ -33,6 +33,20 @@ test('the card has the command, password, host key, sharing note and how to stop
   assert.not.match(card, 'Not available')
 })
 
+test('on a Swarm: the card names the node, joins at its address, and stops with --engine swarm', () => {
+  const swarm = { ...details, bind: '10.211.0.3', node: 'ie-worker1' }
+  const card = connectionCard(swarm)
+  assert.match(card, 'join:      ssh -p 32768 -o HostKeyAlias=interview-base-abcd user@10.211.0.3')
+  assert.match(card, 'node:      ie-worker1')
+  assert.match(card, 'Stop it:   npx zx scripts/stop.mjs base-abcd --engine swarm')
+  const json = connectionJson(swarm)
+  assert.is(json.node, 'ie-worker1')
+  assert.is(json.host, '10.211.0.3')
+  assert.is(json.stop, 'npx zx scripts/stop.mjs base-abcd --engine swarm')
+  assert.is(connectionJson(details).node, null)
+  assert.not.match(connectionCard(details), 'node:')
+})
+
 test('the card says when there is no password, and which tools are missing', () => {
   const card = connectionCard({ ...details, password: null, fullToolset: false, missingTools: ['ip netns', 'nsenter'] })
   assert.match(card, 'password:  none (key login only)')
