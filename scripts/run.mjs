@@ -25,7 +25,10 @@ await cli(
       })
       .option('name', { type: 'string', describe: 'Interview name (default: <task>-<random>)' })
       .option('port', { type: 'number', describe: "With --no-door: host port for the box's own sshd (default: a free one)" })
-      .option('bind', { type: 'string', default: '127.0.0.1', describe: 'Host address the door (or the box, with --no-door) listens on' })
+      .option('bind', {
+        type: 'string',
+        describe: 'Host address the door (or the box, with --no-door) listens on (default 127.0.0.1; on a Swarm, the node decides)',
+      })
       .option('password', { type: 'string', describe: 'Password for `user` (default: a strong random one); --no-password for keys only' })
       .option('key', { type: 'string', array: true, describe: 'Public key file allowed to log in (repeatable)' })
       .option('interviewer', {
@@ -49,8 +52,7 @@ await cli(
       .option('egress', {
         type: 'string',
         choices: ['none', 'internet', 'all'],
-        default: 'internet',
-        describe: 'What it may reach: none, internet (public addresses only), or all (no fence)',
+        describe: 'What it may reach: none, internet (public addresses only, the default), or all (no fence)',
       })
       .option('mirror', { type: 'string', describe: 'Debian mirror for building the base OS when it cannot be pulled' })
       .option('exec', {
@@ -90,14 +92,14 @@ await cli(
     const record = argv.record ?? !swarm
     if (swarm && argv.door === undefined && argv.record === undefined)
       console.error("on a Swarm: the candidate logs in to the box's own sshd at its node; no front door or recording there yet")
+    const bind = argv.bind ?? '127.0.0.1'
     const password = /** @type {string | boolean | undefined} */ (argv.password)
-    const gateway = async () => (await ensureGateway(argv.bind, argv.webPort, (line) => console.error(line))).url
+    const gateway = async () => (await ensureGateway(bind, argv.webPort, (line) => console.error(line))).url
     const door = useDoor
       ? {
           port: argv.doorPort,
           start: async () =>
-            (await ensureFrontDoor({ bind: argv.bind, doorPort: argv.doorPort, webPort: argv.webPort }, (line) => console.error(line)))
-              .fingerprint,
+            (await ensureFrontDoor({ bind, doorPort: argv.doorPort, webPort: argv.webPort }, (line) => console.error(line))).fingerprint,
         }
       : undefined
     const details = await runInterview(argv.task, {
@@ -118,7 +120,7 @@ await cli(
       constraints: argv.constraint,
       ttlMs: argv.ttl === undefined ? undefined : parseDuration(argv.ttl),
       limits: { memory: argv.memory, cpus: argv.cpus, pids: argv.pids, disk: argv.disk },
-      egress: /** @type {'none' | 'internet' | 'all'} */ (argv.egress),
+      egress: /** @type {'none' | 'internet' | 'all' | undefined} */ (argv.egress),
       mirror: argv.mirror,
     })
     console.log(argv.json ? JSON.stringify(connectionJson(details)) : connectionCard(details))

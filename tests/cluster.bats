@@ -74,6 +74,10 @@ on_swarm() {
   assert_user_error 'no Swarm to run on'
   run zx_script run hello --engine swarm --record --name bats-no-swarm
   assert_user_error 'the recording is not available on a Swarm yet'
+  run zx_script run hello --engine swarm --ttl 30m --name bats-no-swarm
+  assert_user_error 'a time limit (--ttl) is not available on a Swarm yet'
+  run zx_script run hello --engine swarm --egress all --name bats-no-swarm
+  assert_user_error '--egress all is not available on a Swarm yet'
   run zx_script run hello --constraint node.role==worker --name bats-no-swarm
   assert_user_error '--constraint places a box on a Swarm node'
   [ "$(docker ps -aq --filter label=interview-env.interview=bats-no-swarm)" = '' ]
@@ -105,8 +109,15 @@ on_swarm() {
 }
 
 @test "[cluster] run --engine swarm: the box lands on the worker by constraint; OpenSSH at the card's address; two clients share its tmux" {
+  # The image the nodes pull, pinned by its digest.
+  run zx_script cluster share interview-env/hello
+  assert_success
+  assert_output --regexp "^$HOST_SIDE:5000/interview-env/hello:latest@sha256:[0-9a-f]{64}$"
   start_interview hello --engine swarm --constraint node.hostname==ie-worker1
   [ "$(jq -r .node <<<"$RUN_JSON")" = ie-worker1 ]
+  # SYS_ADMIN goes only to a node labelled as remapping users.
+  on_manager service inspect "ie-$INTERVIEW" --format '{{json .Spec.TaskTemplate.Placement.Constraints}}' | grep -qF 'node.labels.interview-env.userns==true'
+  on_manager service inspect "ie-$INTERVIEW" --format '{{.Spec.TaskTemplate.ContainerSpec.Image}}' | grep -qE '@sha256:[0-9a-f]{64}$'
   [ "$SSH_HOST" = "$WORKER" ]
   jq -r .stop <<<"$RUN_JSON" | grep -q -- '--engine swarm'
   # It runs on the worker's engine, and nowhere else: not the manager, not the interview engine.
@@ -143,6 +154,25 @@ on_swarm() {
     run nsenter --net=/run/netns/ie-worker1 timeout 3 bash -c "exec 3<>/dev/tcp/${target% *}/${target#* }"
     assert_failure
   done
+  # Another box on the same node: on a bridge of its own, out of reach by its address and by its
+  # port on the node; the box has no other network (no docker_gwbridge that boxes would share).
+  local first_port=$SSH_PORT first_key=$SSH_KEY other other_ip
+  start_interview hello --engine swarm --constraint node.hostname==ie-worker1
+  other=$INTERVIEW
+  other_ip=$(on_node ie-worker1 inspect "$(on_node ie-worker1 ps -q --filter "label=interview-env.interview=$other")" --format "{{(index .NetworkSettings.Networks \"ie-$other\").IPAddress}}")
+  [ -n "$other_ip" ]
+  SSH_PORT=$first_port SSH_KEY=$first_key
+  run reach "$other_ip" 22
+  assert_output closed
+  run reach "$WORKER" "$(jq -r .port <<<"$RUN_JSON")"
+  assert_output closed
+  run ssh_as_candidate 'ip -o -4 addr show | grep -v " lo " | wc -l'
+  assert_output 1
+  local own
+  own=$(ssh_as_candidate "ip -o -4 addr show eth0" | awk '{print $4}')
+  run python3 -c 'import ipaddress, sys; print(ipaddress.ip_address(sys.argv[1]) in ipaddress.ip_interface(sys.argv[2]).network)' "$other_ip" "$own"
+  assert_output False
+  zx_script stop --engine swarm "$other" >/dev/null
   # The same addresses answer from the host: what stops the box is the fence, not a missing target.
   curl -sf "http://$TARGET:8080/probe"
   curl -sf "http://$METADATA:8080/probe"
@@ -171,9 +201,19 @@ on_swarm() {
   assert_output "stopped: $INTERVIEW"
   [ "$(on_swarm "$INTERVIEW")" = '' ]
   [ "$(on_manager service ls -q --filter "label=interview-env.interview=$INTERVIEW")" = '' ]
-  [ "$(on_manager network ls -q --filter "label=interview-env.interview=$INTERVIEW")" = '' ]
+  [ "$(on_manager network ls --format '{{.Name}}' | grep -x "ie-$INTERVIEW")" = '' ]
   run zx_script stop --engine swarm "$INTERVIEW"
   assert_user_error 'no interview named'
+}
+
+@test "[cluster] a node not labelled as remapping users gets no box with SYS_ADMIN" {
+  on_manager node update --label-rm interview-env.userns ie-worker1 >/dev/null
+  run zx_script run hello --engine swarm --constraint node.hostname==ie-worker1 --name bats-unlabelled
+  on_manager node update --label-add interview-env.userns=true ie-worker1 >/dev/null
+  assert_user_error 'no node of the Swarm can take the box'
+  assert_output --partial 'docker node update --label-add interview-env.userns=true'
+  [ "$(on_swarm bats-unlabelled)" = '' ]
+  [ "$(on_manager service ls -q --filter label=interview-env.interview=bats-unlabelled)" = '' ]
 }
 
 @test "[cluster] a node dies: its interview shows as lost and is not started again elsewhere; the manager's goes on" {
@@ -206,6 +246,7 @@ on_swarm() {
   [ "$(on_swarm "$worker_interview")" = '' ]
   [ "$(on_swarm "$INTERVIEW")" = '' ]
   [ "$(on_manager service ls -q --filter label=interview-env.managed=true)" = '' ]
+  [ "$(on_manager network ls --format '{{.Name}}' | grep -E "^ie-($INTERVIEW|$worker_interview)$")" = '' ]
 }
 
 @test "[cluster] up again changes nothing; down leaves nothing of it" {

@@ -1,7 +1,7 @@
 // An interview's box as a Swarm service: the same container a single engine would run (spec.ts's
 // containerSpec), as one replica that is never restarted (a candidate must not land on a fresh
-// machine), its SSH published in host mode on the node that runs it, on the interview's own overlay
-// network. Pure, so it is unit-tested.
+// machine), its SSH published in host mode on the node that runs it, on the interview's own bridge
+// on that node. Pure, so it is unit-tested.
 import type Docker from 'dockerode'
 
 export interface Placement {
@@ -39,7 +39,7 @@ export function boxServiceSpec(container: Docker.ContainerCreateOptions, placeme
       Networks: [{ Target: network, Aliases: aliases }],
     },
     Mode: { Replicated: { Replicas: 1 } },
-    // dnsrr: a service's virtual IP does not answer across nodes here (docs/cluster.md).
+    // dnsrr: no virtual IP, which a bridge network has not (and which did not answer across nodes here).
     EndpointSpec: {
       Mode: 'dnsrr',
       Ports: [{ Protocol: 'tcp', TargetPort: 22, PublishMode: 'host', ...(placement.port ? { PublishedPort: placement.port } : {}) }],
@@ -47,7 +47,21 @@ export function boxServiceSpec(container: Docker.ContainerCreateOptions, placeme
   } as Docker.CreateServiceOptions
 }
 
-/** The interview's overlay network, labelled like everything it owns. */
-export function overlayNetworkSpec(network: Docker.NetworkCreateOptions): Docker.NetworkCreateOptions {
-  return { ...network, Driver: 'overlay', Attachable: false, CheckDuplicate: true }
+/**
+ * The interview's network on a Swarm: a bridge of its own on the node that runs the box (a Swarm-scoped
+ * bridge network, its settings from the config-only network each node holds), as on one engine. Not
+ * an overlay: a task on an overlay network is also put on the node's docker_gwbridge, one segment
+ * that every box of the node would share, where a box that is root could answer ARP for another's
+ * address and take its logins. It carries no labels (Docker takes none with a config network): `stop`
+ * finds it by its name.
+ */
+export function boxNetworkSpec(network: Docker.NetworkCreateOptions, config: string): Docker.NetworkCreateOptions {
+  // A network made from a config network takes no settings of its own, labels included: it is found by its name.
+  return {
+    Name: network.Name,
+    Driver: 'bridge',
+    Scope: 'swarm',
+    ConfigFrom: { Network: config },
+    CheckDuplicate: true,
+  } as Docker.NetworkCreateOptions
 }

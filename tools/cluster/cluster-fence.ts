@@ -11,6 +11,8 @@ import { CLUSTER_BRIDGE, REGISTRY_PORT } from './layout.ts'
 
 export const HOST_INPUT_CHAIN = 'INTERVIEW-CLUSTER-IN'
 export const HOST_FORWARD_CHAIN = 'INTERVIEW-CLUSTER-FWD'
+/** For what comes from anywhere else: nothing new reaches the cluster's link (its nodes, the registry). */
+export const HOST_GUARD_CHAIN = 'INTERVIEW-CLUSTER-GUARD'
 /** In each node's own namespace. */
 export const NODE_CHAIN = 'INTERVIEW-NODE'
 /** A node's link to the others, inside its namespace. */
@@ -19,9 +21,19 @@ export const NODE_UPLINK = 'eth0'
 const REJECT = ['-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited']
 const REPLIES = ['-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED']
 
-/** The host's rules, as iptables arguments after `-A CHAIN`: input from the bridge, and forwarding from it. */
-export function hostRules(): { input: string[][]; forward: string[][] } {
+/**
+ * The host's rules, as iptables arguments after `-A CHAIN`: input from the bridge, forwarding from it,
+ * and the guard, for anything else that has the cluster's addresses in view (another interface, an
+ * interview of the interview engine with --egress all).
+ */
+export function hostRules(cidr: string): { input: string[][]; forward: string[][]; guard: string[][] } {
   return {
+    guard: [
+      ['-i', CLUSTER_BRIDGE, '-j', 'RETURN'],
+      ['-i', 'lo', '-j', 'RETURN'],
+      ['-d', cidr, ...REPLIES, '-j', 'RETURN'],
+      ['-d', cidr, ...REJECT],
+    ],
     input: [[...REPLIES, '-j', 'ACCEPT'], ['-p', 'tcp', '--dport', String(REGISTRY_PORT), '-j', 'ACCEPT'], REJECT],
     forward: [
       // Node to node, over the bridge.
@@ -77,12 +89,14 @@ const hostIptablesSucceeds = (args: string[]) => commandSucceeds('iptables', ['-
 const HOST_HOOKS = {
   [HOST_INPUT_CHAIN]: [['INPUT', '-i', CLUSTER_BRIDGE]],
   [HOST_FORWARD_CHAIN]: [['FORWARD', '-i', CLUSTER_BRIDGE]],
+  [HOST_GUARD_CHAIN]: [['INPUT'], ['FORWARD']],
 }
 
-export async function installHostFence(): Promise<void> {
-  const rules = hostRules()
+export async function installHostFence(cidr: string): Promise<void> {
+  const rules = hostRules(cidr)
   await installChain(hostIptables, hostIptablesSucceeds, HOST_INPUT_CHAIN, rules.input, HOST_HOOKS[HOST_INPUT_CHAIN])
   await installChain(hostIptables, hostIptablesSucceeds, HOST_FORWARD_CHAIN, rules.forward, HOST_HOOKS[HOST_FORWARD_CHAIN])
+  await installChain(hostIptables, hostIptablesSucceeds, HOST_GUARD_CHAIN, rules.guard, HOST_HOOKS[HOST_GUARD_CHAIN])
 }
 
 export async function removeHostFence(): Promise<void> {

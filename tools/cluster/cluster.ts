@@ -5,10 +5,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path'
 import type Docker from 'dockerode'
 import { UserError } from '../core/errors.ts'
+import { formatCidr } from '../engine/address-pool.ts'
 import { installHostFence, installNodeFence, removeHostFence } from './cluster-fence.ts'
 import { linkExists, makeBridge, makeNodeNamespace, namespaceExists, removeBridge, removeNodeNamespace } from './host-network.ts'
 import { CLUSTER_BRIDGE, clusterLayout, clusterRunDir, possibleNodeNames, type ClusterLayout, type ClusterNode } from './layout.ts'
-import { nodeEngine, nodeEnginePid, startNodeEngine, stopNodeEngine, unmountUnder } from './node-engine.ts'
+import { makeBoxNetworkConfig, nodeEngine, nodeEnginePid, startNodeEngine, stopNodeEngine, unmountUnder } from './node-engine.ts'
 import { registryPid, startRegistry, stopRegistry } from './registry.ts'
 import { formSwarm, swarmNodes } from './swarm.ts'
 import { hostCommand } from './host-command.ts'
@@ -60,17 +61,18 @@ export async function clusterUp(workers: number, log: (line: string) => void = (
       'take it down first: npx zx scripts/cluster.mjs down',
     )
   await checkCommands()
-  mkdirSync(layout.runDir, { recursive: true, mode: 0o711 })
+  mkdirSync(layout.runDir, { recursive: true, mode: 0o755 })
   mkdirSync(layout.dataDir, { recursive: true, mode: 0o711 })
-  writeFileSync(stateFile(), JSON.stringify({ workers }) + '\n', { mode: 0o600 })
+  writeFileSync(stateFile(), JSON.stringify({ workers }) + '\n', { mode: 0o644 })
   try {
     await makeBridge(layout)
-    await installHostFence()
+    await installHostFence(formatCidr(layout.cidr))
     await startRegistry(layout)
     for (const node of layout.nodes) {
       await makeNodeNamespace(node, layout)
       await startNodeEngine(node, layout)
       await installNodeFence(node.name)
+      await makeBoxNetworkConfig(node)
       log(`node ${node.name} (${node.role}) at ${node.address}: engine at ${node.socket}`)
     }
     await formSwarm(layout)
@@ -171,13 +173,15 @@ export const registryName = (layout: ClusterLayout, image: string) =>
 
 /**
  * Puts images of the interview engine into the cluster's registry, for every node to pull: each goes
- * to the manager's engine (docker save | docker load), which pushes it. Returns the names pushed.
+ * to the manager's engine (docker save | docker load, skipped when it has that very image already),
+ * which pushes it. Returns each as pushed, pinned by its digest: a node runs exactly that image,
+ * whatever the tag names later.
  */
 export async function shareImages(layout: ClusterLayout, source: Docker, images: string[]): Promise<string[]> {
   const manager = nodeEngine(layout.nodes[0]!)
   const pushed: string[] = []
   for (const image of images) {
-    await source
+    const wanted = await source
       .getImage(image)
       .inspect()
       .catch(() => {
@@ -186,23 +190,35 @@ export async function shareImages(layout: ClusterLayout, source: Docker, images:
           `build it first: npx zx scripts/build.mjs ${image.replace(/^interview-env\//, '').replace(/:.*/, '')}`,
         )
       })
-    const archive = await source.getImage(image).get()
-    await followProgress(manager, await manager.loadImage(archive), `loading ${image} into ${layout.nodes[0]!.name}`)
+    const there = await manager
+      .getImage(image)
+      .inspect()
+      .catch(() => undefined)
+    if (there?.Id !== wanted.Id) {
+      const archive = await source.getImage(image).get()
+      await followProgress(manager, await manager.loadImage(archive), `loading ${image} into ${layout.nodes[0]!.name}`)
+    }
     const target = registryName(layout, image)
     const [repo, tag] = [target.slice(0, target.lastIndexOf(':')), target.slice(target.lastIndexOf(':') + 1)]
     await manager.getImage(image).tag({ repo, tag })
-    await followProgress(manager, await manager.getImage(target).push({ authconfig: {} }), `pushing ${target}`)
-    pushed.push(target)
+    const events = await followProgress(manager, await manager.getImage(target).push({ authconfig: {} }), `pushing ${target}`)
+    const digest = events.map((event) => event.aux?.Digest).find((one): one is string => !!one)
+    pushed.push(digest ? `${target}@${digest}` : target)
   }
   return pushed
 }
 
-async function followProgress(engine: Docker, stream: NodeJS.ReadableStream, what: string): Promise<void> {
-  await new Promise<void>((resolve, reject) =>
-    engine.modem.followProgress(stream, (error: Error | null, events: Array<{ error?: string }>) => {
+interface ProgressEvent {
+  error?: string
+  aux?: { Digest?: string }
+}
+
+async function followProgress(engine: Docker, stream: NodeJS.ReadableStream, what: string): Promise<ProgressEvent[]> {
+  return new Promise((resolve, reject) =>
+    engine.modem.followProgress(stream, (error: Error | null, events: ProgressEvent[]) => {
       const failed = error?.message ?? events.find((event) => event.error)?.error
       if (failed) reject(new UserError(`${what} failed: ${failed}`, 'see npx zx scripts/cluster.mjs status'))
-      else resolve()
+      else resolve(events)
     }),
   )
 }

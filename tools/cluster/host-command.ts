@@ -17,7 +17,13 @@ export async function hostCommand(
   } catch (error) {
     const failed = error as { code?: number | string; stdout?: string; stderr?: string; message: string }
     const exitCode = typeof failed.code === 'number' ? failed.code : null
-    throw new CommandError([command, ...args].join(' '), exitCode, `${failed.stdout ?? ''}${failed.stderr ?? failed.message}`, options.hint)
+    throw new CommandError(
+      [command, ...args].join(' '),
+      exitCode,
+      `${failed.stdout ?? ''}${failed.stderr ?? failed.message}`,
+      options.hint ??
+        'the local cluster needs root and the packages of scripts/setup-machine.sh; `sudo npx zx scripts/cluster.mjs down` removes a half-made one',
+    )
   }
 }
 

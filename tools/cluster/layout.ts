@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import { UserError } from '../core/errors.ts'
 import { engineRunDir } from '../core/engine-socket.ts'
-import { engineDefault, formatAddress, parseCidr, type Cidr } from '../engine/address-pool.ts'
+import { engineDefault, formatAddress, formatCidr, parseCidr, type Cidr } from '../engine/address-pool.ts'
 
 /** The host's bridge that links the nodes. */
 export const CLUSTER_BRIDGE = 'iecl0'
@@ -27,6 +27,8 @@ export interface ClusterNode {
 
 export interface ClusterLayout {
   cidr: Cidr
+  /** Inside each node: the range its engine cuts the interviews' bridges from. */
+  nodePool: string
   /** The host's address on the bridge, with its prefix. */
   hostAddress: string
   prefix: number
@@ -87,7 +89,8 @@ export function clusterLayout({ workers, env = process.env }: LayoutOptions): Cl
       log: join(nodeRun, 'dockerd.log'),
     }
   })
-  return { cidr, hostAddress, prefix: cidr.prefix, registry: `${hostAddress}:${REGISTRY_PORT}`, runDir, dataDir, nodes }
+  const nodePool = formatCidr(parseCidr(env.INTERVIEW_CLUSTER_NODE_POOL || engineDefault('INTERVIEW_CLUSTER_NODE_POOL')))
+  return { cidr, nodePool, hostAddress, prefix: cidr.prefix, registry: `${hostAddress}:${REGISTRY_PORT}`, runDir, dataDir, nodes }
 }
 
 /** The node names that a cluster made with any number of workers could have: what `down` and `status` look for. */

@@ -34,7 +34,7 @@ export function nodeEnginePid(node: ClusterNode): number | undefined {
   return undefined
 }
 
-export function dockerdArguments(node: ClusterNode, layout: Pick<ClusterLayout, 'registry'>): string[] {
+export function dockerdArguments(node: ClusterNode, layout: Pick<ClusterLayout, 'registry' | 'nodePool'>): string[] {
   return [
     '--host',
     `unix://${node.socket}`,
@@ -52,14 +52,31 @@ export function dockerdArguments(node: ClusterNode, layout: Pick<ClusterLayout, 
     'default',
     '--insecure-registry',
     layout.registry,
+    // Each interview's bridge on the node is a /28 of this: thousands fit where Docker's own pools hold about 30.
+    '--default-address-pool',
+    `base=${layout.nodePool},size=28`,
   ]
+}
+
+/**
+ * The network every interview's bridge on a Swarm takes its settings from (box-service.ts): a
+ * config-only network that each node holds, so that each interview gets a bridge of its own on the
+ * node that runs it, with a subnet of the node's pool, as on one engine.
+ */
+export const BOX_NETWORK_CONFIG = 'interview-env-boxes'
+
+export async function makeBoxNetworkConfig(node: ClusterNode): Promise<void> {
+  const engine = nodeEngine(node)
+  const existing = await engine.listNetworks({ filters: JSON.stringify({ name: [BOX_NETWORK_CONFIG] }) })
+  if (existing.some((network) => network.Name === BOX_NETWORK_CONFIG)) return
+  await engine.createNetwork({ Name: BOX_NETWORK_CONFIG, ConfigOnly: true, CheckDuplicate: true } as Docker.NetworkCreateOptions)
 }
 
 /** Starts the node's engine unless it runs, and waits until it answers with users remapped. */
 export async function startNodeEngine(node: ClusterNode, layout: ClusterLayout): Promise<void> {
   let exited = false
   if (nodeEnginePid(node) === undefined) {
-    mkdirSync(node.runDir, { recursive: true, mode: 0o700 })
+    mkdirSync(node.runDir, { recursive: true, mode: 0o755 })
     // The remapped root must be able to pass through the data root's folders.
     mkdirSync(node.dataRoot, { recursive: true, mode: 0o711 })
     rmSync(node.socket, { force: true })
@@ -74,7 +91,9 @@ export async function startNodeEngine(node: ClusterNode, layout: ClusterLayout):
         ...['unshare', '--uts', '--pid', '--fork', '--mount-proc', '--kill-child=SIGTERM', '--'],
         'sh',
         '-c',
-        'hostname "$0" && exec dockerd "$@"',
+        // dockerd uses the host's containerd when /run/containerd/containerd.sock exists (a system
+        // containerd service): hidden here, so that the node starts its own, inside its namespaces.
+        'hostname "$0" && mkdir -p /run/containerd && mount -t tmpfs -o size=1m,mode=0711 tmpfs /run/containerd && exec dockerd "$@"',
         node.name,
         ...dockerdArguments(node, layout),
       ],
@@ -94,17 +113,15 @@ export async function startNodeEngine(node: ClusterNode, layout: ClusterLayout):
     }
     await sleep(500)
   }
-  const log = (() => {
+  const last = (() => {
     try {
-      return lastLines(readFileSync(node.log, 'utf8'), 10).join('\n')
+      return lastLines(readFileSync(node.log, 'utf8'), 1)[0]
     } catch {
-      return ''
+      return undefined
     }
   })()
-  throw new UserError(
-    `the engine of node ${node.name} did not answer within 60 s${log ? `; its log ends:\n${log}` : ''}`,
-    `see ${node.log}`,
-  )
+  const what = exited ? 'stopped' : 'did not answer within 60 s'
+  throw new UserError(`the engine of node ${node.name} ${what}${last ? ` (its log ends: ${last.slice(0, 200)})` : ''}`, `see ${node.log}`)
 }
 
 /** Stops the node's engine: its containers stop with it, and the rest of its namespace ends when it does. */

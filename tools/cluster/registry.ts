@@ -34,6 +34,11 @@ const answers = (layout: ClusterLayout) =>
 export async function startRegistry(layout: ClusterLayout): Promise<void> {
   const { config, pid, log, storage } = files(layout)
   if (registryPid(layout) === undefined) {
+    if (await answers(layout))
+      throw new UserError(
+        `something other than the cluster's registry already answers at ${layout.registry}`,
+        `stop it, or give the cluster another range: INTERVIEW_CLUSTER_CIDR`,
+      )
     mkdirSync(storage, { recursive: true, mode: 0o700 })
     writeFileSync(
       config,
@@ -50,16 +55,16 @@ export async function startRegistry(layout: ClusterLayout): Promise<void> {
     if (await answers(layout)) return
     await sleep(200)
   }
-  const tail = (() => {
+  const last = (() => {
     try {
-      return lastLines(readFileSync(log, 'utf8'), 5).join('\n')
+      return lastLines(readFileSync(log, 'utf8'), 1)[0]
     } catch {
-      return ''
+      return undefined
     }
   })()
   throw new UserError(
-    `the cluster's registry did not answer at ${layout.registry}${tail ? `:\n${tail}` : ''}`,
-    'is docker-registry installed (sudo apt-get install docker-registry)?',
+    `the cluster's registry did not answer at ${layout.registry}${last ? ` (its log ends: ${last.slice(0, 200)})` : ''}`,
+    `see ${log}; is docker-registry installed (sudo apt-get install docker-registry)?`,
   )
 }
 

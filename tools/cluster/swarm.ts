@@ -34,6 +34,24 @@ export async function formSwarm(layout: ClusterLayout): Promise<void> {
     })
   }
   await waitUntilReady(managerEngine, layout.nodes.length)
+  await labelRemappedNodes(managerEngine)
+}
+
+/**
+ * The label that says a node's engine remaps users: boxes that get SYS_ADMIN are placed only on
+ * nodes that carry it (swarm.ts in tools/interviews). Every node of the local cluster does; on real
+ * machines the operator labels each node once it runs with --userns-remap (docs/cluster.md).
+ */
+export const USERNS_LABEL = 'interview-env.userns'
+
+async function labelRemappedNodes(manager: Docker): Promise<void> {
+  const nodes = (await manager.listNodes()) as Array<{ ID: string; Version: { Index: number }; Spec: { Labels?: Record<string, string> } }>
+  for (const node of nodes) {
+    if (node.Spec.Labels?.[USERNS_LABEL] === 'true') continue
+    const spec = { ...node.Spec, Labels: { ...node.Spec.Labels, [USERNS_LABEL]: 'true' } }
+    // The node's version goes in the query, its spec in the body.
+    await manager.getNode(node.ID).update({ _query: { version: node.Version.Index }, _body: spec })
+  }
 }
 
 export interface SwarmNode {

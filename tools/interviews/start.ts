@@ -140,9 +140,10 @@ const definedOnly = <T extends object>(value: T): Partial<T> =>
 /** Starts an interview of `task` and returns its details once a real SSH login succeeds. */
 export async function runInterview(task: string, options: RunOptions = {}): Promise<InterviewDetails> {
   const log = options.log ?? ((line: string) => console.error(line))
+  if (options.engine === 'swarm') refuseOnSwarm(options)
   const { resolved, name, bind, keys, password, limits, participants, variant, egress, door } = checkRunOptions(task, options)
   if (options.engine === 'swarm') {
-    refuseOnSwarm(resolved, options)
+    refuseOnSwarm(options, resolved)
     const keyLines = keys.map((key) => key.line)
     const constraints = options.constraints ?? []
     return runOnSwarm({
@@ -156,6 +157,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       variant,
       port: options.port,
       constraints,
+      noExec: options.noExec,
       mirror: options.mirror,
       log,
     })

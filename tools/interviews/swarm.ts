@@ -1,6 +1,6 @@
 // Interviews on a Docker Swarm (docs/cluster.md): the box is a service of one replica, placed by the
 // Swarm's scheduler (and any --constraint), its SSH published in host mode on the node that runs it,
-// on the interview's own overlay network. `list` and `stop` find it by the same labels as on one engine.
+// on the interview's own bridge there. `list` and `stop` find it by the same labels as on one engine.
 // Not yet on a Swarm: the front door, the recording, the checker, desktops and multi-service tasks;
 // the candidate logs in to the box's own sshd at its node's address.
 import type Docker from 'dockerode'
@@ -12,11 +12,12 @@ import { containerName, LABEL, networkName } from '../engine/names.ts'
 import { capabilityPlan, type Limits } from '../engine/security.ts'
 import { ensureImage } from '../images/build.ts'
 import type { ResolvedImage } from '../images/list.ts'
-import { boxServiceSpec, overlayNetworkSpec } from '../cluster/box-service.ts'
+import { boxNetworkSpec, boxServiceSpec } from '../cluster/box-service.ts'
 import { shareImages } from '../cluster/cluster.ts'
 import { boxTask, connectSwarm, nodeInfo, type SwarmTask } from '../cluster/swarm-engine.ts'
 import type { ClusterLayout } from '../cluster/layout.ts'
-import { nodeEngine } from '../cluster/node-engine.ts'
+import { USERNS_LABEL } from '../cluster/swarm.ts'
+import { BOX_NETWORK_CONFIG, nodeEngine } from '../cluster/node-engine.ts'
 import type { InterviewDetails } from './card.ts'
 import { containerSpec, networkSpec, type BoxSpec } from './spec.ts'
 import { waitForLogin } from './ssh-login.ts'
@@ -32,17 +33,24 @@ export interface SwarmRun {
   variant?: string
   port?: number
   constraints: string[]
+  noExec?: boolean
   mirror?: string
   log: (line: string) => void
 }
 
 /** What a Swarm cannot give yet, refused before anything starts. */
-export function refuseOnSwarm(resolved: ResolvedImage, options: { web?: boolean; record?: boolean; door?: unknown; ttlMs?: number }): void {
+export function refuseOnSwarm(
+  options: { web?: boolean; record?: boolean; door?: unknown; ttlMs?: number; egress?: string; bind?: string },
+  resolved?: ResolvedImage,
+): void {
   const refuse = (what: string, hint: string) => {
     throw new UserError(`${what} is not available on a Swarm yet`, hint)
   }
-  if (resolved.desktop) refuse(`a desktop task (${resolved.image.name})`, 'run it on one engine: drop --engine swarm')
-  if (resolved.compose) refuse(`a multi-service task (${resolved.image.name})`, 'run it on one engine: drop --engine swarm')
+  if (options.egress) refuse(`--egress ${options.egress}`, "drop --egress: on a Swarm the nodes' firewall decides (docs/cluster.md)")
+  if (options.bind) refuse(`--bind ${options.bind}`, "drop --bind: on a Swarm the box listens on its node's addresses")
+  if (options.ttlMs !== undefined) refuse('a time limit (--ttl)', 'drop --ttl')
+  if (resolved?.desktop) refuse(`a desktop task (${resolved.image.name})`, 'run it on one engine: drop --engine swarm')
+  if (resolved?.compose) refuse(`a multi-service task (${resolved.image.name})`, 'run it on one engine: drop --engine swarm')
   if (options.web) refuse('the browser terminal (--web)', 'drop --web')
   if (options.record) refuse('the recording', 'add --no-record')
   if (options.door) refuse('the front door', 'add --no-door: the candidate logs in at the node that runs the box')
@@ -62,8 +70,11 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
   // The image is built on the interview engine, as for one engine, and shared with the local cluster's nodes.
   const local = await connectDocker()
   await ensureImage(local, resolved, { mirror: run.mirror, log })
-  if (swarm.local) await shareImages(swarm.local, local, [resolved.image.tag])
+  const image = swarm.local ? (await shareImages(swarm.local, local, [resolved.image.tag]))[0]! : swarm.imageFor(resolved.image.tag)
   const plan = capabilityPlan(await swarm.manager.info())
+  // The manager's engine remapping users says nothing of the node that will run the box: SYS_ADMIN
+  // goes only to nodes labelled as remapping theirs.
+  const constraints = [...run.constraints, ...(plan.capAdd.includes('SYS_ADMIN') ? [`node.labels.${USERNS_LABEL}==true`] : [])]
   if (limits.disk !== 'none') log(`note: a Swarm service cannot cap its disk writes; ${name} runs without the ${limits.disk} cap`)
   const probe = newKeyPair('interview-env readiness probe')
   const spec: BoxSpec = {
@@ -79,12 +90,12 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
     capAdd: plan.capAdd,
     limits,
     desktop: false,
+    noExec: run.noExec,
   }
+  const made: SwarmResources = { services: [], networks: [] }
   try {
-    await swarm.manager.createNetwork(overlayNetworkSpec(networkSpec(spec)))
-    await swarm.manager.createService(
-      boxServiceSpec(containerSpec(spec), { image: swarm.imageFor(resolved.image.tag), constraints: run.constraints, port: run.port }),
-    )
+    made.networks.push((await swarm.manager.createNetwork(boxNetworkSpec(networkSpec(spec), BOX_NETWORK_CONFIG))).id)
+    made.services.push((await swarm.manager.createService(boxServiceSpec(containerSpec(spec), { image, constraints, port: run.port }))).id)
     const running = await waitForTask(swarm.manager, containerName(name))
     const node = await nodeInfo(swarm.manager, running.nodeId!)
     const hostKeyFingerprint = await waitForLogin(
@@ -103,12 +114,14 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
       limits: { ...limits, disk: 'none' },
       participants: run.participants.length,
       variant: run.variant,
-      egress: swarm.local ? 'none' : undefined,
-      exec: true,
+      // The local cluster's fence lets nothing out; a real Swarm's is its nodes' (docs/cluster.md).
+      egress: swarm.local ? 'none' : 'node',
+      exec: !run.noExec,
       node: node.hostname,
     }
   } catch (error) {
-    await removeSwarmInterview(swarm.manager, name, swarm.local)
+    // What went wrong is the error to report, even when taking the rest down fails as well.
+    await removeSwarmInterview(swarm.manager, name, made, swarm.local).catch((cleanup: Error) => log(`warning: ${cleanup.message}`))
     throw error
   }
 }
@@ -117,9 +130,18 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
 async function waitForTask(manager: Docker, service: string, timeoutMs = 120_000): Promise<SwarmTask> {
   const deadline = Date.now() + timeoutMs
   let last: SwarmTask | undefined
+  let unplaceableSince: number | undefined
   while (Date.now() < deadline) {
     last = await boxTask(manager, service)
     if (last?.state === 'running' && last.nodeId && last.port) return last
+    if (last?.state === 'pending' && /no suitable node/.test(last.error ?? '')) {
+      unplaceableSince ??= Date.now()
+      if (Date.now() - unplaceableSince > 10_000)
+        throw new UserError(
+          `no node of the Swarm can take the box (${last.error})`,
+          `check --constraint; a node whose engine remaps users needs the label: docker node update --label-add ${USERNS_LABEL}=true NODE`,
+        )
+    } else unplaceableSince = undefined
     if (last && !STARTING.includes(last.state) && last.state !== 'running')
       throw new UserError(
         `the Swarm could not start the box: ${last.state}${last.error ? ` (${last.error})` : ''}`,
@@ -145,37 +167,58 @@ async function swarmInterviewExists(manager: Docker, name: string): Promise<bool
   )
 }
 
+/** The ids of an interview's services and networks on the Swarm. */
+export async function swarmResources(manager: Docker, name: string): Promise<SwarmResources> {
+  const [services, networks] = await Promise.all([
+    manager.listServices({ filters: labelFilter(name) }),
+    manager.listNetworks({ filters: JSON.stringify({ name: [networkName(name)] }) }),
+  ])
+  // The network has no labels (box-service.ts): only its exact name, on the Swarm's scope, is the interview's.
+  const own = networks.filter((network) => network.Name === networkName(name) && network.Scope === 'swarm')
+  return { services: services.map((service) => service.ID), networks: own.map((network) => network.Id) }
+}
+
+export interface SwarmResources {
+  services: string[]
+  networks: string[]
+}
+
 /**
- * Removes an interview's services and network from the Swarm; the network goes once its tasks have
- * left it. On the local cluster it also waits until no node that runs still holds a container of it:
- * the manager forgets a task before its node has removed the container.
+ * Removes an interview's services and networks from the Swarm (by id: a `run` that failed removes
+ * only what it made, never a namesake's); a network goes once its tasks have left it. On the local
+ * cluster it also waits until no node that runs still holds a container of it: the manager forgets a
+ * task before its node has removed the container.
  */
-export async function removeSwarmInterview(manager: Docker, name: string, local?: ClusterLayout): Promise<boolean> {
-  const services = await manager.listServices({ filters: labelFilter(name) })
+export async function removeSwarmInterview(manager: Docker, name: string, found: SwarmResources, local?: ClusterLayout): Promise<void> {
   await Promise.all(
-    services.map((service) =>
+    found.services.map((id) =>
       manager
-        .getService(service.ID)
+        .getService(id)
         .remove()
-        .catch(() => undefined),
+        .catch((error: { statusCode?: number }) => {
+          if (error.statusCode !== 404) throw error
+        }),
     ),
   )
-  const networks = await manager.listNetworks({ filters: labelFilter(name) })
-  for (const network of networks) {
-    for (let tries = 0; tries < 120; tries++) {
-      const removed = await manager
-        .getNetwork(network.Id)
+  for (const id of found.networks) {
+    let removed = false
+    for (let tries = 0; tries < 120 && !removed; tries++) {
+      removed = await manager
+        .getNetwork(id)
         .remove()
         .then(
           () => true,
           (error: { statusCode?: number }) => error.statusCode === 404,
         )
-      if (removed) break
-      await sleep(250)
+      if (!removed) await sleep(250)
     }
+    if (!removed)
+      throw new UserError(
+        `the network of ${name} is still in use after 30 s`,
+        `stop it again in a while: npx zx scripts/stop.mjs --engine swarm ${name}`,
+      )
   }
   if (local) await untilNoContainerOn(local, name)
-  return services.length + networks.length > 0
 }
 
 async function untilNoContainerOn(local: ClusterLayout, name: string, timeoutMs = 30_000): Promise<void> {
@@ -238,22 +281,15 @@ export async function listSwarmInterviews(): Promise<SwarmInterviewSummary[]> {
 export async function stopSwarmInterviews(names: string[], options: { all?: boolean } = {}): Promise<string[]> {
   const { manager, local } = await connectSwarm()
   if (options.all) {
-    const [services, networks] = await Promise.all([
-      manager.listServices({ filters: labelFilter() }),
-      manager.listNetworks({ filters: labelFilter() }),
-    ])
-    names = [
-      ...new Set(
-        [...services.map((s) => s.Spec?.Labels?.[LABEL.interview]), ...networks.map((n) => n.Labels?.[LABEL.interview])].filter(
-          (n): n is string => !!n,
-        ),
-      ),
-    ]
+    const services = await manager.listServices({ filters: labelFilter() })
+    names = [...new Set(services.map((service) => service.Spec?.Labels?.[LABEL.interview]).filter((n): n is string => !!n))]
   } else if (!names.length) {
     throw new UserError('stop needs interview names, or --all', 'see the running interviews: npx zx scripts/list.mjs --engine swarm')
   }
   for (const name of names) {
-    if (!(await removeSwarmInterview(manager, name, local)))
+    const found = await swarmResources(manager, name)
+    if (found.services.length + found.networks.length > 0) await removeSwarmInterview(manager, name, found, local)
+    else
       throw new UserError(
         `no interview named "${name}" is on the Swarm`,
         'see the running interviews: npx zx scripts/list.mjs --engine swarm',

@@ -4,7 +4,7 @@ import { hostRules, nodeRules } from '../cluster/cluster-fence.ts'
 import { checkWorkers, clusterLayout, possibleNodeNames } from '../cluster/layout.ts'
 import { dockerdArguments } from '../cluster/node-engine.ts'
 import { UserError } from '../core/errors.ts'
-import { boxServiceSpec, overlayNetworkSpec } from '../cluster/box-service.ts'
+import { boxNetworkSpec, boxServiceSpec } from '../cluster/box-service.ts'
 import { containerSpec, networkSpec, type BoxSpec } from '../interviews/spec.ts'
 
 const env = { INTERVIEW_ENGINE_RUN: '/run/ie', INTERVIEW_ENGINE_ROOT: '/var/lib/ie' }
@@ -56,10 +56,18 @@ test("a node's engine: users remapped, its own socket, roots and containerd name
   assert.ok(args.includes('--exec-root /run/ie/cluster/ie-worker1/exec'))
   assert.ok(args.includes('--containerd-namespace ie-worker1 '))
   assert.ok(args.includes('--insecure-registry 10.211.0.1:5000'))
+  assert.ok(args.includes('--default-address-pool base=10.216.0.0/16,size=28'))
 })
 
 test('the host: from the bridge it answers replies and the registry only, and forwards node to node only', () => {
-  const { input, forward } = hostRules()
+  const { input, forward, guard } = hostRules('10.211.0.0/24')
+  // From anywhere else, only replies reach the cluster's addresses.
+  assert.equal(text(guard), [
+    '-i iecl0 -j RETURN',
+    '-i lo -j RETURN',
+    '-d 10.211.0.0/24 -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN',
+    `-d 10.211.0.0/24 ${REJECT}`,
+  ])
   assert.equal(text(input), ['-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT', '-p tcp --dport 5000 -j ACCEPT', REJECT])
   assert.equal(text(forward), ['-o iecl0 -m physdev --physdev-is-bridged -j ACCEPT', REJECT])
 })
@@ -110,11 +118,13 @@ test('the box as a service: one replica, never restarted, the same caps, limits,
   assert.is(pinned.EndpointSpec!.Ports![0]!.PublishedPort, 2222)
 })
 
-test("the interview's network on a Swarm is an overlay, labelled like the rest", () => {
-  const network = overlayNetworkSpec(networkSpec(box))
-  assert.is(network.Driver, 'overlay')
+test("the interview's network on a Swarm: a bridge of its own on the box's node, from the nodes' config (which takes no labels)", () => {
+  const network = boxNetworkSpec(networkSpec(box), 'interview-env-boxes') as Record<string, any>
+  assert.is(network.Driver, 'bridge')
+  assert.is(network.Scope, 'swarm')
+  assert.equal(network.ConfigFrom, { Network: 'interview-env-boxes' })
   assert.is(network.Name, 'ie-alice-1')
-  assert.is(network.Labels!['interview-env.interview'], 'alice-1')
+  assert.is(network.Labels, undefined)
 })
 
 test.run()
