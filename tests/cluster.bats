@@ -172,6 +172,10 @@ on_swarm() {
   own=$(ssh_as_candidate "ip -o -4 addr show eth0" | awk '{print $4}')
   run python3 -c 'import ipaddress, sys; print(ipaddress.ip_address(sys.argv[1]) in ipaddress.ip_interface(sys.argv[2]).network)' "$other_ip" "$own"
   assert_output False
+  # No IPv6 on the node (the fence is IPv4's): no link-local address of the node for a box to reach,
+  # on any of the boxes' bridges either.
+  run ip -n ie-worker1 -6 -o addr show
+  assert_output ''
   zx_script stop --engine swarm "$other" >/dev/null
   # The same addresses answer from the host: what stops the box is the fence, not a missing target.
   curl -sf "http://$TARGET:8080/probe"

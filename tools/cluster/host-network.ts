@@ -27,8 +27,15 @@ export async function makeNodeNamespace(node: ClusterNode, layout: ClusterLayout
   await ip(['-n', node.name, 'link', 'set', NODE_UPLINK, 'up'])
   await ip(['-n', node.name, 'link', 'set', 'lo', 'up'])
   await ip(['-n', node.name, 'route', 'replace', 'default', 'via', layout.hostAddress])
-  // The node's engine forwards its containers' traffic.
-  await inNode(node.name, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1'])
+  // The node's engine forwards its containers' traffic. No IPv6 in the node: the fence is IPv4's, and
+  // a box could otherwise reach the node's side of its bridge at its link-local address.
+  await inNode(node.name, 'sysctl', [
+    '-q',
+    '-w',
+    'net.ipv4.ip_forward=1',
+    'net.ipv6.conf.all.disable_ipv6=1',
+    'net.ipv6.conf.default.disable_ipv6=1',
+  ])
 }
 
 /** Removes the node's namespace (its end of the link goes with it) and the host's end. */

@@ -286,14 +286,14 @@ export async function stopSwarmInterviews(names: string[], options: { all?: bool
   } else if (!names.length) {
     throw new UserError('stop needs interview names, or --all', 'see the running interviews: npx zx scripts/list.mjs --engine swarm')
   }
-  for (const name of names) {
-    const found = await swarmResources(manager, name)
-    if (found.services.length + found.networks.length > 0) await removeSwarmInterview(manager, name, found, local)
-    else
-      throw new UserError(
-        `no interview named "${name}" is on the Swarm`,
-        'see the running interviews: npx zx scripts/list.mjs --engine swarm',
-      )
-  }
+  // All found before any is removed: an unknown name stops nothing.
+  const found = await Promise.all(names.map((name) => swarmResources(manager, name)))
+  const unknown = names.find((_, i) => found[i]!.services.length + found[i]!.networks.length === 0)
+  if (unknown !== undefined)
+    throw new UserError(
+      `no interview named "${unknown}" is on the Swarm`,
+      'see the running interviews: npx zx scripts/list.mjs --engine swarm',
+    )
+  await Promise.all(names.map((name, i) => removeSwarmInterview(manager, name, found[i]!, local)))
   return names
 }
