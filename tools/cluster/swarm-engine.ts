@@ -19,7 +19,12 @@ export async function connectSwarm(env: NodeJS.ProcessEnv = process.env): Promis
   const local = currentCluster(env)
   if (local) {
     const manager = nodeEngine(local.nodes[0]!)
-    await manager.ping().catch(() => {
+    await manager.ping().catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EACCES')
+        throw new UserError(
+          `no permission to use the local cluster's manager (${local.nodes[0]!.socket})`,
+          'run it as root: sudo npx zx scripts/...',
+        )
       throw new UserError(
         "the local cluster's manager does not answer",
         'see npx zx scripts/cluster.mjs status, or start it again: sudo npx zx scripts/cluster.mjs up',

@@ -13,7 +13,7 @@ import { scriptCommand } from '../core/runtime.ts'
 import { sleep } from '../core/sleep.ts'
 import { doorAnswers, doorOfThisFolder, ensureDoor } from '../door/daemon.ts'
 import { doorHostKey } from '../door/host-key.ts'
-import { loopbackFor, portIsFree } from '../engine/ports.ts'
+import { isLoopback, loopbackFor, portIsFree } from '../engine/ports.ts'
 import { hostRecorderPid } from '../recording/host-recorder.ts'
 import { recordingsRoot } from '../recording/paths.ts'
 import { withLock } from '../recording/pid-file.ts'
@@ -39,8 +39,6 @@ const START_LOCK_STALE_MS = START_WAIT_MS + 30_000
 
 /** The server's log when `run` starts it. */
 export const serverLog = (dir = serverDir()) => join(dir, 'server.log')
-
-const isLoopback = (bind: string) => bind === '::1' || bind.startsWith('127.')
 
 /** The front door's host key fingerprint; on loopback, the whole server is started first when nothing serves its ports. */
 export async function ensureFrontDoor(place: ServerPlace, log: (line: string) => void): Promise<FrontDoor> {

@@ -18,6 +18,9 @@ export function checkBindAddress(address: string): string {
   return address
 }
 
+/** Whether only this host reaches a server bound to `bind`. */
+export const isLoopback = (bind: string) => bind === '::1' || bind.startsWith('127.')
+
 /** Where a client on this host reaches a server bound to `bind`: the address, or loopback when bound to all. */
 export const loopbackFor = (bind: string) => (bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind)
 

@@ -14,7 +14,6 @@ import { join } from 'node:path'
 import { PassThrough, type Duplex } from 'node:stream'
 import type Docker from 'dockerode'
 import { connectToVnc } from '../engine/docker.ts'
-import { vncPasswordOf } from '../engine/names.ts'
 import { sleep } from '../core/sleep.ts'
 import { FILES } from './paths.ts'
 import { ByteReader, framebufferUpdateRequest, rfbHandshake, replayHandshake, setEncodings, setPixelFormat } from './rfb.ts'
@@ -50,9 +49,6 @@ export function readDesktopRecords(file: Buffer): { kind: number; ms: number; by
   }
   return records
 }
-
-/** The view-only VNC password of a desktop interview, from its container's environment; undefined for any other. */
-export const viewOnlyVncPassword = (env: string[] | undefined): string | undefined => vncPasswordOf(env, 'observer')
 
 /**
  * Records the desktop of `container` into `dir` until `stop` is called, on the clock that began at

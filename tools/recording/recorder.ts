@@ -15,7 +15,7 @@ import { UserError } from '../core/errors.ts'
 import { sleep } from '../core/sleep.ts'
 import type { BoxState } from '../engine/box-state.ts'
 import { execIn } from '../engine/docker.ts'
-import { LABEL } from '../engine/names.ts'
+import { LABEL, vncPasswordOf } from '../engine/names.ts'
 import { CastWriter, resumeCast } from './cast.ts'
 import { CommandRoles } from './command-roles.ts'
 import { appendEvent, readEvents, type InterviewEvent } from './events.ts'
@@ -23,7 +23,7 @@ import { FEED_LIMITS, readFeedLine } from './feed-reports.ts'
 import { LatestOnly } from './latest-only.ts'
 import { boundedLines } from './lines.ts'
 import { FILES } from './paths.ts'
-import { recordDesktop, viewOnlyVncPassword } from './desktop-recording.ts'
+import { recordDesktop } from './desktop-recording.ts'
 import { livePid, thisProcess } from './pid-file.ts'
 import { hintsToHandOut, nothingSeen, seenFromTimeline, stateHappenings, type Happening } from './state-events.ts'
 import { deliverHint, hostHints } from '../engine/task-hints.ts'
@@ -165,7 +165,7 @@ export async function startRecording(
     })
   }
 
-  const vncPassword = viewOnlyVncPassword(info.Config.Env)
+  const vncPassword = vncPasswordOf(info.Config.Env, 'observer')
   const desktop = vncPassword
     ? recordDesktop(container, dir, {
         password: vncPassword,

@@ -1,8 +1,16 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createServer } from 'node:net'
-import { checkBindAddress, checkPort, checkPortFree, listenError, portIsFree } from '../engine/ports.ts'
+import { checkBindAddress, checkPort, checkPortFree, isLoopback, listenError, loopbackFor, portIsFree } from '../engine/ports.ts'
 import { UserError } from '../core/errors.ts'
+
+test('loopback: only this host reaches it; a client reaches an all-addresses bind on loopback', () => {
+  for (const only of ['127.0.0.1', '127.1.2.3', '::1']) assert.ok(isLoopback(only), only)
+  for (const wider of ['0.0.0.0', '::', '10.0.0.1', '192.168.1.5']) assert.not.ok(isLoopback(wider), wider)
+  assert.is(loopbackFor('0.0.0.0'), '127.0.0.1')
+  assert.is(loopbackFor('::'), '::1')
+  assert.is(loopbackFor('10.0.0.1'), '10.0.0.1')
+})
 
 test('port numbers', () => {
   assert.is(checkPort(2222), 2222)
