@@ -142,10 +142,23 @@ on_swarm() {
 
 @test "[cluster] the fence: the box reaches no node, not the host, the registry, a private address or 169.254.169.254" {
   SSH_KEY=$BATS_FILE_TMPDIR/worker-key SSH_PORT=$(cat "$BATS_FILE_TMPDIR/worker-port") SSH_HOST=$WORKER SSH_USER=user
-  for target in "$HOST_SIDE 5000" "$HOST_SIDE 22" "$MANAGER 2377" "$WORKER 2377" "$MANAGER 7946" "$TARGET 8080" "$METADATA 8080"; do
+  # Its own sshd answers (so "closed" below is the fence's doing, not a box that reaches nothing).
+  run reach 127.0.0.1 22
+  assert_output open
+  for target in "$HOST_SIDE 5000" "$HOST_SIDE 22" "$MANAGER 2377" "$MANAGER 7946" "$WORKER 7946" "$TARGET 8080" "$METADATA 8080"; do
     run reach $target
     assert_output closed
   done
+  # The nodes' own Swarm ports answer each other.
+  nsenter --net=/run/netns/ie-worker1 timeout 3 bash -c "exec 3<>/dev/tcp/$MANAGER/2377"
+  nsenter --net=/run/netns/ie-manager timeout 3 bash -c "exec 3<>/dev/tcp/$WORKER/7946"
+  # From any other interface (here the target's namespace, routed through the host), nothing reaches the cluster.
+  ip -n "$TARGET_NS" route replace 10.211.0.0/24 via 192.168.252.1
+  for target in "$HOST_SIDE 5000" "$WORKER 7946" "$MANAGER 2377"; do
+    run ip netns exec "$TARGET_NS" timeout 3 bash -c "exec 3<>/dev/tcp/${target% *}/${target#* }"
+    assert_failure
+  done
+  curl -sf "http://$HOST_SIDE:5000/v2/" >/dev/null
   # The node itself pulls from the registry...
   run nsenter --net=/run/netns/ie-worker1 curl -s -o /dev/null -w '%{http_code}' "http://$HOST_SIDE:5000/v2/"
   assert_output 200
@@ -206,6 +219,7 @@ on_swarm() {
   [ "$(on_swarm "$INTERVIEW")" = '' ]
   [ "$(on_manager service ls -q --filter "label=interview-env.interview=$INTERVIEW")" = '' ]
   [ "$(on_manager network ls --format '{{.Name}}' | grep -x "ie-$INTERVIEW")" = '' ]
+  [ "$(on_node ie-worker1 network ls --format '{{.Name}}' | grep -x "ie-$INTERVIEW")" = '' ]
   run zx_script stop --engine swarm "$INTERVIEW"
   assert_user_error 'no interview named'
 }
@@ -218,6 +232,7 @@ on_swarm() {
   assert_output --partial 'docker node update --label-add interview-env.userns=true'
   [ "$(on_swarm bats-unlabelled)" = '' ]
   [ "$(on_manager service ls -q --filter label=interview-env.interview=bats-unlabelled)" = '' ]
+  [ "$(on_manager network ls --format '{{.Name}}' | grep -x ie-bats-unlabelled)" = '' ]
 }
 
 @test "[cluster] a node dies: its interview shows as lost and is not started again elsewhere; the manager's goes on" {
@@ -273,6 +288,10 @@ on_swarm() {
   assert_failure
   run iptables -S
   refute_output --partial INTERVIEW-CLUSTER
+  run iptables -t raw -S
+  refute_output --partial INTERVIEW-CLUSTER
+  run ip -br link
+  refute_output --regexp '^vie-'
   run grep -c ' /var/lib/interview-env/cluster\| /run/interview-env/cluster' /proc/self/mountinfo
   assert_output 0
   [ ! -e /var/lib/interview-env/cluster ]

@@ -1,17 +1,20 @@
 // The local cluster's firewall, on two levels (docs/cluster.md):
-// - on the host, what comes in over the cluster's bridge: nodes talk to each other (Swarm's ports,
-//   overlay traffic) and pull from the registry; nothing else reaches the host, and nothing is routed
-//   off the machine;
+// - on the host, what comes in over the cluster's bridge: nodes talk to each other (Swarm's ports)
+//   and pull from the registry; nothing else reaches the host, and nothing is routed off the machine;
+//   and what comes from any other interface: nothing reaches the cluster's addresses;
 // - in each node, what its containers send out of the node: only replies. A candidate's box reaches
-//   neither the node, nor the other nodes, nor the host, nor anything beyond; its overlay network
-//   (a multi-service task) is not routed through the node and stays open.
+//   neither the node, nor the other nodes, nor the host, nor anything beyond.
 // Pure rule lists here, unit-tested; installing them is below.
 import { hostCommand, commandSucceeds, inNode } from './host-command.ts'
 import { CLUSTER_BRIDGE, REGISTRY_PORT } from './layout.ts'
 
 export const HOST_INPUT_CHAIN = 'INTERVIEW-CLUSTER-IN'
 export const HOST_FORWARD_CHAIN = 'INTERVIEW-CLUSTER-FWD'
-/** For what comes from anywhere else: nothing new reaches the cluster's link (its nodes, the registry). */
+/**
+ * For what comes in on any other interface (the LAN, an interview of the interview engine with
+ * --egress all): dropped in the raw table, before any filter chain, so no rule of another's that sits
+ * first in INPUT or FORWARD lets it reach the cluster's link (its nodes, the registry).
+ */
 export const HOST_GUARD_CHAIN = 'INTERVIEW-CLUSTER-GUARD'
 /** In each node's own namespace. */
 export const NODE_CHAIN = 'INTERVIEW-NODE'
@@ -31,8 +34,7 @@ export function hostRules(cidr: string): { input: string[][]; forward: string[][
     guard: [
       ['-i', CLUSTER_BRIDGE, '-j', 'RETURN'],
       ['-i', 'lo', '-j', 'RETURN'],
-      ['-d', cidr, ...REPLIES, '-j', 'RETURN'],
-      ['-d', cidr, ...REJECT],
+      ['-d', cidr, '-j', 'DROP'],
     ],
     input: [[...REPLIES, '-j', 'ACCEPT'], ['-p', 'tcp', '--dport', String(REGISTRY_PORT), '-j', 'ACCEPT'], REJECT],
     forward: [
@@ -46,6 +48,8 @@ export function hostRules(cidr: string): { input: string[][]; forward: string[][
 /** A node's rules, jumped to from its INPUT and from Docker's DOCKER-USER: containers get replies only. */
 export function nodeRules(): string[][] {
   return [
+    // A forged packet that conntrack cannot place (a guessed reply) goes nowhere.
+    ['-m', 'conntrack', '--ctstate', 'INVALID', '-j', 'DROP'],
     [...REPLIES, '-j', 'RETURN'],
     // Traffic that arrives over the link, or that the node itself makes.
     ['-i', NODE_UPLINK, '-j', 'RETURN'],
@@ -68,9 +72,11 @@ async function installChain(
   if (!(await exists(['-S', chain]))) await iptables(['-N', chain])
   await iptables(['-F', chain])
   for (const rule of rules) await iptables(['-A', chain, ...rule])
+  // First in each, even when something was put before it since: taken out and put back at the top.
   for (const [builtIn, ...match] of from) {
     const jump = [...match, '-j', chain]
-    if (!(await exists(['-C', builtIn!, ...jump]))) await iptables(['-I', builtIn!, '1', ...jump])
+    while (await exists(['-D', builtIn!, ...jump]));
+    await iptables(['-I', builtIn!, '1', ...jump])
   }
 }
 
@@ -84,23 +90,36 @@ async function removeChain(
   if (await exists(['-F', chain])) await iptables(['-X', chain])
 }
 
-const hostIptables = (args: string[]) => hostCommand('iptables', ['-w', ...args])
-const hostIptablesSucceeds = (args: string[]) => commandSucceeds('iptables', ['-w', ...args])
+const hostIptables = (table: string) => (args: string[]) => hostCommand('iptables', ['-w', '-t', table, ...args])
+const hostIptablesSucceeds = (table: string) => (args: string[]) => commandSucceeds('iptables', ['-w', '-t', table, ...args])
+/** Each host chain: its table, and where it is jumped to from. */
 const HOST_HOOKS = {
-  [HOST_INPUT_CHAIN]: [['INPUT', '-i', CLUSTER_BRIDGE]],
-  [HOST_FORWARD_CHAIN]: [['FORWARD', '-i', CLUSTER_BRIDGE]],
-  [HOST_GUARD_CHAIN]: [['INPUT'], ['FORWARD']],
-}
+  [HOST_INPUT_CHAIN]: ['filter', [['INPUT', '-i', CLUSTER_BRIDGE]]],
+  [HOST_FORWARD_CHAIN]: ['filter', [['FORWARD', '-i', CLUSTER_BRIDGE]]],
+  [HOST_GUARD_CHAIN]: ['raw', [['PREROUTING']]],
+} as const satisfies Record<string, readonly [string, readonly (readonly string[])[]]>
 
 export async function installHostFence(cidr: string): Promise<void> {
   const rules = hostRules(cidr)
-  await installChain(hostIptables, hostIptablesSucceeds, HOST_INPUT_CHAIN, rules.input, HOST_HOOKS[HOST_INPUT_CHAIN])
-  await installChain(hostIptables, hostIptablesSucceeds, HOST_FORWARD_CHAIN, rules.forward, HOST_HOOKS[HOST_FORWARD_CHAIN])
-  await installChain(hostIptables, hostIptablesSucceeds, HOST_GUARD_CHAIN, rules.guard, HOST_HOOKS[HOST_GUARD_CHAIN])
+  const lists = { [HOST_INPUT_CHAIN]: rules.input, [HOST_FORWARD_CHAIN]: rules.forward, [HOST_GUARD_CHAIN]: rules.guard }
+  for (const [chain, [table, from]] of Object.entries(HOST_HOOKS))
+    await installChain(
+      hostIptables(table),
+      hostIptablesSucceeds(table),
+      chain,
+      lists[chain as keyof typeof lists],
+      from.map((hook) => [...hook]),
+    )
 }
 
 export async function removeHostFence(): Promise<void> {
-  for (const [chain, from] of Object.entries(HOST_HOOKS)) await removeChain(hostIptables, hostIptablesSucceeds, chain, from)
+  for (const [chain, [table, from]] of Object.entries(HOST_HOOKS))
+    await removeChain(
+      hostIptables(table),
+      hostIptablesSucceeds(table),
+      chain,
+      from.map((hook) => [...hook]),
+    )
 }
 
 /** After the node's engine has made DOCKER-USER (it does when it starts). Its namespace's rules go with it. */

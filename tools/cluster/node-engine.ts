@@ -4,8 +4,9 @@
 // that when it dies everything of the node dies with it, as when a machine goes: its containerd,
 // every container; and its mounts go with the mount namespace. It is started with nsenter, not
 // `ip netns exec`: that remounts /sys, and dockerd then finds no devices cgroup.
+import { signalProcess } from '../core/signal.ts'
 import { spawn } from 'node:child_process'
-import { mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import Docker from 'dockerode'
 import { UserError, lastLines } from '../core/errors.ts'
 import { sleep } from '../core/sleep.ts'
@@ -16,6 +17,7 @@ import type { ClusterLayout, ClusterNode } from './layout.ts'
 // dockerd's own pid file holds its pid in its namespace (1): the host's pid is found in /proc.
 const pidFile = (node: ClusterNode) => `${node.runDir}/dockerd.pid`
 const execRoot = (node: ClusterNode) => `${node.runDir}/exec`
+const configFile = (node: ClusterNode) => `${node.runDir}/daemon.json`
 
 export const nodeEngine = (node: ClusterNode) => new Docker({ socketPath: node.socket })
 
@@ -50,6 +52,9 @@ export function dockerdArguments(node: ClusterNode, layout: Pick<ClusterLayout, 
     `${node.name}-plugins`,
     '--userns-remap',
     'default',
+    // Its own settings only: none from the host's /etc/docker/daemon.json.
+    '--config-file',
+    configFile(node),
     '--insecure-registry',
     layout.registry,
     // Each interview's bridge on the node is a /28 of this: thousands fit where Docker's own pools hold about 30.
@@ -83,6 +88,11 @@ export async function startNodeEngine(node: ClusterNode, layout: ClusterLayout):
     // A node that died leaves dockerd's pid file behind, naming pid 1 of its namespace: the new dockerd
     // would take it for itself still running.
     rmSync(pidFile(node), { force: true })
+    // Likewise its containerd's pid file, whose number in a new PID namespace can be a thread of the new
+    // dockerd, which would then wait for a containerd that is not there. Nothing in the exec root
+    // outlives the node (all of it ran in the node's namespaces), so it starts afresh.
+    rmSync(execRoot(node), { recursive: true, force: true })
+    writeFileSync(configFile(node), '{}\n', { mode: 0o644 })
     const log = openSync(node.log, 'a', 0o600)
     const child = spawn(
       'nsenter',
@@ -128,9 +138,9 @@ export async function startNodeEngine(node: ClusterNode, layout: ClusterLayout):
 export async function stopNodeEngine(node: ClusterNode): Promise<void> {
   const pid = nodeEnginePid(node)
   if (pid !== undefined) {
-    process.kill(pid, 'SIGTERM')
+    signalProcess(pid, 'SIGTERM')
     for (let tries = 0; tries < 300 && isAlive(pid); tries++) await sleep(100)
-    if (isAlive(pid)) process.kill(pid, 'SIGKILL')
+    if (isAlive(pid)) signalProcess(pid, 'SIGKILL')
     for (let tries = 0; tries < 50 && isAlive(pid); tries++) await sleep(100)
   }
   await unmountUnder(node.dataRoot)

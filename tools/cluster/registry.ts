@@ -1,6 +1,7 @@
 // The cluster's registry: Debian's docker-registry on the host's end of the cluster's bridge, where
 // every node pulls the interview images from (a Swarm node pulls a service's image even when it has
 // it; without a registry it would try Docker Hub first).
+import { signalProcess } from '../core/signal.ts'
 import { spawn } from 'node:child_process'
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -71,9 +72,9 @@ export async function startRegistry(layout: ClusterLayout): Promise<void> {
 export async function stopRegistry(layout: ClusterLayout): Promise<void> {
   const pid = registryPid(layout)
   if (pid !== undefined) {
-    process.kill(pid, 'SIGTERM')
+    signalProcess(pid, 'SIGTERM')
     for (let tries = 0; tries < 50 && isAlive(pid); tries++) await sleep(100)
-    if (isAlive(pid)) process.kill(pid, 'SIGKILL')
+    if (isAlive(pid)) signalProcess(pid, 'SIGKILL')
   }
   rmSync(files(layout).pid, { force: true })
 }

@@ -89,6 +89,10 @@ export async function nodeInfo(manager: Docker, nodeId: string): Promise<SwarmNo
   const node = (await manager.getNode(nodeId).inspect()) as {
     Description?: { Hostname?: string }
     Status?: { Addr?: string; State?: string }
+    ManagerStatus?: { Addr?: string }
   }
-  return { hostname: node.Description?.Hostname ?? nodeId, address: node.Status?.Addr ?? '?', state: node.Status?.State ?? 'unknown' }
+  // A manager's Status.Addr can be 0.0.0.0 or loopback; the address it advertises is its ManagerStatus's (host:port).
+  const advertised = node.ManagerStatus?.Addr?.replace(/:\d+$/, '')
+  const address = advertised && !/^(0\.0\.0\.0|127\.)/.test(advertised) ? advertised : (node.Status?.Addr ?? '?')
+  return { hostname: node.Description?.Hostname ?? nodeId, address, state: node.Status?.State ?? 'unknown' }
 }

@@ -40,6 +40,7 @@ export function egressPolicy(egress: string | undefined): string {
   if (egress === 'all') return 'Network: NOT fenced (--egress all): the interview can reach the host, its LAN and private addresses.'
   if (egress === 'none') return 'Network: none outside the interview (--egress none).'
   if (egress === 'node') return "Network: what the Swarm node's firewall allows (docs/cluster.md, the fence on each node)."
+  if (egress === 'cluster') return "Network: none outside the interview (the local cluster's fence)."
   return 'Network: public addresses only (--egress internet); the host, its LAN, private ranges and 169.254/16 are fenced off.'
 }
 

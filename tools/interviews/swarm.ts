@@ -94,14 +94,20 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
   }
   const made: SwarmResources = { services: [], networks: [] }
   try {
-    made.networks.push((await swarm.manager.createNetwork(boxNetworkSpec(networkSpec(spec), BOX_NETWORK_CONFIG))).id)
-    made.services.push((await swarm.manager.createService(boxServiceSpec(containerSpec(spec), { image, constraints, port: run.port }))).id)
+    made.networks.push((await swarm.manager.createNetwork(boxNetworkSpec(networkSpec(spec), BOX_NETWORK_CONFIG)).catch(refused(name))).id)
+    const service = boxServiceSpec(containerSpec(spec), { image, constraints, port: run.port })
+    made.services.push((await swarm.manager.createService(service).catch(refused(name))).id)
     const running = await waitForTask(swarm.manager, containerName(name))
     const node = await nodeInfo(swarm.manager, running.nodeId!)
     const hostKeyFingerprint = await waitForLogin(
       { host: node.address, port: running.port!, username: 'user', privateKey: probe.privateKey },
       { stillStarting: async () => (await boxTask(swarm.manager, containerName(name)))?.state === 'running' },
-    )
+    ).catch((error: Error) => {
+      throw new UserError(
+        `interview "${name}" did not accept an SSH login at ${node.hostname} (${node.address}:${running.port}): ${error.message.replace(/^no SSH login succeeded on \S+: /, '')}`,
+        `nothing was left running; can this host reach ${node.address}? see npx zx scripts/debug.mjs ${resolved.image.name}`,
+      )
+    })
     return {
       name,
       task,
@@ -115,7 +121,7 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
       participants: run.participants.length,
       variant: run.variant,
       // The local cluster's fence lets nothing out; a real Swarm's is its nodes' (docs/cluster.md).
-      egress: swarm.local ? 'none' : 'node',
+      egress: swarm.local ? 'cluster' : 'node',
       exec: !run.noExec,
       node: node.hostname,
     }
@@ -125,6 +131,18 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
     throw error
   }
 }
+
+/** What the Swarm's API refused (a malformed --constraint, a name taken meanwhile), as one line. */
+const refused =
+  (name: string) =>
+  (error: { statusCode?: number; json?: { message?: string }; message: string }): never => {
+    const reason = error.json?.message ?? error.message
+    if (error.statusCode === 409)
+      throw new UserError(`an interview named "${name}" already exists on the Swarm (${reason})`, 'choose another --name')
+    if (error.statusCode === 400)
+      throw new UserError(`the Swarm refused the box: ${reason}`, 'check each --constraint, e.g. node.hostname==ie-worker1')
+    throw error
+  }
 
 /** Waits until the service's task runs, with its node and published port; a task that fails is an error. */
 async function waitForTask(manager: Docker, service: string, timeoutMs = 120_000): Promise<SwarmTask> {
@@ -145,7 +163,7 @@ async function waitForTask(manager: Docker, service: string, timeoutMs = 120_000
     if (last && !STARTING.includes(last.state) && last.state !== 'running')
       throw new UserError(
         `the Swarm could not start the box: ${last.state}${last.error ? ` (${last.error})` : ''}`,
-        'see npx zx scripts/cluster.mjs status; a --constraint no node meets leaves it pending',
+        'see the nodes: docker node ls (or npx zx scripts/cluster.mjs status for the local cluster)',
       )
     await sleep(250)
   }
@@ -218,21 +236,24 @@ export async function removeSwarmInterview(manager: Docker, name: string, found:
         `stop it again in a while: npx zx scripts/stop.mjs --engine swarm ${name}`,
       )
   }
-  if (local) await untilNoContainerOn(local, name)
+  if (local) await untilNoContainerOn(local, name, found.services)
 }
 
-async function untilNoContainerOn(local: ClusterLayout, name: string, timeoutMs = 30_000): Promise<void> {
-  const filters = labelFilter(name)
+async function untilNoContainerOn(local: ClusterLayout, name: string, services: string[], timeoutMs = 30_000): Promise<void> {
+  if (!services.length) return
+  // By the services removed, not the interview's name: a namesake's containers are not ours to wait for.
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const left = await Promise.all(
-      local.nodes.map((node) =>
-        nodeEngine(node)
-          .listContainers({ all: true, filters })
-          .then(
-            (list) => list.length,
-            () => 0, // a node that is down: its containers go when it comes back
-          ),
+      local.nodes.flatMap((node) =>
+        services.map((id) =>
+          nodeEngine(node)
+            .listContainers({ all: true, filters: JSON.stringify({ label: [`com.docker.swarm.service.id=${id}`] }) })
+            .then(
+              (list) => list.length,
+              () => 0, // a node that is down: its containers go when it comes back
+            ),
+        ),
       ),
     )
     if (left.every((count) => count === 0)) return
@@ -281,8 +302,13 @@ export async function listSwarmInterviews(): Promise<SwarmInterviewSummary[]> {
 export async function stopSwarmInterviews(names: string[], options: { all?: boolean } = {}): Promise<string[]> {
   const { manager, local } = await connectSwarm()
   if (options.all) {
-    const services = await manager.listServices({ filters: labelFilter() })
-    names = [...new Set(services.map((service) => service.Spec?.Labels?.[LABEL.interview]).filter((n): n is string => !!n))]
+    // Services by their label, and networks (which carry none) by their name: one a `run` left behind too.
+    const [services, networks] = await Promise.all([manager.listServices({ filters: labelFilter() }), manager.listNetworks()])
+    const fromServices = services.map((service) => service.Spec?.Labels?.[LABEL.interview])
+    const fromNetworks = networks
+      .filter((network) => network.Scope === 'swarm' && network.Driver === 'bridge')
+      .map((network) => /^ie-(.+)$/.exec(network.Name)?.[1])
+    names = [...new Set([...fromServices, ...fromNetworks].filter((n): n is string => !!n))]
   } else if (!names.length) {
     throw new UserError('stop needs interview names, or --all', 'see the running interviews: npx zx scripts/list.mjs --engine swarm')
   }
@@ -294,6 +320,9 @@ export async function stopSwarmInterviews(names: string[], options: { all?: bool
       `no interview named "${unknown}" is on the Swarm`,
       'see the running interviews: npx zx scripts/list.mjs --engine swarm',
     )
-  await Promise.all(names.map((name, i) => removeSwarmInterview(manager, name, found[i]!, local)))
+  // Each goes whatever happens to the others; then the first failure is reported.
+  const results = await Promise.allSettled(names.map((name, i) => removeSwarmInterview(manager, name, found[i]!, local)))
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
+  if (failed) throw failed.reason
   return names
 }

@@ -44,6 +44,8 @@ test('on a Swarm: the card names the node, joins at its address, and stops with 
   assert.is(json.host, '10.211.0.3')
   assert.is(json.stop, 'npx zx scripts/stop.mjs base-abcd --engine swarm')
   assert.is(connectionJson(details).node, null)
+  assert.match(connectionCard({ ...swarm, egress: 'cluster' }), "Network: none outside the interview (the local cluster's fence).")
+  assert.match(connectionCard({ ...swarm, egress: 'node' }), "Network: what the Swarm node's firewall allows")
   assert.not.match(connectionCard(details), 'node:')
 })
 
