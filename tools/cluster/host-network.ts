@@ -55,7 +55,11 @@ export async function removeNodeNamespace(name: string, hostLink: string): Promi
     await endProcessesIn(name)
     await ip(['netns', 'delete', name])
   }
-  if (await linkExists(hostLink)) await ip(['link', 'delete', hostLink])
+  // Deleting the namespace takes the veth pair with it, a moment later: gone by then is as good.
+  if (await linkExists(hostLink))
+    await ip(['link', 'delete', hostLink]).catch(async (error: unknown) => {
+      if (await linkExists(hostLink)) throw error
+    })
 }
 
 /** Ends every process in the node's network namespace (SIGTERM, then SIGKILL after 20 s). */
