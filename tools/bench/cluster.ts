@@ -3,15 +3,12 @@
 // login's time into the first and the last, the idle CPU per interview (containers, and every
 // engine's processes: the nodes' dockerd, containerd and shims), the host's memory per interview with
 // everything included, and the time to stop them all.
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { $ } from 'zx'
+import { benchLogin } from './bench-login.ts'
 import { formatMiB, formatMs, median, recordBenchmark } from './common.ts'
 import { containerCpuMs, hostMemoryInUse, hostProcesses } from './host-usage.ts'
 import { requireCluster } from '../cluster/cluster.ts'
 import { nodeEngine } from '../cluster/node-engine.ts'
-import { newKeyPair } from '../core/ssh-keys.ts'
 import { sleep } from '../core/sleep.ts'
 import { LABEL } from '../engine/names.ts'
 import { runInterview } from '../interviews/start.ts'
@@ -28,22 +25,10 @@ export interface ClusterBenchOptions {
 export async function benchmarkCluster(options: ClusterBenchOptions): Promise<string> {
   const log = options.log ?? (() => {})
   const layout = requireCluster()
-  const dir = mkdtempSync(join(tmpdir(), 'bench-cluster-'))
-  const pair = newKeyPair('bench')
-  writeFileSync(join(dir, 'id'), pair.privateKey, { mode: 0o600 })
-  writeFileSync(join(dir, 'id.pub'), pair.publicKey)
-  const login = async (host: string, port: number) => {
-    const start = performance.now()
-    const result = await $({
-      quiet: true,
-      nothrow: true,
-    })`ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -o IdentitiesOnly=yes -i ${join(dir, 'id')} -p ${port} user@${host} true`
-    if (result.exitCode !== 0) throw new Error(`login at ${host}:${port} failed: ${result.stderr.trim()}`)
-    return performance.now() - start
-  }
+  const { publicKeyFile, login } = benchLogin('cluster')
   await stopSwarmInterviews([], { all: true })
   // The image in the registry first, so that the first run's time is a run's, not a push's.
-  await runInterview('base', { engine: 'swarm', name: 'cluster-warm-up', keys: [join(dir, 'id.pub')], record: false, log: () => {} })
+  await runInterview('base', { engine: 'swarm', name: 'cluster-warm-up', keys: [publicKeyFile], record: false, log: () => {} })
   await stopSwarmInterviews(['cluster-warm-up'])
   await sleep(3000)
   const memoryBefore = hostMemoryInUse()
@@ -54,7 +39,7 @@ export async function benchmarkCluster(options: ClusterBenchOptions): Promise<st
   const startedAt = performance.now()
   for (const name of names) {
     const runStart = performance.now()
-    const details = await runInterview('base', { engine: 'swarm', name, keys: [join(dir, 'id.pub')], record: false, log: () => {} })
+    const details = await runInterview('base', { engine: 'swarm', name, keys: [publicKeyFile], record: false, log: () => {} })
     runTimes.push(performance.now() - runStart)
     started.push({ host: details.bind, port: details.port, node: details.node ?? '?' })
     if (started.length % 10 === 0) log(`${started.length} started`)

@@ -2,16 +2,13 @@
 // `base` on one host. In one run: a new login's time into the first and the last, the idle CPU per
 // interview (containers, recorder and engine, over a minute), the host's memory per interview with
 // everything included, the kernel keys in use, and the time to start and to stop them all.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { $ } from 'zx'
+import { readFileSync } from 'node:fs'
+import { benchLogin } from './bench-login.ts'
 import { formatMiB, formatMs, median, recordBenchmark } from './common.ts'
 import { containerCpuMs, hostMemoryInUse, hostProcesses } from './host-usage.ts'
 import { connectDocker } from '../engine/docker.ts'
 import { keyUsage, remappedRoot } from '../engine/key-quota.ts'
 import { containerName } from '../engine/names.ts'
-import { newKeyPair } from '../core/ssh-keys.ts'
 import { runInterview } from '../interviews/start.ts'
 import { stopInterviews } from '../interviews/stop.ts'
 import { sleep } from '../core/sleep.ts'
@@ -26,19 +23,8 @@ export interface HundredOptions {
 
 export async function benchmarkHundred(options: HundredOptions): Promise<string> {
   const log = options.log ?? (() => {})
-  const dir = mkdtempSync(join(tmpdir(), 'bench-hundred-'))
-  const pair = newKeyPair('bench')
-  writeFileSync(join(dir, 'id'), pair.privateKey, { mode: 0o600 })
-  writeFileSync(join(dir, 'id.pub'), pair.publicKey)
-  const login = async (port: number) => {
-    const start = performance.now()
-    const result = await $({
-      quiet: true,
-      nothrow: true,
-    })`ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -o IdentitiesOnly=yes -i ${join(dir, 'id')} -p ${port} user@127.0.0.1 true`
-    if (result.exitCode !== 0) throw new Error(`login on port ${port} failed: ${result.stderr.trim()}`)
-    return performance.now() - start
-  }
+  const { publicKeyFile, login: loginAt } = benchLogin('hundred')
+  const login = (port: number) => loginAt('127.0.0.1', port)
   const docker = await connectDocker()
   const info = await docker.info()
   const keys = () => keyUsage(readFileSync('/proc/key-users', 'utf8'), remappedRoot(info.DockerRootDir) ?? -1)
@@ -51,7 +37,7 @@ export async function benchmarkHundred(options: HundredOptions): Promise<string>
   const ports: number[] = []
   const startedAt = performance.now()
   for (const name of names) {
-    const details = await runInterview('base', { name, keys: [join(dir, 'id.pub')], record: true, log: () => {} })
+    const details = await runInterview('base', { name, keys: [publicKeyFile], record: true, log: () => {} })
     ports.push(details.port)
     if (ports.length % 10 === 0) log(`${ports.length} started`)
   }
