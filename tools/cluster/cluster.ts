@@ -8,7 +8,7 @@ import { UserError } from '../core/errors.ts'
 import { formatCidr } from '../engine/address-pool.ts'
 import { installHostFence, installNodeFence, removeHostFence } from './cluster-fence.ts'
 import { linkExists, makeBridge, makeNodeNamespace, namespaceExists, removeBridge, removeNodeNamespace } from './host-network.ts'
-import { CLUSTER_BRIDGE, clusterLayout, clusterRunDir, possibleNodeNames, type ClusterLayout, type ClusterNode } from './layout.ts'
+import { CLUSTER_BRIDGE, clusterLayout, clusterRunDir, MAX_WORKERS, type ClusterLayout } from './layout.ts'
 import { makeBoxNetworkConfig, nodeEngine, nodeEnginePid, startNodeEngine, stopNodeEngine, unmountUnder } from './node-engine.ts'
 import { registryPid, startRegistry, stopRegistry } from './registry.ts'
 import { formSwarm, swarmNodes } from './swarm.ts'
@@ -87,16 +87,16 @@ export async function clusterUp(workers: number, log: (line: string) => void = (
 export async function clusterDown(log: (line: string) => void = () => {}): Promise<void> {
   checkRoot()
   const layout = currentCluster() ?? clusterLayout({ workers: 1 })
-  // Nodes a differently sized or interrupted `up` may have left, too; workers before the manager.
-  const names = possibleNodeNames().reverse()
-  for (const name of names) {
-    const node = layout.nodes.find((one) => one.name === name) ?? nodeLike(layout, name)
-    const had = (await namespaceExists(name)) || nodeEnginePid(node) !== undefined || existsSync(node.runDir) || existsSync(node.dataRoot)
+  // Nodes a differently sized or interrupted `up` may have left, too: every node the largest cluster
+  // would have (names and folders depend only on a node's place), workers before the manager.
+  for (const node of clusterLayout({ workers: MAX_WORKERS }).nodes.reverse()) {
+    const had =
+      (await namespaceExists(node.name)) || nodeEnginePid(node) !== undefined || existsSync(node.runDir) || existsSync(node.dataRoot)
     if (!had) continue
     await stopNodeEngine(node)
-    await removeNodeNamespace(name, node.hostLink)
+    await removeNodeNamespace(node.name, node.hostLink)
     rmSync(node.dataRoot, { recursive: true, force: true })
-    log(`node ${name}: removed`)
+    log(`node ${node.name}: removed`)
   }
   await stopRegistry(layout)
   await removeHostFence()
@@ -107,12 +107,6 @@ export async function clusterDown(log: (line: string) => void = () => {}): Promi
   await unmountUnder(layout.dataDir)
   rmSync(layout.dataDir, { recursive: true, force: true })
   rmSync(layout.runDir, { recursive: true, force: true })
-}
-
-/** A node of the name `name`, laid out as a cluster big enough to hold it would be. */
-function nodeLike(layout: ClusterLayout, name: string): ClusterNode {
-  const index = possibleNodeNames().indexOf(name)
-  return clusterLayout({ workers: Math.max(index, 1) }).nodes[index] ?? layout.nodes[0]!
 }
 
 export interface NodeStatus {

@@ -92,6 +92,3 @@ export function clusterLayout({ workers, env = process.env }: LayoutOptions): Cl
   const nodePool = formatCidr(parseCidr(env.INTERVIEW_CLUSTER_NODE_POOL || engineDefault('INTERVIEW_CLUSTER_NODE_POOL')))
   return { cidr, nodePool, hostAddress, prefix: cidr.prefix, registry: `${hostAddress}:${REGISTRY_PORT}`, runDir, dataDir, nodes }
 }
-
-/** The node names that a cluster made with any number of workers could have: what `down` and `status` look for. */
-export const possibleNodeNames = () => Array.from({ length: MAX_WORKERS + 1 }, (_, index) => nodeName(index))
