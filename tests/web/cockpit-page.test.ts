@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Locator, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import WebSocket from 'ws'
 import { launchChromium } from '../../tools/core/chromium.ts'
 import { REPO_ROOT } from '../../tools/core/paths.ts'
@@ -218,10 +218,16 @@ test('a fault applied from the page breaks the box, and the check says so', asyn
 })
 
 test('a participant switched to watch from the page can no longer type', async () => {
-  const row = await waitFor('the SSH candidate in the list', async (): Promise<Locator | undefined> => {
-    for (const person of await page.locator('.person').all()) if (!(await person.innerText()).includes('(cockpit)')) return person
+  // The row is found by its data-who, not its place: the list is drawn again as people come and go,
+  // so a place can hold somebody else's row by the second click.
+  const who = await waitFor('the SSH candidate in the list', async (): Promise<string | undefined> => {
+    for (const person of await page.locator('.person').all()) {
+      const name = await person.getAttribute('data-who')
+      if (name && !name.includes('(cockpit)')) return name
+    }
     return undefined
   }).then((found) => found!)
+  const row = page.locator(`.person[data-who="${who}"]`)
   await row.locator('button').click()
   await waitFor('the switch', async () =>
     (await details()).people.some((p: { who: string; readonly: boolean }) => !p.who.includes('cockpit') && p.readonly),
