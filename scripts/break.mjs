@@ -3,6 +3,7 @@
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/core/cli.ts')
+const { engineOption, useEngineOf } = await import('../tools/interviews/engine-of.ts')
 const { applyFault, faultsOf } = await import('../tools/live/faults.ts')
 const { formatTable } = await import('../tools/core/format.ts')
 
@@ -14,8 +15,10 @@ await cli(
   (y) =>
     y
       .positional('interview', { type: 'string', demandOption: true, describe: 'Interview name' })
-      .positional('fault', { type: 'string', describe: 'Fault to apply' }),
+      .positional('fault', { type: 'string', describe: 'Fault to apply' })
+      .option('engine', engineOption),
   async (argv) => {
+    await useEngineOf(argv.interview, argv.engine)
     if (!argv.fault) {
       const faults = await faultsOf(argv.interview)
       console.log(

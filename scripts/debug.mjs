@@ -3,6 +3,7 @@
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/core/cli.ts')
+const { engineOption, useEngineOf } = await import('../tools/interviews/engine-of.ts')
 const { debugShell } = await import('../tools/live/debug.ts')
 
 await cli(
@@ -15,8 +16,10 @@ await cli(
     y
       .positional('target', { type: 'string', demandOption: true, describe: 'Interview name or image name' })
       .positional('command', { type: 'string', array: true, default: [], describe: 'Command to run instead of a shell (after --)' })
-      .option('service', { type: 'string', describe: 'A service of the interview (see list), e.g. db' }),
+      .option('service', { type: 'string', describe: 'A service of the interview (see list), e.g. db' })
+      .option('engine', { ...engineOption, describe: `${engineOption.describe}; with swarm, <target> is an interview` }),
   async (argv) => {
+    await useEngineOf(argv.target, argv.engine)
     const command = [...argv.command, ...argv._].map(String)
     process.exitCode = await debugShell(argv.target, command, { service: argv.service })
   },

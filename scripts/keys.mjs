@@ -3,6 +3,7 @@
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/core/cli.ts')
+const { engineOption, useEngineOf } = await import('../tools/interviews/engine-of.ts')
 const { addKeys, listKeys, removeKeys } = await import('../tools/live/authorized-keys.ts')
 const { writeKeyPair } = await import('../tools/core/ssh-keys.ts')
 const { REPO_ROOT } = await import('../tools/core/paths.ts')
@@ -27,13 +28,15 @@ await cli(
         choices: ['candidate', 'interviewer', 'observer'],
         default: 'candidate',
         describe: 'For add: who the key belongs to',
-      }),
+      })
+      .option('engine', engineOption),
   async (argv) => {
     /** @type {(value: string | undefined, what: string) => string} */
     const need = (value, what) => {
       if (!value) throw new UserError(`keys ${argv.action} needs ${what}`, 'see npx zx scripts/keys.mjs --help')
       return value
     }
+    if (argv.action !== 'new' && argv.target) await useEngineOf(argv.target, argv.engine)
     /** @type {(keys: import('../tools/core/ssh-keys.ts').PublicKey[]) => string} */
     const show = (keys) => keys.map((key) => `${key.fingerprint}  ${printable(key.type)}  ${printable(key.comment)}`).join('\n')
     switch (argv.action) {

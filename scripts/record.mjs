@@ -6,6 +6,7 @@
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/core/cli.ts')
 const { connectDocker } = await import('../tools/engine/docker.ts')
+const { engineOption, useEngineOf } = await import('../tools/interviews/engine-of.ts')
 const { stopInterviews } = await import('../tools/interviews/stop.ts')
 const { interviewContainer } = await import('../tools/interviews/find.ts')
 const { recordInterview } = await import('../tools/recording/recorder.ts')
@@ -28,8 +29,10 @@ await cli(
       .option('root', { type: 'string', describe: 'Recordings root: record the interviews recorded under it (default: recordings/)' })
       .option('idle-minutes', { type: 'number', default: 10, describe: 'End after this long with nothing to record (0: never)' })
       .option('dir', { type: 'string', describe: 'With <interview>: folder of the recording (default: recordings/<interview>)' })
-      .option('ends-at', { type: 'number', describe: 'With <interview>: end of the time limit, in ms since the epoch' }),
+      .option('ends-at', { type: 'number', describe: 'With <interview>: end of the time limit, in ms since the epoch' })
+      .option('engine', { ...engineOption, describe: `With <interview>: ${engineOption.describe}` }),
   async (argv) => {
+    if (argv.interview) await useEngineOf(argv.interview, argv.engine)
     const docker = await connectDocker()
     if (argv.interview) {
       const container = await interviewContainer(docker, argv.interview)

@@ -3,6 +3,7 @@
 // Node needs tsx for the TypeScript library; Deno runs TypeScript itself.
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/core/cli.ts')
+const { engineOption, useEngineOf } = await import('../tools/interviews/engine-of.ts')
 const { setReadOnly } = await import('../tools/live/roles.ts')
 const { UserError } = await import('../tools/core/errors.ts')
 
@@ -16,10 +17,12 @@ await cli(
       .positional('interview', { type: 'string', demandOption: true, describe: 'Interview name' })
       .positional('who', { type: 'string', demandOption: true, describe: 'Participant name or tty' })
       .option('read-only', { type: 'boolean', describe: 'Watch only' })
-      .option('read-write', { type: 'boolean', describe: 'May type' }),
+      .option('read-write', { type: 'boolean', describe: 'May type' })
+      .option('engine', engineOption),
   async (argv) => {
     if (!!argv.readOnly === !!argv.readWrite)
       throw new UserError('say --read-only or --read-write', `e.g. npx zx scripts/role.mjs ${argv.interview} ${argv.who} --read-only`)
+    await useEngineOf(argv.interview, argv.engine)
     const changed = await setReadOnly(argv.interview, argv.who, !!argv.readOnly)
     console.log(
       changed.length

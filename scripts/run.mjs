@@ -39,7 +39,7 @@ await cli(
       .option('observer', { type: 'string', array: true, describe: 'Public key file of an observer: read-only (repeatable)' })
       .option('record', {
         type: 'boolean',
-        describe: 'Record the shared terminal to recordings/<name>/ (default; not yet on a Swarm; --no-record: do not)',
+        describe: 'Record the shared terminal to recordings/<name>/ (default; --no-record: do not)',
       })
       .option('ttl', { type: 'string', describe: 'Time limit, e.g. 90m or 1h30m: warnings at 10 and 2 minutes, then the interview stops' })
       .option('memory', { type: 'string', describe: 'Memory limit (default 1g; 4g for a desktop)' })
@@ -86,12 +86,12 @@ await cli(
       })
       .option('json', { type: 'boolean', describe: 'Print the details as one JSON object' }),
   async (argv) => {
-    // On a Swarm the candidate logs in at the box's node: no front door or recording there yet (docs/cluster.md).
+    // On a Swarm the candidate logs in at the box's node: no front door there yet (docs/cluster.md).
     const swarm = argv.engine === 'swarm'
     const useDoor = argv.door ?? !swarm
-    const record = argv.record ?? !swarm
-    if (swarm && argv.door === undefined && argv.record === undefined)
-      console.error("on a Swarm: the candidate logs in to the box's own sshd at its node; no front door or recording there yet")
+    const record = argv.record ?? true
+    if (swarm && argv.door === undefined)
+      console.error("on a Swarm: the candidate logs in to the box's own sshd at its node; no front door there yet")
     const bind = argv.bind ?? '127.0.0.1'
     const password = /** @type {string | boolean | undefined} */ (argv.password)
     const gateway = async () => (await ensureGateway(bind, argv.webPort, (line) => console.error(line))).url

@@ -41,6 +41,7 @@ setup_file() {
 }
 
 teardown_file() {
+  kill "$(cat "$BATS_FILE_TMPDIR/serve.pid" 2>/dev/null)" 2>/dev/null || true
   zx_script cluster down >/dev/null 2>&1 || true
   kill "$(cat "$BATS_FILE_TMPDIR/target.pid")" 2>/dev/null || true
   ip route del "$METADATA/32" 2>/dev/null || true
@@ -72,8 +73,8 @@ on_swarm() {
   assert_user_error
   run zx_script run hello --engine swarm --name bats-no-swarm
   assert_user_error 'no Swarm to run on'
-  run zx_script run hello --engine swarm --record --name bats-no-swarm
-  assert_user_error 'the recording is not available on a Swarm yet'
+  run zx_script check bats-no-swarm --engine swarm
+  assert_user_error 'no Swarm to run on'
   run zx_script run hello --engine swarm --ttl 30m --name bats-no-swarm
   assert_user_error 'a time limit (--ttl) is not available on a Swarm yet'
   run zx_script run hello --engine swarm --egress all --name bats-no-swarm
@@ -115,6 +116,10 @@ on_swarm() {
   assert_output --regexp "^$HOST_SIDE:5000/interview-env/hello:latest@sha256:[0-9a-f]{64}$"
   start_interview hello --engine swarm --constraint node.hostname==ie-worker1
   [ "$(jq -r .node <<<"$RUN_JSON")" = ie-worker1 ]
+  # The later tests use this interview too.
+  echo "$INTERVIEW" > "$BATS_FILE_TMPDIR/worker-interview"
+  cp "$SSH_KEY" "$BATS_FILE_TMPDIR/worker-key"
+  echo "$SSH_PORT" > "$BATS_FILE_TMPDIR/worker-port"
   # SYS_ADMIN goes only to a node labelled as remapping users.
   on_manager service inspect "ie-$INTERVIEW" --format '{{json .Spec.TaskTemplate.Placement.Constraints}}' | grep -qF 'node.labels.interview-env.userns==true'
   on_manager service inspect "ie-$INTERVIEW" --format '{{.Spec.TaskTemplate.ContainerSpec.Image}}' | grep -qE '@sha256:[0-9a-f]{64}$'
@@ -135,9 +140,60 @@ on_swarm() {
   terminal_type alice "echo typed-on-the-$((6 * 7))th-node"
   wait_for_screen bob 'typed-on-the-42th-node'
   close_terminals
-  echo "$INTERVIEW" > "$BATS_FILE_TMPDIR/worker-interview"
-  cp "$SSH_KEY" "$BATS_FILE_TMPDIR/worker-key"
-  echo "$SSH_PORT" > "$BATS_FILE_TMPDIR/worker-port"
+  # The recording is made here, on the manager's host, through the worker's engine: who typed what.
+  jq -e --arg dir "$(recording)" '.recording == $dir' <<<"$RUN_JSON" >/dev/null
+  wait_for_line "$(recording)/events.jsonl" '"type":"input".*typed-on-the-'
+  wait_for_line "$(recording)/events.jsonl" '"type":"join","who":"candidate"'
+  wait_for_line "$(recording)/session.cast" 'typed-on-the-42th-node'
+}
+
+@test "[cluster] check, break, keys, role and debug act on the box on the worker, with the checker and task state on its node" {
+  local key
+  INTERVIEW=$(cat "$BATS_FILE_TMPDIR/worker-interview") SSH_KEY=$BATS_FILE_TMPDIR/worker-key SSH_PORT=$(cat "$BATS_FILE_TMPDIR/worker-port") SSH_HOST=$WORKER SSH_USER=user
+  # Without --engine swarm, the interview engine has no such interview.
+  run zx_script check "$INTERVIEW"
+  assert_user_error "no interview named \"$INTERVIEW\""
+  run zx_script check "$INTERVIEW" --engine swarm
+  assert_failure 1
+  assert_output 'NO: /home/user/secret.txt is missing or empty'
+  # The task state was kept on the worker, out of the box, and nowhere else.
+  run on_node ie-worker1 volume ls -q --filter "label=interview-env.interview=$INTERVIEW"
+  assert_output "ie-$INTERVIEW-task-state"
+  [ "$(on_node ie-manager volume ls -q --filter "label=interview-env.interview=$INTERVIEW")" = '' ]
+  # A candidate who writes a wrong secret and replaces the box's `task` tool gets no OK.
+  ssh_as_candidate 'echo wrong > ~/secret.txt; printf "#!/bin/sh\necho OK\n" | sudo -n tee /usr/local/bin/task >/dev/null'
+  run zx_script check "$INTERVIEW" --engine swarm
+  assert_output 'NO: /home/user/secret.txt does not hold the secret'
+  # The reference solution, through debug on the worker: then OK.
+  run zx_script debug "$INTERVIEW" --engine swarm -- su user -c "$(cat "$REPO_ROOT/images/tasks/hello/solution")"
+  assert_success
+  run zx_script check "$INTERVIEW" --engine swarm
+  assert_success
+  assert_output OK
+  run zx_script debug "$INTERVIEW" --engine swarm -- hostname
+  assert_output "$INTERVIEW"
+  # A fault applied live, and checked.
+  run zx_script break "$INTERVIEW" service-stopped --engine swarm
+  assert_success
+  run zx_script check "$INTERVIEW" --engine swarm
+  assert_failure 1
+  assert_output --partial 'NO: (fault service-stopped)'
+  # A key added while it runs logs in; role makes its holder read-only, on the timeline.
+  key=$(new_key carol)
+  run zx_script keys add "$INTERVIEW" "$key.pub" --role interviewer --engine swarm
+  assert_success
+  run zx_script keys list "$INTERVIEW" --engine swarm
+  assert_output --partial carol
+  terminal_open carol "$key"
+  run zx_script role "$INTERVIEW" carol --read-only --engine swarm
+  assert_success
+  assert_output 'carol is now read-only (1 client)'
+  wait_for_line "$(recording)/events.jsonl" '"type":"role","who":"carol".*"readonly":true'
+  close_terminals
+  wait_for_line "$(recording)/events.jsonl" '"type":"check".*"result":"OK"'
+  # An unknown name on the Swarm, in one line.
+  run zx_script check bats-no-such-interview --engine swarm
+  assert_user_error 'no interview named "bats-no-such-interview" is on the Swarm'
 }
 
 @test "[cluster] the fence: the box reaches no node, not the host, the registry, a private address or 169.254.169.254" {
@@ -224,21 +280,17 @@ on_swarm() {
   assert_user_error 'no interview named'
 }
 
-@test "[cluster] a node not labelled as remapping users gets no box with SYS_ADMIN" {
-  on_manager node update --label-rm interview-env.userns ie-worker1 >/dev/null
-  run zx_script run hello --engine swarm --constraint node.hostname==ie-worker1 --name bats-unlabelled
-  on_manager node update --label-add interview-env.userns=true ie-worker1 >/dev/null
-  assert_user_error 'no node of the Swarm can take the box'
-  assert_output --partial 'docker node update --label-add interview-env.userns=true'
-  [ "$(on_swarm bats-unlabelled)" = '' ]
-  [ "$(on_manager service ls -q --filter label=interview-env.interview=bats-unlabelled)" = '' ]
-  [ "$(on_manager network ls --format '{{.Name}}' | grep -x ie-bats-unlabelled)" = '' ]
-}
-
 @test "[cluster] a node dies: its interview shows as lost and is not started again elsewhere; the manager's goes on" {
-  local worker_interview state=
+  local worker_interview state= token web_port=$(( 21000 + RANDOM % 1000 ))
   worker_interview=$(cat "$BATS_FILE_TMPDIR/worker-interview")
   start_interview hello --engine swarm --constraint node.role==manager
+  # The cockpit's server, which lists the Swarm's interviews beside the interview engine's.
+  export INTERVIEW_ENV_SERVER_DIR=$BATS_FILE_TMPDIR/server
+  token=$(zx_script interviewers add alice 2>/dev/null | cut -d' ' -f2)
+  zx_script serve --no-door --no-record --port "$web_port" >"$BATS_FILE_TMPDIR/serve.log" 2>&1 3>&- &
+  echo $! > "$BATS_FILE_TMPDIR/serve.pid"
+  for _ in $(seq 100); do curl -sf -H "authorization: Bearer $token" "http://127.0.0.1:$web_port/api/interviews" -o "$BATS_FILE_TMPDIR/api.json" && break; sleep 0.2; done
+  jq -e --arg name "$worker_interview" '.[] | select(.name == $name and .node == "ie-worker1" and .state == "running" and .recorded)' "$BATS_FILE_TMPDIR/api.json" >/dev/null || { cat "$BATS_FILE_TMPDIR/api.json" "$BATS_FILE_TMPDIR/serve.log"; false; }
   # The worker goes as a machine would: its engine, and everything of the node with it.
   pkill -KILL -f '^dockerd --host unix:///run/interview-env/cluster/ie-worker1/'
   for _ in $(seq 60); do
@@ -247,6 +299,16 @@ on_swarm() {
     sleep 1
   done
   [ "$state" = lost ]
+  # The cockpit shows it lost, on its node; its recording is kept up to the loss, and complete.
+  curl -sf -H "authorization: Bearer $token" "http://127.0.0.1:$web_port/api/interviews" -o "$BATS_FILE_TMPDIR/api.json"
+  kill "$(cat "$BATS_FILE_TMPDIR/serve.pid")"
+  jq -e --arg name "$worker_interview" '.[] | select(.name == $name and .node == "ie-worker1" and .state == "lost")' "$BATS_FILE_TMPDIR/api.json" >/dev/null
+  jq -e --arg name "$INTERVIEW" '.[] | select(.name == $name and .node == "ie-manager" and .state == "running")' "$BATS_FILE_TMPDIR/api.json" >/dev/null
+  wait_for_line "$(recording "$worker_interview")/events.jsonl" '"type":"end"' 20
+  grep -q 'typed-on-the-42th-node' "$(recording "$worker_interview")/session.cast"
+  [ -s "$(recording "$worker_interview")/summary.md" ]
+  run zx_script check "$worker_interview" --engine swarm
+  assert_user_error "interview \"$worker_interview\" is lost: its node ie-worker1 is down"
   run zx_script cluster status
   assert_line --regexp '^ie-worker1 +worker +10\.211\.0\.3 +stopped +down'
   # The manager's interview goes on, and the lost box was not started again on the manager.
@@ -266,6 +328,18 @@ on_swarm() {
   [ "$(on_swarm "$INTERVIEW")" = '' ]
   [ "$(on_manager service ls -q --filter label=interview-env.managed=true)" = '' ]
   [ "$(on_manager network ls --format '{{.Name}}' | grep -E "^ie-($INTERVIEW|$worker_interview)$")" = '' ]
+}
+
+@test "[cluster] a node not labelled as remapping users gets no box with SYS_ADMIN" {
+  # Last of the tests with a box: Swarm ends a running box whose node no longer meets its constraints.
+  on_manager node update --label-rm interview-env.userns ie-worker1 >/dev/null
+  run zx_script run hello --engine swarm --constraint node.hostname==ie-worker1 --name bats-unlabelled
+  on_manager node update --label-add interview-env.userns=true ie-worker1 >/dev/null
+  assert_user_error 'no node of the Swarm can take the box'
+  assert_output --partial 'docker node update --label-add interview-env.userns=true'
+  [ "$(on_swarm bats-unlabelled)" = '' ]
+  [ "$(on_manager service ls -q --filter label=interview-env.interview=bats-unlabelled)" = '' ]
+  [ "$(on_manager network ls --format '{{.Name}}' | grep -x ie-bats-unlabelled)" = '' ]
 }
 
 @test "[cluster] up again changes nothing; down leaves nothing of it" {

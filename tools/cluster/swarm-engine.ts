@@ -13,6 +13,27 @@ export interface SwarmTarget {
   imageFor: (image: string) => string
   /** The local cluster, when that is the Swarm: its images are shared from the interview engine. */
   local?: ClusterLayout
+  /**
+   * Where this host reaches the engine of the node of that hostname (a DOCKER_HOST value), which
+   * checks, faults, keys, roles, debugging and the recording need: a local cluster's node socket, or
+   * on real machines what INTERVIEW_CLUSTER_NODE_ENGINES says (docs/cluster.md).
+   */
+  nodeEngineHost: (hostname: string) => string
+}
+
+/** INTERVIEW_CLUSTER_NODE_ENGINES: `hostname=DOCKER_HOST` pairs, separated by commas or spaces. */
+export function parseNodeEngines(value: string | undefined): Map<string, string> {
+  const engines = new Map<string, string>()
+  for (const pair of (value ?? '').split(/[\s,]+/).filter(Boolean)) {
+    const at = pair.indexOf('=')
+    if (at <= 0 || at === pair.length - 1)
+      throw new UserError(
+        `INTERVIEW_CLUSTER_NODE_ENGINES has "${pair}", not hostname=DOCKER_HOST`,
+        'e.g. INTERVIEW_CLUSTER_NODE_ENGINES="node1=ssh://root@node1,node2=ssh://root@node2"',
+      )
+    engines.set(pair.slice(0, at), pair.slice(at + 1))
+  }
+  return engines
 }
 
 export async function connectSwarm(env: NodeJS.ProcessEnv = process.env): Promise<SwarmTarget> {
@@ -30,7 +51,12 @@ export async function connectSwarm(env: NodeJS.ProcessEnv = process.env): Promis
         'see npx zx scripts/cluster.mjs status, or start it again: sudo npx zx scripts/cluster.mjs up',
       )
     })
-    return { manager, local, imageFor: (image) => registryName(local, image) }
+    const nodeEngineHost = (hostname: string) => {
+      const node = local.nodes.find((one) => one.name === hostname)
+      if (!node) throw new UserError(`the local cluster has no node ${hostname}`, 'see npx zx scripts/cluster.mjs status')
+      return `unix://${node.socket}`
+    }
+    return { manager, local, imageFor: (image) => registryName(local, image), nodeEngineHost }
   }
   const manager = new Docker()
   const info = await manager.info().catch(() => undefined)
@@ -45,7 +71,17 @@ export async function connectSwarm(env: NodeJS.ProcessEnv = process.env): Promis
       "INTERVIEW_CLUSTER_REGISTRY is not set: the Swarm's nodes need a registry to pull the interview's image from",
       'publish the images there (npx zx scripts/publish.mjs --registry R) and set INTERVIEW_CLUSTER_REGISTRY=R',
     )
-  return { manager, imageFor: (image) => `${registry}/${image.includes(':') ? image : `${image}:latest`}` }
+  const engines = parseNodeEngines(env.INTERVIEW_CLUSTER_NODE_ENGINES)
+  const nodeEngineHost = (hostname: string) => {
+    const host = engines.get(hostname)
+    if (!host)
+      throw new UserError(
+        `this host does not know how to reach the engine of node ${hostname}`,
+        `add ${hostname}=DOCKER_HOST (e.g. ssh://root@${hostname}) to INTERVIEW_CLUSTER_NODE_ENGINES (docs/cluster.md)`,
+      )
+    return host
+  }
+  return { manager, imageFor: (image) => `${registry}/${image.includes(':') ? image : `${image}:latest`}`, nodeEngineHost }
 }
 
 export interface SwarmTask {

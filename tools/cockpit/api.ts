@@ -11,6 +11,7 @@ import { UserError } from '../core/errors.ts'
 import { LABEL } from '../engine/names.ts'
 import { findRunningInterview } from '../interviews/find.ts'
 import { listInterviews, type InterviewSummary } from '../interviews/list.ts'
+import { swarmInterviewsIfAny, type SwarmInterviewSummary } from '../interviews/swarm.ts'
 import { checkInterview } from '../live/checks.ts'
 import { applyFault, faultsOf } from '../live/faults.ts'
 import { setReadOnly } from '../live/roles.ts'
@@ -174,9 +175,33 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
 
   /** Every running interview as the cockpit shows it; one that cannot be read is listed as `list` has it. */
   const describeAll = async () => {
-    const summaries = await listInterviews(docker)
+    const [summaries, onSwarm] = await Promise.all([listInterviews(docker), swarmInterviewsIfAny()])
     const described = await Promise.allSettled(summaries.map(describe))
-    return described.map((result, i) => (result.status === 'fulfilled' ? result.value : summaries[i]!))
+    return [
+      ...described.map((result, i) => (result.status === 'fulfilled' ? result.value : summaries[i]!)),
+      ...onSwarm.map(describeOnSwarm),
+    ]
+  }
+
+  /** An interview on the Swarm, from its service: its node, its state there (`lost` when the node is down), its timeline so far. */
+  const describeOnSwarm = (summary: SwarmInterviewSummary) => {
+    const recorded = !!summary.recording && existsSync(summary.recording)
+    return {
+      name: summary.name,
+      task: summary.task,
+      address: summary.address,
+      createdAt: summary.createdAt,
+      state: summary.state,
+      engine: 'swarm',
+      node: summary.node,
+      clients: null,
+      people: [],
+      services: [],
+      recorded,
+      panel: recorded ? [...interviewersOf(summary.recording!)] : [],
+      ...(recorded ? digests.of(summary.recording!) : { checks: [], hintsUsed: 0, faultsApplied: [] }),
+      secondsLeft: null,
+    }
   }
 
   const routes = async (req: IncomingMessage, res: ServerResponse, path: string) => {

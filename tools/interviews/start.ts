@@ -158,6 +158,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       port: options.port,
       constraints,
       noExec: options.noExec,
+      record: options.record,
       mirror: options.mirror,
       log,
     })

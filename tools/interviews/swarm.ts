@@ -1,24 +1,33 @@
 // Interviews on a Docker Swarm (docs/cluster.md): the box is a service of one replica, placed by the
 // Swarm's scheduler (and any --constraint), its SSH published in host mode on the node that runs it,
 // on the interview's own bridge there. `list` and `stop` find it by the same labels as on one engine.
-// Not yet on a Swarm: the front door, the recording, the checker, desktops and multi-service tasks;
+// The checker and the task state kept out of the box are on the box's node (engine-of.ts finds it).
+// The recording is made on this host by a recorder of its own (record.mjs <interview>) through the
+// node's engine. Not yet on a Swarm: the front door, time limits, desktops and multi-service tasks;
 // the candidate logs in to the box's own sshd at its node's address.
 import type Docker from 'dockerode'
 import { UserError } from '../core/errors.ts'
 import { newKeyPair } from '../core/ssh-keys.ts'
 import { sleep } from '../core/sleep.ts'
 import { connectDocker } from '../engine/docker.ts'
-import { containerName, LABEL, networkName } from '../engine/names.ts'
+import { CHECKER_IMAGE, saveTaskState } from '../engine/checker.ts'
+import { containerName, interviewLabels, LABEL, networkName } from '../engine/names.ts'
 import { capabilityPlan, type Limits } from '../engine/security.ts'
 import { ensureImage } from '../images/build.ts'
 import type { ResolvedImage } from '../images/list.ts'
 import { boxNetworkSpec, boxServiceSpec } from '../cluster/box-service.ts'
-import { shareImages } from '../cluster/cluster.ts'
-import { boxTask, connectSwarm, nodeInfo, type SwarmTask } from '../cluster/swarm-engine.ts'
+import { currentCluster, shareImages } from '../cluster/cluster.ts'
+import { boxTask, connectSwarm, nodeInfo, type SwarmTarget, type SwarmTask } from '../cluster/swarm-engine.ts'
 import type { ClusterLayout } from '../cluster/layout.ts'
 import { USERNS_LABEL } from '../cluster/swarm.ts'
 import { BOX_NETWORK_CONFIG, nodeEngine } from '../cluster/node-engine.ts'
+import { moveHintsOut } from '../engine/task-hints.ts'
+import { startOneRecorder, waitForRecorder } from '../recording/daemon.ts'
+import { freeRecordingDir } from '../recording/paths.ts'
 import type { InterviewDetails } from './card.ts'
+import { swarmBox } from './engine-of.ts'
+import { interviewResources } from './find.ts'
+import { removeInterview } from './stop.ts'
 import { containerSpec, networkSpec, type BoxSpec } from './spec.ts'
 import { waitForLogin } from './ssh-login.ts'
 
@@ -34,13 +43,15 @@ export interface SwarmRun {
   port?: number
   constraints: string[]
   noExec?: boolean
+  /** Record the shared terminal to recordings/<name>/ on this host. */
+  record?: boolean
   mirror?: string
   log: (line: string) => void
 }
 
 /** What a Swarm cannot give yet, refused before anything starts. */
 export function refuseOnSwarm(
-  options: { web?: boolean; record?: boolean; door?: unknown; ttlMs?: number; egress?: string; bind?: string },
+  options: { web?: boolean; door?: unknown; ttlMs?: number; egress?: string; bind?: string },
   resolved?: ResolvedImage,
 ): void {
   const refuse = (what: string, hint: string) => {
@@ -52,7 +63,6 @@ export function refuseOnSwarm(
   if (resolved?.desktop) refuse(`a desktop task (${resolved.image.name})`, 'run it on one engine: drop --engine swarm')
   if (resolved?.compose) refuse(`a multi-service task (${resolved.image.name})`, 'run it on one engine: drop --engine swarm')
   if (options.web) refuse('the browser terminal (--web)', 'drop --web')
-  if (options.record) refuse('the recording', 'add --no-record')
   if (options.door) refuse('the front door', 'add --no-door: the candidate logs in at the node that runs the box')
 }
 
@@ -70,6 +80,7 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
   // The image is built on the interview engine, as for one engine, and shared with the local cluster's nodes.
   const local = await connectDocker()
   await ensureImage(local, resolved, { mirror: run.mirror, log })
+  if (resolved.image.kind === 'task') await ensureImage(local, 'checker', { mirror: run.mirror, log })
   const image = swarm.local ? (await shareImages(swarm.local, local, [resolved.image.tag]))[0]! : swarm.imageFor(resolved.image.tag)
   const plan = capabilityPlan(await swarm.manager.info())
   // The manager's engine remapping users says nothing of the node that will run the box: SYS_ADMIN
@@ -91,6 +102,7 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
     limits,
     desktop: false,
     noExec: run.noExec,
+    recordingDir: run.record ? freeRecordingDir(name) : undefined,
   }
   const made: SwarmResources = { services: [], networks: [] }
   try {
@@ -108,6 +120,15 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
         `nothing was left running; can this host reach ${node.address}? see npx zx scripts/debug.mjs ${resolved.image.name}`,
       )
     })
+    if (resolved.image.kind === 'task') {
+      // The check runs in a checker beside the box on its node, with the task state kept there, out of the box.
+      const box = await swarmBox(name, swarm)
+      await shareChecker(swarm, local, box.docker)
+      await saveTaskState(box.docker, box.container, name, interviewLabels(name, task))
+      // A recorded interview's hints are handed out by its recorder, which counts them (task-hints.ts).
+      if (spec.recordingDir) await moveHintsOut(box.docker, box.container, name)
+    }
+    const recording = spec.recordingDir ? await startOneRecorder(name, spec.recordingDir, ['--engine', 'swarm']) : undefined
     return {
       name,
       task,
@@ -124,12 +145,29 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
       egress: swarm.local ? 'cluster' : 'node',
       exec: !run.noExec,
       node: node.hostname,
+      recording,
     }
   } catch (error) {
     // What went wrong is the error to report, even when taking the rest down fails as well.
     await removeSwarmInterview(swarm.manager, name, made, swarm.local).catch((cleanup: Error) => log(`warning: ${cleanup.message}`))
     throw error
   }
+}
+
+/** Puts the checker's image on the node's engine, under its own name, from the Swarm's registry. */
+async function shareChecker(swarm: SwarmTarget, local: Docker, node: Docker): Promise<void> {
+  const image = swarm.local ? (await shareImages(swarm.local, local, [CHECKER_IMAGE]))[0]! : swarm.imageFor(CHECKER_IMAGE)
+  const pulled = await node.pull(image)
+  await new Promise<void>((resolve, reject) =>
+    node.modem.followProgress(pulled, (error: Error | null, events: Array<{ error?: string }>) => {
+      const failed = error?.message ?? events.find((event) => event.error)?.error
+      if (failed)
+        reject(new UserError(`the node could not pull the checker (${image}): ${failed}`, 'publish it: npx zx scripts/publish.mjs checker'))
+      else resolve()
+    }),
+  )
+  const [repo, tag] = CHECKER_IMAGE.split(':') as [string, string | undefined]
+  await node.getImage(image).tag({ repo, tag: tag ?? 'latest' })
 }
 
 /** What the Swarm's API refused (a malformed --constraint, a name taken meanwhile), as one line. */
@@ -236,7 +274,17 @@ export async function removeSwarmInterview(manager: Docker, name: string, found:
         `stop it again in a while: npx zx scripts/stop.mjs --engine swarm ${name}`,
       )
   }
-  if (local) await untilNoContainerOn(local, name, found.services)
+  if (local) {
+    await untilNoContainerOn(local, name, found.services)
+    // What was kept on the nodes beside the box: its task state and any checker left over.
+    await Promise.all(
+      local.nodes.map(async (node) => {
+        const engine = nodeEngine(node)
+        const left = await interviewResources(engine, name).catch(() => undefined) // a node that is down keeps them
+        if (left) await removeInterview(engine, left)
+      }),
+    )
+  }
 }
 
 async function untilNoContainerOn(local: ClusterLayout, name: string, services: string[], timeoutMs = 30_000): Promise<void> {
@@ -273,6 +321,8 @@ export interface SwarmInterviewSummary {
   address: string
   state: string
   createdAt: Date
+  /** The recording's folder on this host, when it is recorded. */
+  recording?: string
 }
 
 /** The interviews on the Swarm, newest first; one whose node is down shows as lost. */
@@ -292,10 +342,21 @@ export async function listSwarmInterviews(): Promise<SwarmInterviewSummary[]> {
         address: node && task?.port ? `${node.address}:${task.port}` : '-',
         state: lost ? 'lost' : (task?.state ?? 'pending'),
         createdAt: new Date(service.CreatedAt ?? 0),
+        recording: labels[LABEL.recording],
       }
     }),
   )
   return summaries.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+}
+
+/**
+ * The Swarm's interviews, when this host has a Swarm to ask (the local cluster is up, or
+ * INTERVIEW_CLUSTER_REGISTRY names the registry of DOCKER_HOST's Swarm); none otherwise, and none
+ * while its manager does not answer (the interview engine's interviews are listed all the same).
+ */
+export async function swarmInterviewsIfAny(env: NodeJS.ProcessEnv = process.env): Promise<SwarmInterviewSummary[]> {
+  if (!currentCluster(env) && !env.INTERVIEW_CLUSTER_REGISTRY) return []
+  return listSwarmInterviews().catch(() => [])
 }
 
 /** Stops the named interviews on the Swarm (or all of them). */
@@ -314,6 +375,7 @@ export async function stopSwarmInterviews(names: string[], options: { all?: bool
   }
   // All found before any is removed: an unknown name stops nothing.
   const found = await Promise.all(names.map((name) => swarmResources(manager, name)))
+  const recordings = await recordingsOf(manager, names)
   const unknown = names.find((_, i) => found[i]!.services.length + found[i]!.networks.length === 0)
   if (unknown !== undefined)
     throw new UserError(
@@ -324,5 +386,16 @@ export async function stopSwarmInterviews(names: string[], options: { all?: bool
   const results = await Promise.allSettled(names.map((name, i) => removeSwarmInterview(manager, name, found[i]!, local)))
   const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
   if (failed) throw failed.reason
+  // Each recorder sees its box end and completes its files (and the summary).
+  await Promise.all(recordings.map((dir) => waitForRecorder(dir)))
   return names
+}
+
+/** The recording folders of the named interviews' boxes, from their services' labels. */
+async function recordingsOf(manager: Docker, names: string[]): Promise<string[]> {
+  const services = await manager.listServices({ filters: labelFilter() })
+  return services
+    .filter((service) => names.includes(service.Spec?.Labels?.[LABEL.interview] ?? ''))
+    .map((service) => service.Spec?.Labels?.[LABEL.recording])
+    .filter((dir): dir is string => !!dir)
 }

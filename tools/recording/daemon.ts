@@ -2,7 +2,7 @@
 // returns once it has begun the interview's recording; `stop` waits for it to finish the files.
 import { spawn } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { UserError } from '../core/errors.ts'
 import { REPO_ROOT } from '../core/paths.ts'
 import { scriptCommand } from '../core/runtime.ts'
@@ -49,6 +49,29 @@ export async function startRecorder(interview: string, dir: string, root = recor
     await sleep(100)
   }
   throw new UserError(`the recorder did not begin recording "${interview}"`, `see ${join(root, HOST_FILES.log)}`)
+}
+
+/**
+ * Starts a recorder of one interview alone (a detached `scripts/record.mjs <interview>`), for a box
+ * on a Swarm: it records through the engine of the box's node, into `dir` on this host. Returns once
+ * it has begun the recording.
+ */
+export async function startOneRecorder(interview: string, dir: string, args: string[] = []): Promise<string> {
+  mkdirSync(dir, { recursive: true, mode: 0o750 })
+  const logFile = join(dirname(dir), `.recorder-${basename(dir)}.log`)
+  const out = openSync(logFile, 'a', 0o640)
+  const [command, commandArgs] = scriptCommand('record.mjs', [interview, '--dir', dir, ...args])
+  const child = spawn(command, commandArgs, { detached: true, stdio: ['ignore', out, out], cwd: REPO_ROOT, env: process.env })
+  child.unref()
+  closeSync(out)
+  let exited = false
+  child.on('exit', () => (exited = true))
+  for (let i = 0; i < 300 && !exited; i++) {
+    if (existsSync(join(dir, FILES.events))) return dir
+    await sleep(100)
+  }
+  if (!exited) child.kill('SIGKILL')
+  throw new UserError(`the recorder did not begin recording "${interview}"`, `see ${logFile}`)
 }
 
 /** Waits (up to `timeoutMs`) until the recorder writing to `dir` has written its last lines. */

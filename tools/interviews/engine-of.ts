@@ -1,0 +1,69 @@
+// The engine that runs an interview's box: the interview engine, or, for an interview on a Swarm,
+// the engine of the node its box was placed on. The tools that act in a running interview (check,
+// break, keys, role, debug, the recorder) are pointed at that engine, and then work as on one engine:
+// the checker, the task state kept out of the box and the faults' record are all on the same node.
+import Docker from 'dockerode'
+import { UserError } from '../core/errors.ts'
+import { containerName } from '../engine/names.ts'
+import { boxTask, connectSwarm, nodeInfo, type SwarmTarget } from '../cluster/swarm-engine.ts'
+
+export const ENGINES = ['docker', 'swarm'] as const
+export type EngineChoice = (typeof ENGINES)[number]
+
+/** The yargs option every command that acts on one interview takes. */
+export const engineOption = {
+  type: 'string',
+  choices: ENGINES,
+  default: 'docker',
+  describe: 'The interview is on the interview engine, or on the Swarm (docs/cluster.md)',
+} as const
+
+/** A Docker client for a DOCKER_HOST value (unix://, tcp:// or ssh://). */
+export function dockerAt(host: string): Docker {
+  const url = new URL(host)
+  if (url.protocol === 'unix:') return new Docker({ socketPath: url.pathname })
+  if (url.protocol === 'tcp:') return new Docker({ host: url.hostname, port: Number(url.port || 2375) })
+  if (url.protocol === 'ssh:')
+    return new Docker({ protocol: 'ssh', host: url.hostname, port: Number(url.port || 22), username: url.username || 'root' })
+  throw new UserError(`cannot reach a Docker engine at ${host}`, 'give it as unix:///path, tcp://host:port or ssh://user@host')
+}
+
+export interface SwarmBox {
+  /** The hostname of the node that runs the box. */
+  node: string
+  /** Where this host reaches that node's engine (a DOCKER_HOST value). */
+  host: string
+  docker: Docker
+  container: Docker.Container
+}
+
+/** The node engine and container of an interview's box on the Swarm; an error says why there is none. */
+export async function swarmBox(name: string, swarm?: SwarmTarget): Promise<SwarmBox> {
+  swarm ??= await connectSwarm()
+  const task = await boxTask(swarm.manager, containerName(name)).catch(() => undefined)
+  if (!task)
+    throw new UserError(`no interview named "${name}" is on the Swarm`, 'see the interviews there: npx zx scripts/list.mjs --engine swarm')
+  const node = task.nodeId ? await nodeInfo(swarm.manager, task.nodeId).catch(() => undefined) : undefined
+  if (node && node.state !== 'ready')
+    throw new UserError(
+      `interview "${name}" is lost: its node ${node.hostname} is ${node.state}`,
+      `its recording is kept; take it down: npx zx scripts/stop.mjs --engine swarm ${name}`,
+    )
+  if (task.state !== 'running' || !node || !task.containerId)
+    throw new UserError(
+      `interview "${name}" is not running on the Swarm (its box is ${task.state})`,
+      'see npx zx scripts/list.mjs --engine swarm',
+    )
+  const host = swarm.nodeEngineHost(node.hostname)
+  const docker = dockerAt(host)
+  return { node: node.hostname, host, docker, container: docker.getContainer(task.containerId) }
+}
+
+/**
+ * Points this process's Docker clients and `docker` commands at the engine that runs the
+ * interview's box: nothing to do on one engine; on a Swarm, its node's engine.
+ */
+export async function useEngineOf(name: string, engine: EngineChoice = 'docker'): Promise<void> {
+  if (engine !== 'swarm') return
+  process.env.DOCKER_HOST = (await swarmBox(name)).host
+}
