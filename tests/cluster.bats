@@ -17,6 +17,7 @@ METADATA=169.254.169.254
 
 setup_file() {
   docker image inspect interview-env/hello >/dev/null 2>&1 || zx_script build hello >/dev/null
+  docker image inspect interview-env/shop-outage >/dev/null 2>&1 || zx_script build shop-outage >/dev/null
   zx_script cluster down >/dev/null
   ip netns add "$TARGET_NS"
   ip link add ie-clt-h type veth peer name ie-clt-n
@@ -278,6 +279,43 @@ on_swarm() {
   [ "$(on_node ie-worker1 network ls --format '{{.Name}}' | grep -x "ie-$INTERVIEW")" = '' ]
   run zx_script stop --engine swarm "$INTERVIEW"
   assert_user_error 'no interview named'
+}
+
+@test "[cluster] a multi-service task (shop-outage) runs across the cluster on its own overlay; its check turns OK after the solution; stop leaves nothing" {
+  local node service
+  start_interview shop-outage --engine swarm --constraint node.hostname==ie-worker1
+  [ "$(jq -r .node <<<"$RUN_JSON")" = ie-worker1 ]
+  [ "$(jq -r '.services | join(",")' <<<"$RUN_JSON")" = db,web ]
+  # Its services are Swarm services of the interview, placed by the scheduler: not all on the box's node.
+  run on_manager service ps "ie-$INTERVIEW-db" "ie-$INTERVIEW-web" --format '{{.Node}} {{.CurrentState}}'
+  assert_line --regexp '^ie-manager Running'
+  # Each is on the interview's internal overlay alone (no docker_gwbridge, no way out); the box is on it too.
+  for service in db web; do
+    for node in ie-manager ie-worker1; do
+      local id
+      id=$(on_node "$node" ps -q --filter "label=com.docker.swarm.service.name=ie-$INTERVIEW-$service")
+      [ -n "$id" ] || continue
+      [ "$(on_node "$node" inspect "$id" --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}')" = "ie-$INTERVIEW-services " ]
+    done
+  done
+  on_manager network inspect "ie-$INTERVIEW-services" --format '{{.Driver}} {{.Internal}} {{.Attachable}}' | grep -qx 'overlay true false'
+  # The box reaches the services by name, across the nodes; the check says what is broken, then OK.
+  run zx_script check "$INTERVIEW" --engine swarm
+  assert_failure 1
+  assert_output --regexp '^NO: '
+  run zx_script debug "$INTERVIEW" --engine swarm -- su user -c "$(cat "$REPO_ROOT/images/tasks/shop-outage/solution")"
+  assert_success
+  run zx_script check "$INTERVIEW" --engine swarm
+  assert_success
+  assert_output OK
+  run zx_script stop --engine swarm "$INTERVIEW"
+  assert_success
+  [ "$(on_swarm "$INTERVIEW")" = '' ]
+  [ "$(on_manager service ls -q --filter "label=interview-env.interview=$INTERVIEW")" = '' ]
+  [ "$(on_manager network ls --format '{{.Name}}' | grep -E "^ie-$INTERVIEW(-services)?$")" = '' ]
+  for node in ie-manager ie-worker1; do
+    [ "$(on_node "$node" volume ls -q --filter "label=interview-env.interview=$INTERVIEW")" = '' ]
+  done
 }
 
 @test "[cluster] a node dies: its interview shows as lost and is not started again elsewhere; the manager's goes on" {

@@ -11,6 +11,8 @@ export interface Placement {
   image: string
   /** The node's port for SSH, or undefined for one the node picks. */
   port?: number
+  /** A multi-service task's overlay network, which the box joins as `box` (swarm-services.ts). */
+  servicesNetwork?: string
 }
 
 export function boxServiceSpec(container: Docker.ContainerCreateOptions, placement: Placement): Docker.CreateServiceOptions {
@@ -36,7 +38,10 @@ export function boxServiceSpec(container: Docker.ContainerCreateOptions, placeme
       Resources: { Limits: { NanoCPUs: host.NanoCpus, MemoryBytes: host.Memory, Pids: host.PidsLimit } },
       RestartPolicy: { Condition: 'none', MaxAttempts: 0 },
       Placement: { Constraints: placement.constraints },
-      Networks: [{ Target: network, Aliases: aliases }],
+      Networks: [
+        { Target: network, Aliases: aliases },
+        ...(placement.servicesNetwork ? [{ Target: placement.servicesNetwork, Aliases: aliases }] : []),
+      ],
     },
     Mode: { Replicated: { Replicas: 1 } },
     // dnsrr: no virtual IP, which a bridge network has not (and which did not answer across nodes here).

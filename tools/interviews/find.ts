@@ -1,6 +1,7 @@
 // Finding interviews: the resources an interview owns, its running container, its services, and its task's image.
 import type Docker from 'dockerode'
 import { UserError } from '../core/errors.ts'
+import { currentCluster } from '../cluster/cluster.ts'
 import { containerName, LABEL } from '../engine/names.ts'
 import { findImage, type ImageDefinition } from '../images/list.ts'
 import { serviceStates } from '../tasks/compose.ts'
@@ -65,9 +66,11 @@ export async function serviceContainer(docker: Docker, interview: string, servic
 
 export async function unknownInterview(docker: Docker, name: string): Promise<UserError> {
   const names = await runningInterviewNames(docker)
+  // One on the local cluster's Swarm is acted on with --engine swarm.
+  const onSwarm = currentCluster() ? ' (one on the Swarm? add --engine swarm)' : ''
   return new UserError(
     `no interview named "${name}"`,
-    names.length ? `running: ${names.join(', ')}` : 'no interview is running (npx zx scripts/run.mjs base starts one)',
+    (names.length ? `running: ${names.join(', ')}` : 'no interview is running (npx zx scripts/run.mjs base starts one)') + onSwarm,
   )
 }
 

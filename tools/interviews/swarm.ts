@@ -24,8 +24,19 @@ import { BOX_NETWORK_CONFIG, nodeEngine } from '../cluster/node-engine.ts'
 import { moveHintsOut } from '../engine/task-hints.ts'
 import { startOneRecorder, waitForRecorder } from '../recording/daemon.ts'
 import { freeRecordingDir } from '../recording/paths.ts'
+import {
+  dependencies,
+  refuseUnsupportedOnSwarm,
+  resolvedServices,
+  servicesNetworkName,
+  servicesNetworkSpec,
+  startOrder,
+  swarmServiceName,
+  swarmServiceSpec,
+  type ServicePlacement,
+} from '../cluster/swarm-services.ts'
 import type { InterviewDetails } from './card.ts'
-import { swarmBox } from './engine-of.ts'
+import { dockerAt, swarmBox } from './engine-of.ts'
 import { interviewResources } from './find.ts'
 import { removeInterview } from './stop.ts'
 import { containerSpec, networkSpec, type BoxSpec } from './spec.ts'
@@ -61,7 +72,7 @@ export function refuseOnSwarm(
   if (options.bind) refuse(`--bind ${options.bind}`, "drop --bind: on a Swarm the box listens on its node's addresses")
   if (options.ttlMs !== undefined) refuse('a time limit (--ttl)', 'drop --ttl')
   if (resolved?.desktop) refuse(`a desktop task (${resolved.image.name})`, 'run it on one engine: drop --engine swarm')
-  if (resolved?.compose) refuse(`a multi-service task (${resolved.image.name})`, 'run it on one engine: drop --engine swarm')
+  if (resolved?.compose) refuseUnsupportedOnSwarm(resolved.compose)
   if (options.web) refuse('the browser terminal (--web)', 'drop --web')
   if (options.door) refuse('the front door', 'add --no-door: the candidate logs in at the node that runs the box')
 }
@@ -81,7 +92,9 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
   const local = await connectDocker()
   await ensureImage(local, resolved, { mirror: run.mirror, log })
   if (resolved.image.kind === 'task') await ensureImage(local, 'checker', { mirror: run.mirror, log })
-  const image = swarm.local ? (await shareImages(swarm.local, local, [resolved.image.tag]))[0]! : swarm.imageFor(resolved.image.tag)
+  const compose = resolved.compose
+  const tags = [resolved.image.tag, ...(compose?.services.map((service) => service.image) ?? [])]
+  const [image, ...serviceImages] = swarm.local ? await shareImages(swarm.local, local, tags) : tags.map(swarm.imageFor)
   const plan = capabilityPlan(await swarm.manager.info())
   // The manager's engine remapping users says nothing of the node that will run the box: SYS_ADMIN
   // goes only to nodes labelled as remapping theirs.
@@ -107,7 +120,13 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
   const made: SwarmResources = { services: [], networks: [] }
   try {
     made.networks.push((await swarm.manager.createNetwork(boxNetworkSpec(networkSpec(spec), BOX_NETWORK_CONFIG)).catch(refused(name))).id)
-    const service = boxServiceSpec(containerSpec(spec), { image, constraints, port: run.port })
+    if (compose) made.networks.push((await swarm.manager.createNetwork(servicesNetworkSpec(name, task)).catch(refused(name))).id)
+    const service = boxServiceSpec(containerSpec(spec), {
+      image: image!,
+      constraints,
+      port: run.port,
+      servicesNetwork: compose ? servicesNetworkName(name) : undefined,
+    })
     made.services.push((await swarm.manager.createService(service).catch(refused(name))).id)
     const running = await waitForTask(swarm.manager, containerName(name))
     const node = await nodeInfo(swarm.manager, running.nodeId!)
@@ -128,6 +147,11 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
       // A recorded interview's hints are handed out by its recorder, which counts them (task-hints.ts).
       if (spec.recordingDir) await moveHintsOut(box.docker, box.container, name)
     }
+    if (compose) {
+      log(`starting the services of ${task} on the Swarm: ${compose.services.map((one) => one.name).join(', ')}`)
+      const images = Object.fromEntries(compose.services.map((one, i) => [one.name, serviceImages[i]!]))
+      await startSwarmServices(swarm, compose, { interview: name, task, images }, made.services, run.variant)
+    }
     const recording = spec.recordingDir ? await startOneRecorder(name, spec.recordingDir, ['--engine', 'swarm']) : undefined
     return {
       name,
@@ -146,12 +170,65 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
       exec: !run.noExec,
       node: node.hostname,
       recording,
+      services: compose?.services.map((one) => one.name),
     }
   } catch (error) {
     // What went wrong is the error to report, even when taking the rest down fails as well.
     await removeSwarmInterview(swarm.manager, name, made, swarm.local).catch((cleanup: Error) => log(`warning: ${cleanup.message}`))
     throw error
   }
+}
+
+/**
+ * Starts a multi-service task's services, each after those it depends on are running (and healthy,
+ * when they say how), and waits until all are. The id of each service made goes into `made` at
+ * once, for the caller to remove should anything fail.
+ */
+async function startSwarmServices(
+  swarm: SwarmTarget,
+  compose: NonNullable<ResolvedImage['compose']>,
+  placement: ServicePlacement,
+  made: string[],
+  variant?: string,
+  timeoutMs = 180_000,
+): Promise<void> {
+  const services = resolvedServices(compose, variant)
+  const deadline = Date.now() + timeoutMs
+  for (const name of startOrder(services)) {
+    for (const dependency of dependencies(services[name]!)) await untilReady(swarm, placement.interview, dependency, deadline)
+    made.push((await swarm.manager.createService(swarmServiceSpec(name, services[name]!, placement))).id)
+  }
+  for (const name of Object.keys(services)) await untilReady(swarm, placement.interview, name, deadline)
+}
+
+/** Waits until a service's task runs, and its container is healthy if it has a health check. */
+async function untilReady(swarm: SwarmTarget, interview: string, service: string, deadline: number): Promise<void> {
+  let last = 'not made'
+  while (Date.now() < deadline) {
+    const task = await boxTask(swarm.manager, swarmServiceName(interview, service))
+    last = task ? `${task.state}${task.error ? ` (${task.error})` : ''}` : last
+    if (task && !STARTING.includes(task.state) && task.state !== 'running')
+      throw new UserError(
+        `service ${service} of ${interview} did not start on the Swarm: ${last}`,
+        'nothing was left running; see its logs with the task on one engine',
+      )
+    if (task?.state === 'running' && task.nodeId && task.containerId) {
+      const node = await nodeInfo(swarm.manager, task.nodeId)
+      const health = (await dockerAt(swarm.nodeEngineHost(node.hostname)).getContainer(task.containerId).inspect()).State.Health?.Status
+      if (health === 'unhealthy')
+        throw new UserError(
+          `service ${service} of ${interview} is unhealthy on ${node.hostname}`,
+          'nothing was left running; try the task on one engine',
+        )
+      if (health === undefined || health === 'healthy') return
+      last = `running, ${health}`
+    }
+    await sleep(500)
+  }
+  throw new UserError(
+    `service ${service} of ${interview} was not ready in time (${last})`,
+    'nothing was left running; see npx zx scripts/cluster.mjs status',
+  )
 }
 
 /** Puts the checker's image on the node's engine, under its own name, from the Swarm's registry. */
@@ -230,7 +307,9 @@ export async function swarmResources(manager: Docker, name: string): Promise<Swa
     manager.listNetworks({ filters: JSON.stringify({ name: [networkName(name)] }) }),
   ])
   // The network has no labels (box-service.ts): only its exact name, on the Swarm's scope, is the interview's.
-  const own = networks.filter((network) => network.Name === networkName(name) && network.Scope === 'swarm')
+  const own = networks.filter(
+    (network) => (network.Name === networkName(name) || network.Name === servicesNetworkName(name)) && network.Scope === 'swarm',
+  )
   return { services: services.map((service) => service.ID), networks: own.map((network) => network.Id) }
 }
 

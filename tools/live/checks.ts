@@ -53,7 +53,8 @@ export async function checkInterview(name: string, options: CheckOptions = {}): 
   // The check of each fault applied live (scripts/break.mjs), then the task's own: all must say OK.
   // A fault's check goes first, as its NO says exactly what that fault left broken.
   const faults = listFaults(image)
-  const applied = (await appliedFaults(docker, name)).flatMap((name) => faults.filter((fault) => fault.name === name))
+  // A task without a library of faults has none applied: no container is started to read the record.
+  const applied = faults.length ? (await appliedFaults(docker, name)).flatMap((name) => faults.filter((fault) => fault.name === name)) : []
   const checks = [
     ...applied.map((fault) => ({ file: join(fault.dir, 'check'), label: `(fault ${fault.name}) ` })),
     { file: join(image.dir, 'check'), label: '' },

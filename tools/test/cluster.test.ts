@@ -126,4 +126,33 @@ test("the interview's network on a Swarm: a bridge of its own on the box's node,
   assert.is(network.Labels, undefined)
 })
 
+test("node engines: INTERVIEW_CLUSTER_NODE_ENGINES names each node's DOCKER_HOST; a malformed pair is refused in one line", async () => {
+  const { parseNodeEngines } = await import('../cluster/swarm-engine.ts')
+  const engines = parseNodeEngines('node1=ssh://root@node1, node2=tcp://10.0.0.2:2376')
+  assert.equal(
+    [...engines],
+    [
+      ['node1', 'ssh://root@node1'],
+      ['node2', 'tcp://10.0.0.2:2376'],
+    ],
+  )
+  assert.equal(parseNodeEngines(undefined).size, 0)
+  for (const bad of ['node1', '=ssh://x', 'node1='])
+    assert.throws(
+      () => parseNodeEngines(bad),
+      (error: unknown) => error instanceof UserError && /not hostname=DOCKER_HOST/.test(error.message),
+    )
+})
+
+test('dockerAt: a client for a unix, tcp or ssh DOCKER_HOST; anything else is refused', async () => {
+  const { dockerAt } = await import('../interviews/engine-of.ts')
+  assert.is((dockerAt('unix:///run/ie/node/docker.sock').modem as { socketPath?: string }).socketPath, '/run/ie/node/docker.sock')
+  assert.is((dockerAt('tcp://10.0.0.2:2376').modem as { port?: number }).port, 2376)
+  assert.is((dockerAt('ssh://admin@node1').modem as { protocol?: string }).protocol, 'ssh')
+  assert.throws(
+    () => dockerAt('http://node1'),
+    (error: unknown) => error instanceof UserError,
+  )
+})
+
 test.run()
