@@ -16,7 +16,7 @@ const { recordingDir, recordingsRoot } = await import('../tools/recording/paths.
 /** @param {string} line */
 const log = (line) => console.log(`${new Date().toISOString()} ${line}`)
 /** @param {string} name */
-const expire = async (name) => void (await stopInterviews([name], { waitForRecorder: false }))
+let expire = async (name) => void (await stopInterviews([name], { waitForRecorder: false }))
 let exit = false
 
 await cli(
@@ -32,6 +32,10 @@ await cli(
       .option('ends-at', { type: 'number', describe: 'With <interview>: end of the time limit, in ms since the epoch' })
       .option('engine', { ...engineOption, describe: `With <interview>: ${engineOption.describe}` }),
   async (argv) => {
+    if (argv.interview && argv.engine === 'swarm') {
+      const { stopSwarmInterviews } = await import('../tools/interviews/swarm.ts')
+      expire = async (name) => void (await stopSwarmInterviews([name], { waitForRecorder: false }))
+    }
     if (argv.interview) await useEngineOf(argv.interview, argv.engine)
     const docker = await connectDocker()
     if (argv.interview) {

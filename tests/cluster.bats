@@ -76,8 +76,8 @@ on_swarm() {
   assert_user_error 'no Swarm to run on'
   run zx_script check bats-no-swarm --engine swarm
   assert_user_error 'no Swarm to run on'
-  run zx_script run hello --engine swarm --ttl 30m --name bats-no-swarm
-  assert_user_error 'a time limit (--ttl) is not available on a Swarm yet'
+  run zx_script run hello --engine swarm --web --name bats-no-swarm
+  assert_user_error 'the browser terminal (--web) is not available on a Swarm yet'
   run zx_script run hello --engine swarm --egress all --name bats-no-swarm
   assert_user_error '--egress all is not available on a Swarm yet'
   run zx_script run hello --constraint node.role==worker --name bats-no-swarm
@@ -318,6 +318,18 @@ on_swarm() {
   done
 }
 
+@test "[cluster] a time limit on the Swarm: the recorder on this host stops the box when time is up, and the recording says so" {
+  start_interview hello --engine swarm --constraint node.hostname==ie-worker1 --ttl 12s
+  [ "$(jq -r .endsAt <<<"$RUN_JSON")" != null ]
+  run ssh_as_candidate 'echo before-the-end'
+  assert_output before-the-end
+  wait_for_line "$(recording)/events.jsonl" '"type":"expired"' 40
+  wait_for_line "$(recording)/events.jsonl" '"type":"end"' 20
+  [ "$(on_manager service ls -q --filter "label=interview-env.interview=$INTERVIEW")" = '' ]
+  for _ in $(seq 60); do [ "$(on_swarm "$INTERVIEW")" = '' ] && break; sleep 0.5; done
+  [ "$(on_swarm "$INTERVIEW")" = '' ]
+}
+
 @test "[cluster] a node dies: its interview shows as lost and is not started again elsewhere; the manager's goes on" {
   local worker_interview state= token web_port=$(( 21000 + RANDOM % 1000 ))
   worker_interview=$(cat "$BATS_FILE_TMPDIR/worker-interview")
@@ -325,7 +337,8 @@ on_swarm() {
   # The cockpit's server, which lists the Swarm's interviews beside the interview engine's.
   export INTERVIEW_ENV_SERVER_DIR=$BATS_FILE_TMPDIR/server
   token=$(zx_script interviewers add alice 2>/dev/null | cut -d' ' -f2)
-  zx_script serve --no-door --no-record --port "$web_port" >"$BATS_FILE_TMPDIR/serve.log" 2>&1 3>&- &
+  # Started by itself (not through a shell function), so that its pid is the server's.
+  "$ZX" "$REPO_ROOT/scripts/serve.mjs" --no-door --no-record --port "$web_port" >"$BATS_FILE_TMPDIR/serve.log" 2>&1 3>&- &
   echo $! > "$BATS_FILE_TMPDIR/serve.pid"
   for _ in $(seq 100); do curl -sf -H "authorization: Bearer $token" "http://127.0.0.1:$web_port/api/interviews" -o "$BATS_FILE_TMPDIR/api.json" && break; sleep 0.2; done
   jq -e --arg name "$worker_interview" '.[] | select(.name == $name and .node == "ie-worker1" and .state == "running" and .recorded)' "$BATS_FILE_TMPDIR/api.json" >/dev/null || { cat "$BATS_FILE_TMPDIR/api.json" "$BATS_FILE_TMPDIR/serve.log"; false; }

@@ -3,6 +3,7 @@
 // in INTERVIEW_CLUSTER_REGISTRY (images get there with scripts/publish.mjs).
 import Docker from 'dockerode'
 import { UserError } from '../core/errors.ts'
+import { dockerAt } from '../engine/docker-at.ts'
 import { currentCluster, registryName } from './cluster.ts'
 import type { ClusterLayout } from './layout.ts'
 import { nodeEngine } from './node-engine.ts'
@@ -58,7 +59,8 @@ export async function connectSwarm(env: NodeJS.ProcessEnv = process.env): Promis
     }
     return { manager, local, imageFor: (image) => registryName(local, image), nodeEngineHost }
   }
-  const manager = new Docker()
+  // INTERVIEW_SWARM_MANAGER: the manager, once DOCKER_HOST points at the engine of a box's node (engine-of.ts).
+  const manager = env.INTERVIEW_SWARM_MANAGER ? dockerAt(env.INTERVIEW_SWARM_MANAGER) : new Docker()
   const info = await manager.info().catch(() => undefined)
   if (!info?.Swarm?.ControlAvailable)
     throw new UserError(

@@ -79,7 +79,7 @@ export const dependencies = (service: Record<string, any>): string[] =>
   Array.isArray(service.depends_on) ? service.depends_on : Object.keys(service.depends_on ?? {})
 
 /** `1s`, `500ms`, `1m30s` → nanoseconds. */
-export function parseDuration(text: string | number): number {
+export function composeDuration(text: string | number): number {
   if (typeof text === 'number') return text * 1e9
   let total = 0
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)/g)]
@@ -103,9 +103,9 @@ function healthCheck(value: Record<string, any> | undefined) {
   const test = typeof value.test === 'string' ? ['CMD-SHELL', value.test] : value.test
   return {
     Test: test,
-    ...(value.interval !== undefined ? { Interval: parseDuration(value.interval) } : {}),
-    ...(value.timeout !== undefined ? { Timeout: parseDuration(value.timeout) } : {}),
-    ...(value.start_period !== undefined ? { StartPeriod: parseDuration(value.start_period) } : {}),
+    ...(value.interval !== undefined ? { Interval: composeDuration(value.interval) } : {}),
+    ...(value.timeout !== undefined ? { Timeout: composeDuration(value.timeout) } : {}),
+    ...(value.start_period !== undefined ? { StartPeriod: composeDuration(value.start_period) } : {}),
     ...(value.retries !== undefined ? { Retries: Number(value.retries) } : {}),
   }
 }
@@ -144,7 +144,7 @@ export function swarmServiceSpec(name: string, service: Record<string, any>, pla
         ...(service.working_dir !== undefined ? { Dir: String(service.working_dir) } : {}),
         Env: environment(service.environment),
         ...(service.stop_signal ? { StopSignal: String(service.stop_signal) } : {}),
-        StopGracePeriod: service.stop_grace_period !== undefined ? parseDuration(service.stop_grace_period) : 10e9,
+        StopGracePeriod: service.stop_grace_period !== undefined ? composeDuration(service.stop_grace_period) : 10e9,
         ...(service.healthcheck ? { HealthCheck: healthCheck(service.healthcheck) } : {}),
         Mounts: mounts,
       },

@@ -2,7 +2,8 @@
 // the engine of the node its box was placed on. The tools that act in a running interview (check,
 // break, keys, role, debug, the recorder) are pointed at that engine, and then work as on one engine:
 // the checker, the task state kept out of the box and the faults' record are all on the same node.
-import Docker from 'dockerode'
+import type Docker from 'dockerode'
+import { dockerAt } from '../engine/docker-at.ts'
 import { UserError } from '../core/errors.ts'
 import { containerName } from '../engine/names.ts'
 import { boxTask, connectSwarm, nodeInfo, type SwarmTarget } from '../cluster/swarm-engine.ts'
@@ -18,15 +19,7 @@ export const engineOption = {
   describe: 'The interview is on the interview engine, or on the Swarm (docs/cluster.md)',
 } as const
 
-/** A Docker client for a DOCKER_HOST value (unix://, tcp:// or ssh://). */
-export function dockerAt(host: string): Docker {
-  const url = new URL(host)
-  if (url.protocol === 'unix:') return new Docker({ socketPath: url.pathname })
-  if (url.protocol === 'tcp:') return new Docker({ host: url.hostname, port: Number(url.port || 2375) })
-  if (url.protocol === 'ssh:')
-    return new Docker({ protocol: 'ssh', host: url.hostname, port: Number(url.port || 22), username: url.username || 'root' })
-  throw new UserError(`cannot reach a Docker engine at ${host}`, 'give it as unix:///path, tcp://host:port or ssh://user@host')
-}
+export { dockerAt }
 
 export interface SwarmBox {
   /** The hostname of the node that runs the box. */
@@ -65,5 +58,8 @@ export async function swarmBox(name: string, swarm?: SwarmTarget): Promise<Swarm
  */
 export async function useEngineOf(name: string, engine: EngineChoice = 'docker'): Promise<void> {
   if (engine !== 'swarm') return
-  process.env.DOCKER_HOST = (await swarmBox(name)).host
+  const box = await swarmBox(name)
+  // The Swarm's manager stays known (to stop the interview, say) when it was DOCKER_HOST.
+  process.env.INTERVIEW_SWARM_MANAGER ??= process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'
+  process.env.DOCKER_HOST = box.host
 }

@@ -159,6 +159,7 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       constraints,
       noExec: options.noExec,
       record: options.record,
+      ttlMs: options.ttlMs,
       mirror: options.mirror,
       log,
     })

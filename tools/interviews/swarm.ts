@@ -56,21 +56,19 @@ export interface SwarmRun {
   noExec?: boolean
   /** Record the shared terminal to recordings/<name>/ on this host. */
   record?: boolean
+  /** Stop the interview this long after it starts (its recorder keeps the time). */
+  ttlMs?: number
   mirror?: string
   log: (line: string) => void
 }
 
 /** What a Swarm cannot give yet, refused before anything starts. */
-export function refuseOnSwarm(
-  options: { web?: boolean; door?: unknown; ttlMs?: number; egress?: string; bind?: string },
-  resolved?: ResolvedImage,
-): void {
+export function refuseOnSwarm(options: { web?: boolean; door?: unknown; egress?: string; bind?: string }, resolved?: ResolvedImage): void {
   const refuse = (what: string, hint: string) => {
     throw new UserError(`${what} is not available on a Swarm yet`, hint)
   }
   if (options.egress) refuse(`--egress ${options.egress}`, "drop --egress: on a Swarm the nodes' firewall decides (docs/cluster.md)")
   if (options.bind) refuse(`--bind ${options.bind}`, "drop --bind: on a Swarm the box listens on its node's addresses")
-  if (options.ttlMs !== undefined) refuse('a time limit (--ttl)', 'drop --ttl')
   if (resolved?.desktop) refuse(`a desktop task (${resolved.image.name})`, 'run it on one engine: drop --engine swarm')
   if (resolved?.compose) refuseUnsupportedOnSwarm(resolved.compose)
   if (options.web) refuse('the browser terminal (--web)', 'drop --web')
@@ -116,6 +114,7 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
     desktop: false,
     noExec: run.noExec,
     recordingDir: run.record ? freeRecordingDir(name) : undefined,
+    endsAt: run.ttlMs !== undefined ? Date.now() + run.ttlMs : undefined,
   }
   const made: SwarmResources = { services: [], networks: [] }
   try {
@@ -152,7 +151,9 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
       const images = Object.fromEntries(compose.services.map((one, i) => [one.name, serviceImages[i]!]))
       await startSwarmServices(swarm, compose, { interview: name, task, images }, made.services, run.variant)
     }
-    const recording = spec.recordingDir ? await startOneRecorder(name, spec.recordingDir, ['--engine', 'swarm']) : undefined
+    const recording = spec.recordingDir
+      ? await startOneRecorder(name, spec.recordingDir, ['--engine', 'swarm', ...(spec.endsAt ? ['--ends-at', String(spec.endsAt)] : [])])
+      : undefined
     return {
       name,
       task,
@@ -170,6 +171,7 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
       exec: !run.noExec,
       node: node.hostname,
       recording,
+      endsAt: spec.endsAt ? new Date(spec.endsAt).toISOString() : undefined,
       services: compose?.services.map((one) => one.name),
     }
   } catch (error) {
@@ -439,7 +441,7 @@ export async function swarmInterviewsIfAny(env: NodeJS.ProcessEnv = process.env)
 }
 
 /** Stops the named interviews on the Swarm (or all of them). */
-export async function stopSwarmInterviews(names: string[], options: { all?: boolean } = {}): Promise<string[]> {
+export async function stopSwarmInterviews(names: string[], options: { all?: boolean; waitForRecorder?: boolean } = {}): Promise<string[]> {
   const { manager, local } = await connectSwarm()
   if (options.all) {
     // Services by their label, and networks (which carry none) by their name: one a `run` left behind too.
@@ -466,7 +468,7 @@ export async function stopSwarmInterviews(names: string[], options: { all?: bool
   const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
   if (failed) throw failed.reason
   // Each recorder sees its box end and completes its files (and the summary).
-  await Promise.all(recordings.map((dir) => waitForRecorder(dir)))
+  if (options.waitForRecorder !== false) await Promise.all(recordings.map((dir) => waitForRecorder(dir)))
   return names
 }
 

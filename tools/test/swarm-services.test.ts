@@ -5,7 +5,7 @@ import { UserError } from '../core/errors.ts'
 import { REPO_ROOT } from '../core/paths.ts'
 import { readComposeTask, type ComposeTask } from '../tasks/compose-file.ts'
 import {
-  parseDuration,
+  composeDuration,
   refuseUnsupportedOnSwarm,
   resolvedServices,
   servicesNetworkSpec,
@@ -73,10 +73,10 @@ test('start order follows depends_on, and a circle is refused', () => {
 })
 
 test('durations as Compose writes them', () => {
-  assert.is(parseDuration('1s'), 1e9)
-  assert.is(parseDuration('1m30s'), 90e9)
-  assert.is(parseDuration('500ms'), 5e8)
-  assert.throws(() => parseDuration('soon'))
+  assert.is(composeDuration('1s'), 1e9)
+  assert.is(composeDuration('1m30s'), 90e9)
+  assert.is(composeDuration('500ms'), 5e8)
+  assert.throws(() => composeDuration('soon'))
 })
 
 test.run()
