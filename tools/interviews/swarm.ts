@@ -34,7 +34,7 @@ import {
   swarmServiceName,
   swarmServiceSpec,
   type ServicePlacement,
-} from '../cluster/swarm-services.ts'
+} from '../tasks/swarm-services.ts'
 import type { InterviewDetails } from './card.ts'
 import { dockerAt, swarmBox } from './engine-of.ts'
 import { interviewResources } from './find.ts'

@@ -11,7 +11,7 @@ import {
   servicesNetworkSpec,
   startOrder,
   swarmServiceSpec,
-} from '../cluster/swarm-services.ts'
+} from '../tasks/swarm-services.ts'
 
 const shop = () => readComposeTask('shop-outage', join(REPO_ROOT, 'images/tasks/shop-outage'))!
 const placement = { interview: 'alice', task: 'shop-outage', images: { db: 'reg/db@sha256:1', web: 'reg/web@sha256:2' } }

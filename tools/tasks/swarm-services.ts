@@ -1,17 +1,17 @@
 // A multi-service task's services on a Swarm: each service of its compose.yaml as a Swarm service of
 // one replica, never restarted, on the interview's own internal overlay network, which the box joins
-// as `box`. Placed by the Swarm's scheduler, so they can run on other nodes than the box. Services
-// start in the order of their depends_on, each waiting for those it depends on to be healthy. What a
-// Swarm service cannot be (or interview-env does not map yet) is refused in one line, before anything
-// starts. The specs are pure, so they are unit-tested.
+// as `box`. Placed by the Swarm's scheduler, so they can run on other nodes than the box;
+// interviews/swarm.ts starts them in the order of their depends_on, each once those it depends on
+// are healthy. What a Swarm service cannot be (or interview-env does not map yet) is refused in one
+// line, before anything starts. The specs are pure, so they are unit-tested.
 import { readFileSync } from 'node:fs'
 import type Docker from 'dockerode'
 import { parse as parseYaml } from 'yaml'
 import { UserError } from '../core/errors.ts'
 import { interviewLabels, networkName } from '../engine/names.ts'
 import { parseMemory } from '../engine/security.ts'
-import { SERVICE_LIMITS, type ComposeTask } from '../tasks/compose-file.ts'
-import { composeEnvironment, interpolateAll } from '../tasks/compose-interpolate.ts'
+import { SERVICE_LIMITS, type ComposeTask } from './compose-file.ts'
+import { composeEnvironment, interpolateAll } from './compose-interpolate.ts'
 
 /** The compose keys a service may set to run on a Swarm; the rest are refused. */
 const ON_SWARM = new Set([
