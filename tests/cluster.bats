@@ -342,6 +342,11 @@ on_swarm() {
   echo $! > "$BATS_FILE_TMPDIR/serve.pid"
   for _ in $(seq 100); do curl -sf -H "authorization: Bearer $token" "http://127.0.0.1:$web_port/api/interviews" -o "$BATS_FILE_TMPDIR/api.json" && break; sleep 0.2; done
   jq -e --arg name "$worker_interview" '.[] | select(.name == $name and .node == "ie-worker1" and .state == "running" and .recorded)' "$BATS_FILE_TMPDIR/api.json" >/dev/null || { cat "$BATS_FILE_TMPDIR/api.json" "$BATS_FILE_TMPDIR/serve.log"; false; }
+  # The cockpit's check of it runs on its node: the fault applied earlier is still there, and named.
+  run curl -sf -X POST -H "authorization: Bearer $token" "http://127.0.0.1:$web_port/api/interviews/$worker_interview/check"
+  assert_success
+  jq -e '.ok == false and (.message | startswith("NO: (fault service-stopped)"))' <<<"$output" >/dev/null
+  wait_for_line "$(recording "$worker_interview")/events.jsonl" '"type":"check","by":"alice"'
   # The worker goes as a machine would: its engine, and everything of the node with it.
   pkill -KILL -f '^dockerd --host unix:///run/interview-env/cluster/ie-worker1/'
   for _ in $(seq 60); do

@@ -12,6 +12,7 @@ import { LABEL } from '../engine/names.ts'
 import { findRunningInterview } from '../interviews/find.ts'
 import { listInterviews, type InterviewSummary } from '../interviews/list.ts'
 import { swarmInterviewsIfAny, type SwarmInterviewSummary } from '../interviews/swarm.ts'
+import { swarmBox } from '../interviews/engine-of.ts'
 import { checkInterview } from '../live/checks.ts'
 import { applyFault, faultsOf } from '../live/faults.ts'
 import { setReadOnly } from '../live/roles.ts'
@@ -307,8 +308,11 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
       return json(res, 200, { stopped: name })
     }
     if (action === 'check' && method === 'POST') {
-      await interviewOr404(name)
-      const result = await checkInterview(name, { by })
+      // An interview on the Swarm is checked through the engine of its box's node (engine-of.ts).
+      const onSwarm = !(await findRunningInterview(docker, name)) && (await swarmInterviewsIfAny()).some((one) => one.name === name)
+      if (!onSwarm) await interviewOr404(name)
+      const box = onSwarm ? await swarmBox(name).catch((error: Error) => Promise.reject(new HttpError(409, error.message))) : undefined
+      const result = await checkInterview(name, { by, docker: box?.docker })
       return json(res, 200, result)
     }
     if (action === 'notes' && method === 'POST') {

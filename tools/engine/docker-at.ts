@@ -11,3 +11,15 @@ export function dockerAt(host: string): Docker {
     return new Docker({ protocol: 'ssh', host: url.hostname, port: Number(url.port || 22), username: url.username || 'root' })
   throw new UserError(`cannot reach a Docker engine at ${host}`, 'give it as unix:///path, tcp://host:port or ssh://user@host')
 }
+
+/**
+ * The DOCKER_HOST of a client, for the `docker` commands that must use the same engine as it;
+ * undefined for one that uses the default socket, as those commands do.
+ */
+export function dockerHostOf(docker: Docker): string | undefined {
+  const modem = docker.modem as { socketPath?: unknown; host?: string; port?: number | string; protocol?: string; username?: string }
+  if (modem.socketPath !== undefined) return typeof modem.socketPath === 'string' ? `unix://${modem.socketPath}` : undefined
+  if (modem.protocol === 'ssh')
+    return `ssh://${modem.username ? `${modem.username}@` : ''}${modem.host}${modem.port ? `:${modem.port}` : ''}`
+  return `tcp://${modem.host}:${modem.port ?? 2375}`
+}

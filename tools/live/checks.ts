@@ -3,7 +3,7 @@
 // the box can stand in for it. The result goes into the timeline from here, never through the box.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { connectDocker } from '../engine/docker.ts'
+import { connectDocker, type Docker } from '../engine/docker.ts'
 import { LABEL } from '../engine/names.ts'
 import { listFaults } from './faults.ts'
 import { appliedFaults, runInChecker } from '../engine/checker.ts'
@@ -25,6 +25,8 @@ export interface CheckOptions {
   timeoutSeconds?: number
   /** Who asked, on the timeline: an interviewer's name in the cockpit; `interviewer` from the CLI. */
   by?: string
+  /** The engine that runs the box (default: DOCKER_HOST's); a Swarm node's for an interview on a Swarm. */
+  docker?: Docker
 }
 
 /** What one run of a check printed and returned, read as a verdict. */
@@ -42,7 +44,7 @@ export function verdict(exitCode: number | null, output: string): CheckResult {
 
 /** Runs the task's check in the interview twice, a few seconds apart; both runs must say OK. */
 export async function checkInterview(name: string, options: CheckOptions = {}): Promise<CheckResult> {
-  const docker = await connectDocker()
+  const docker = options.docker ?? (await connectDocker())
   const { container, task, image } = await interviewImage(docker, name)
   if (image.kind !== 'task')
     throw new UserError(

@@ -155,4 +155,10 @@ test('dockerAt: a client for a unix, tcp or ssh DOCKER_HOST; anything else is re
   )
 })
 
+test('dockerHostOf: the DOCKER_HOST of a client, for the docker commands that must reach the same engine', async () => {
+  const { dockerAt, dockerHostOf } = await import('../engine/docker-at.ts')
+  for (const host of ['unix:///run/ie/node/docker.sock', 'tcp://10.0.0.2:2376', 'ssh://admin@node1:22'])
+    assert.is(dockerHostOf(dockerAt(host)), host)
+})
+
 test.run()
