@@ -207,7 +207,8 @@ interface ProgressEvent {
   aux?: { Digest?: string }
 }
 
-async function followProgress(engine: Docker, stream: NodeJS.ReadableStream, what: string): Promise<ProgressEvent[]> {
+/** Follows a pull, push or load to its end; a failure is an error saying what failed. */
+export async function followProgress(engine: Docker, stream: NodeJS.ReadableStream, what: string): Promise<ProgressEvent[]> {
   return new Promise((resolve, reject) =>
     engine.modem.followProgress(stream, (error: Error | null, events: ProgressEvent[]) => {
       const failed = error?.message ?? events.find((event) => event.error)?.error

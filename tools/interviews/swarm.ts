@@ -16,7 +16,7 @@ import { capabilityPlan, type Limits } from '../engine/security.ts'
 import { ensureImage } from '../images/build.ts'
 import type { ResolvedImage } from '../images/list.ts'
 import { boxNetworkSpec, boxServiceSpec } from '../cluster/box-service.ts'
-import { currentCluster, shareImages } from '../cluster/cluster.ts'
+import { currentCluster, followProgress, shareImages } from '../cluster/cluster.ts'
 import { boxTask, connectSwarm, nodeInfo, type SwarmTarget, type SwarmTask } from '../cluster/swarm-engine.ts'
 import type { ClusterLayout } from '../cluster/layout.ts'
 import { USERNS_LABEL } from '../cluster/swarm.ts'
@@ -236,15 +236,7 @@ async function untilReady(swarm: SwarmTarget, interview: string, service: string
 /** Puts the checker's image on the node's engine, under its own name, from the Swarm's registry. */
 async function shareChecker(swarm: SwarmTarget, local: Docker, node: Docker): Promise<void> {
   const image = swarm.local ? (await shareImages(swarm.local, local, [CHECKER_IMAGE]))[0]! : swarm.imageFor(CHECKER_IMAGE)
-  const pulled = await node.pull(image)
-  await new Promise<void>((resolve, reject) =>
-    node.modem.followProgress(pulled, (error: Error | null, events: Array<{ error?: string }>) => {
-      const failed = error?.message ?? events.find((event) => event.error)?.error
-      if (failed)
-        reject(new UserError(`the node could not pull the checker (${image}): ${failed}`, 'publish it: npx zx scripts/publish.mjs checker'))
-      else resolve()
-    }),
-  )
+  await followProgress(node, await node.pull(image), `pulling the checker (${image}) onto the node`)
   const [repo, tag] = CHECKER_IMAGE.split(':') as [string, string | undefined]
   await node.getImage(image).tag({ repo, tag: tag ?? 'latest' })
 }
