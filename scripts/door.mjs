@@ -4,6 +4,7 @@
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/core/cli.ts')
 const { serveDoor, DOOR_PORT } = await import('../tools/door/serve.ts')
+const { swarmDoorBox } = await import('../tools/interviews/swarm-links.ts')
 
 await cli(
   import.meta.url,
@@ -14,5 +15,6 @@ await cli(
     y
       .option('bind', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
       .option('port', { type: 'number', default: DOOR_PORT, describe: 'Port to listen on' }),
-  (argv) => serveDoor({ bind: argv.bind, port: argv.port }),
+  // The interviews on a Swarm too (docs/cluster.md).
+  (argv) => serveDoor({ bind: argv.bind, port: argv.port, boxesElsewhere: swarmDoorBox }),
 )

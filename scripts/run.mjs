@@ -86,12 +86,9 @@ await cli(
       })
       .option('json', { type: 'boolean', describe: 'Print the details as one JSON object' }),
   async (argv) => {
-    // On a Swarm the candidate logs in at the box's node: no front door there yet (docs/cluster.md).
-    const swarm = argv.engine === 'swarm'
-    const useDoor = argv.door ?? !swarm
+    // On a Swarm too, people come in through the front door on this host (docs/cluster.md).
+    const useDoor = argv.door ?? true
     const record = argv.record ?? true
-    if (swarm && argv.door === undefined)
-      console.error("on a Swarm: the candidate logs in to the box's own sshd at its node; no front door there yet")
     const bind = argv.bind ?? '127.0.0.1'
     const password = /** @type {string | boolean | undefined} */ (argv.password)
     const gateway = async () => (await ensureGateway(bind, argv.webPort, (line) => console.error(line))).url

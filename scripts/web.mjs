@@ -4,6 +4,7 @@
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/core/cli.ts')
 const { serveGateway, gatewayCliOptions, serveOptionsFrom } = await import('../tools/web/serve.ts')
+const { swarmLinkAttachment } = await import('../tools/interviews/swarm-links.ts')
 
 await cli(
   import.meta.url,
@@ -11,5 +12,6 @@ await cli(
   'Serve the browser terminal of every interview started with `run --web`, until stopped (Ctrl-C).\n' +
     'Candidate links can type, observer links only watch; links die with their interview.',
   (y) => gatewayCliOptions(y, 7680),
-  (argv) => serveGateway(serveOptionsFrom(argv)),
+  // The links of interviews on a Swarm too (docs/cluster.md).
+  (argv) => serveGateway({ ...serveOptionsFrom(argv), linksElsewhere: swarmLinkAttachment }),
 )

@@ -43,6 +43,7 @@ setup_file() {
 
 teardown_file() {
   kill "$(cat "$BATS_FILE_TMPDIR/serve.pid" 2>/dev/null)" 2>/dev/null || true
+  [ -s "$BATS_FILE_TMPDIR/web-port" ] && pkill -f "scripts/web.mjs --bind 127.0.0.1 --port $(cat "$BATS_FILE_TMPDIR/web-port")"
   zx_script cluster down >/dev/null 2>&1 || true
   kill "$(cat "$BATS_FILE_TMPDIR/target.pid")" 2>/dev/null || true
   ip route del "$METADATA/32" 2>/dev/null || true
@@ -54,6 +55,25 @@ on_manager() { DOCKER_HOST=unix://$MANAGER_SOCKET docker "$@"; }
 on_node() { DOCKER_HOST=unix:///run/interview-env/cluster/$1/docker.sock docker "${@:2}"; }
 # reach HOST PORT: from inside the box, as root, whether a TCP connection opens (3 s at most).
 reach() { ssh_as_candidate "sudo -n timeout 3 bash -c 'exec 3<>/dev/tcp/$1/$2' 2>/dev/null && echo open || echo closed"; }
+# start_cockpit: the cockpit's server on this host (no door, no recorder: the interviews' own
+# recorders run), with the interviewer alice; exports COCKPIT_URL and TOKEN (alice's).
+start_cockpit() {
+  local port=$(( 21000 + RANDOM % 1000 ))
+  export INTERVIEW_ENV_SERVER_DIR=$BATS_FILE_TMPDIR/server
+  zx_script interviewers remove alice >/dev/null 2>&1 || true
+  TOKEN=$(zx_script interviewers add alice 2>/dev/null | cut -d' ' -f2)
+  COCKPIT_URL=http://127.0.0.1:$port
+  export TOKEN COCKPIT_URL
+  # Started by itself (not through a shell function), so that its pid is the server's.
+  "$ZX" "$REPO_ROOT/scripts/serve.mjs" --no-door --no-record --port "$port" >"$BATS_FILE_TMPDIR/serve.log" 2>&1 3>&- &
+  echo $! > "$BATS_FILE_TMPDIR/serve.pid"
+  for _ in $(seq 100); do curl -sf -o /dev/null -H "authorization: Bearer $TOKEN" "$COCKPIT_URL/api/tasks" && return 0; sleep 0.2; done
+  cat "$BATS_FILE_TMPDIR/serve.log" >&2
+  return 1
+}
+# api METHOD PATH [curl args...]: the cockpit's API as alice (a JSON body: --data '{...}').
+api() { curl -s -X "$1" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' "${@:3}" "$COCKPIT_URL/api$2"; }
+
 # on_swarm NAME: the interview's containers on every node, as "node id" lines.
 on_swarm() {
   local node
@@ -76,8 +96,11 @@ on_swarm() {
   assert_user_error 'no Swarm to run on'
   run zx_script check bats-no-swarm --engine swarm
   assert_user_error 'no Swarm to run on'
-  run zx_script run hello --engine swarm --web --name bats-no-swarm
-  assert_user_error 'the browser terminal (--web) is not available on a Swarm yet'
+  # With --web, no gateway is started for a run that cannot start.
+  run zx_script run hello --engine swarm --web --web-port 22999 --name bats-no-swarm
+  assert_user_error 'no Swarm to run on'
+  run pgrep -f 'scripts/web.mjs --bind 127.0.0.1 --port 22999'
+  assert_failure
   run zx_script run hello --engine swarm --egress all --name bats-no-swarm
   assert_user_error '--egress all is not available on a Swarm yet'
   run zx_script run hello --constraint node.role==worker --name bats-no-swarm
@@ -110,12 +133,12 @@ on_swarm() {
   [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" = inactive ]
 }
 
-@test "[cluster] run --engine swarm: the box lands on the worker by constraint; OpenSSH at the card's address; two clients share its tmux" {
+@test "[cluster] run --engine swarm --no-door: the box lands on the worker by constraint; OpenSSH at the card's address; two clients share its tmux" {
   # The image the nodes pull, pinned by its digest.
   run zx_script cluster share interview-env/hello
   assert_success
   assert_output --regexp "^$HOST_SIDE:5000/interview-env/hello:latest@sha256:[0-9a-f]{64}$"
-  start_interview hello --engine swarm --constraint node.hostname==ie-worker1
+  start_interview hello --engine swarm --no-door --constraint node.hostname==ie-worker1
   [ "$(jq -r .node <<<"$RUN_JSON")" = ie-worker1 ]
   # The later tests use this interview too.
   echo "$INTERVIEW" > "$BATS_FILE_TMPDIR/worker-interview"
@@ -146,6 +169,41 @@ on_swarm() {
   wait_for_line "$(recording)/events.jsonl" '"type":"input".*typed-on-the-'
   wait_for_line "$(recording)/events.jsonl" '"type":"join","who":"candidate"'
   wait_for_line "$(recording)/session.cast" 'typed-on-the-42th-node'
+}
+
+@test "[cluster] behind the front door (the default on a Swarm too): the box on the worker is published nowhere; people come in at the door here, by name" {
+  local bob
+  bob=$(new_key bob)
+  start_interview hello --engine swarm --constraint node.hostname==ie-worker1 --interviewer "$bob.pub"
+  [ "$(jq -r .node <<<"$RUN_JSON")" = ie-worker1 ]
+  # The card gives the door on this host, and the interview's name as the user.
+  [ "$SSH_HOST" = 127.0.0.1 ] && [ "$SSH_PORT" = "$INTERVIEW_ENV_DOOR_PORT" ] && [ "$SSH_USER" = "$INTERVIEW" ]
+  [ "$HOST_KEY" = "$(ssh-keyscan -p "$SSH_PORT" -t ed25519 127.0.0.1 2>/dev/null | ssh-keygen -lf - | awk '{print $2}')" ]
+  # The box's sshd is published on no node: the door is the only way in.
+  run on_manager service inspect "ie-$INTERVIEW" --format '{{len .Spec.EndpointSpec.Ports}} {{len .Endpoint.Ports}}'
+  assert_output '0 0'
+  run on_node ie-worker1 ps --filter "label=interview-env.interview=$INTERVIEW" --format '{{.Ports}}'
+  assert_output '22/tcp'
+  # Through the door, on the worker.
+  run ssh_as_candidate hostname
+  assert_output "$INTERVIEW"
+  # Two people, one terminal; the door names each on the timeline here.
+  terminal_open alice
+  terminal_open bob "$bob"
+  terminal_type alice "echo through-the-door-$((6 * 7))"
+  wait_for_screen bob 'through-the-door-42'
+  close_terminals
+  wait_for_line "$(recording)/events.jsonl" '"type":"join","who":"bob"'
+  wait_for_line "$(recording)/events.jsonl" '"type":"input".*through-the-door-'
+  # A name the door does not know, or a key it was not given, gets nothing.
+  run ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o IdentitiesOnly=yes -i "$(new_key mallory)" \
+    -p "$SSH_PORT" "$INTERVIEW@127.0.0.1" true
+  assert_failure 255
+  run zx_script stop --engine swarm "$INTERVIEW"
+  assert_success
+  run ssh_as_candidate true
+  assert_failure 255
+  [ "$(on_swarm "$INTERVIEW")" = '' ]
 }
 
 @test "[cluster] check, break, keys, role and debug act on the box on the worker, with the checker and task state on its node" {
@@ -197,6 +255,87 @@ on_swarm() {
   assert_user_error 'no interview named "bats-no-such-interview" is on the Swarm'
 }
 
+@test "[cluster] the cockpit acts on an interview on the worker through its node's engine: people, faults, break, role, notes, its live terminal" {
+  local key
+  start_interview hello --engine swarm --constraint node.hostname==ie-worker1
+  start_cockpit
+  # Its page's data: on the worker, recorded, with who is attached.
+  key=$(new_key carol)
+  zx_script keys add "$INTERVIEW" "$key.pub" --role interviewer --engine swarm >/dev/null
+  terminal_open carol "$key"
+  run api GET "/interviews/$INTERVIEW"
+  jq -e '.engine == "swarm" and .node == "ie-worker1" and .state == "running" and .recorded and (.people | map(.who) | index("carol"))' <<<"$output" >/dev/null || { echo "$output"; false; }
+  # The faults of its task, one applied on the worker, on the timeline under alice's name; twice is refused.
+  run api GET "/interviews/$INTERVIEW/faults"
+  jq -e 'map(.name) == ["service-stopped"]' <<<"$output" >/dev/null
+  run api POST "/interviews/$INTERVIEW/break" --data '{"fault":"service-stopped"}'
+  assert_output '{"applied":"service-stopped"}'
+  wait_for_line "$(recording)/events.jsonl" '"type":"interviewer".*"action":"break","fault":"service-stopped","by":"alice"'
+  run api POST "/interviews/$INTERVIEW/break" --data '{"fault":"service-stopped"}'
+  assert_output --partial 'already applied'
+  run zx_script check "$INTERVIEW" --engine swarm
+  assert_output --partial 'NO: (fault service-stopped)'
+  # carol made read-only from the cockpit: her keys no longer reach the shell.
+  run api POST "/interviews/$INTERVIEW/role" --data '{"who":"carol","readonly":true}'
+  jq -e '.switched | length == 1 and .[0].readonly' <<<"$output" >/dev/null || { echo "$output"; false; }
+  wait_for_line "$(recording)/events.jsonl" '"type":"role","who":"carol".*"readonly":true'
+  # A note, kept beside the recording on this host.
+  run api POST "/interviews/$INTERVIEW/notes" --data '{"text":"asked about systemd"}'
+  assert_output '{"saved":true}'
+  run api GET "/interviews/$INTERVIEW/notes"
+  assert_output --partial 'asked about systemd'
+  # The live view: the candidate types on the worker; alice, watching in the cockpit, sees it.
+  terminal_open dave
+  terminal_type dave "echo seen-from-the-$((6 * 7))-cockpit"
+  run node "$REPO_ROOT/tests/web-terminal.mjs" cockpit "$COCKPIT_URL" "$TOKEN" "$INTERVIEW" 'seen-from-the-42-cockpit' 'touch /tmp/typed-by-a-watcher'
+  assert_output 'saw seen-from-the-42-cockpit'
+  wait_for_line "$(recording)/events.jsonl" '"type":"join","who":"alice \(cockpit\)"'
+  # What the watcher typed is on the timeline as ignored, and never reached the shell.
+  wait_for_line "$(recording)/events.jsonl" '"type":"input".*typed-by-a-watcher.*"ignored":"read-only"'
+  run ssh_as_candidate 'ls /tmp/typed-by-a-watcher 2>&1'
+  assert_output --partial 'No such file'
+  close_terminals
+  # Ended from the cockpit: nothing is left on either node, and the cockpit knows it no more.
+  run api DELETE "/interviews/$INTERVIEW"
+  assert_output "{\"stopped\":\"$INTERVIEW\"}"
+  [ "$(on_swarm "$INTERVIEW")" = '' ]
+  wait_for_line "$(recording)/events.jsonl" '"type":"end"' 20
+  run api GET "/interviews/$INTERVIEW" -o /dev/null -w '%{http_code}'
+  assert_output 404
+  kill "$(cat "$BATS_FILE_TMPDIR/serve.pid")"
+}
+
+@test "[cluster] run --engine swarm --web: the candidate's link types into the box on the worker, the observer's only watches; stop revokes both" {
+  local port=$(( 22000 + RANDOM % 1000 )) candidate observer
+  echo "$port" > "$BATS_FILE_TMPDIR/web-port"
+  start_interview hello --engine swarm --web --web-port "$port" --constraint node.hostname==ie-worker1
+  candidate=$(jq -r .web.candidate <<<"$RUN_JSON")
+  observer=$(jq -r .web.observer <<<"$RUN_JSON")
+  assert_regex "$candidate" "^http://127\.0\.0\.1:$port/i/[A-Za-z0-9_-]{43}$"
+  run curl -s -o /dev/null -w '%{http_code}' "$observer"
+  assert_output 200
+  # The candidate types in the browser, and the box on the worker runs it.
+  run node "$REPO_ROOT/tests/web-terminal.mjs" link "$candidate" "$INTERVIEW" 'echo typed-in-the-browser > /tmp/from-the-link'
+  assert_output "saw $INTERVIEW"
+  for _ in $(seq 50); do [ "$(ssh_as_candidate cat /tmp/from-the-link 2>/dev/null)" = typed-in-the-browser ] && break; sleep 0.2; done
+  run ssh_as_candidate cat /tmp/from-the-link
+  assert_output typed-in-the-browser
+  # The observer sees it; what the observer types is ignored, on the timeline of this host.
+  run node "$REPO_ROOT/tests/web-terminal.mjs" link "$observer" 'typed-in-the-browser' 'touch /tmp/typed-by-an-observer'
+  assert_output 'saw typed-in-the-browser'
+  wait_for_line "$(recording)/events.jsonl" '"type":"input".*typed-by-an-observer.*"ignored":"read-only"'
+  run ssh_as_candidate 'ls /tmp/typed-by-an-observer 2>&1'
+  assert_output --partial 'No such file'
+  wait_for_line "$(recording)/events.jsonl" '"type":"join","who":"browser \(candidate link\)"'
+  # A made-up token opens nothing; the links die with the interview.
+  run curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/i/$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-43)"
+  assert_output 403
+  run zx_script stop --engine swarm "$INTERVIEW"
+  assert_success
+  run curl -s -o /dev/null -w '%{http_code}' "$candidate"
+  assert_output 403
+}
+
 @test "[cluster] the fence: the box reaches no node, not the host, the registry, a private address or 169.254.169.254" {
   SSH_KEY=$BATS_FILE_TMPDIR/worker-key SSH_PORT=$(cat "$BATS_FILE_TMPDIR/worker-port") SSH_HOST=$WORKER SSH_USER=user
   # Its own sshd answers (so "closed" below is the fence's doing, not a box that reaches nothing).
@@ -227,11 +366,12 @@ on_swarm() {
   # Another box on the same node: on a bridge of its own, out of reach by its address and by its
   # port on the node; the box has no other network (no docker_gwbridge that boxes would share).
   local first_port=$SSH_PORT first_key=$SSH_KEY other other_ip
-  start_interview hello --engine swarm --constraint node.hostname==ie-worker1
+  # With its port published on the node (--no-door), to try that too.
+  start_interview hello --engine swarm --no-door --constraint node.hostname==ie-worker1
   other=$INTERVIEW
   other_ip=$(on_node ie-worker1 inspect "$(on_node ie-worker1 ps -q --filter "label=interview-env.interview=$other")" --format "{{(index .NetworkSettings.Networks \"ie-$other\").IPAddress}}")
   [ -n "$other_ip" ]
-  SSH_PORT=$first_port SSH_KEY=$first_key
+  SSH_PORT=$first_port SSH_KEY=$first_key SSH_HOST=$WORKER SSH_USER=user
   run reach "$other_ip" 22
   assert_output closed
   run reach "$WORKER" "$(jq -r .port <<<"$RUN_JSON")"
@@ -266,7 +406,8 @@ on_swarm() {
   [ "$(jq -r .node <<<"$RUN_JSON")" = ie-manager ]
   run zx_script list --engine swarm
   assert_success
-  assert_line --regexp "^$INTERVIEW +hello +ie-manager +$MANAGER:$SSH_PORT +.* running$"
+  # Behind the front door (the default), at the door's address; with --no-door, at its node's.
+  assert_line --regexp "^$INTERVIEW +hello +ie-manager +127\.0\.0\.1:$SSH_PORT +.* running$"
   assert_line --regexp "^$worker_interview +hello +ie-worker1 +$WORKER:[0-9]+ +.* running$"
   run zx_script run hello --engine swarm --name "$INTERVIEW"
   assert_user_error "an interview named \"$INTERVIEW\" already exists on the Swarm"
@@ -331,16 +472,13 @@ on_swarm() {
 }
 
 @test "[cluster] a node dies: its interview shows as lost and is not started again elsewhere; the manager's goes on" {
-  local worker_interview state= token web_port=$(( 21000 + RANDOM % 1000 ))
+  local worker_interview state= token web_port
   worker_interview=$(cat "$BATS_FILE_TMPDIR/worker-interview")
   start_interview hello --engine swarm --constraint node.role==manager
   # The cockpit's server, which lists the Swarm's interviews beside the interview engine's.
-  export INTERVIEW_ENV_SERVER_DIR=$BATS_FILE_TMPDIR/server
-  token=$(zx_script interviewers add alice 2>/dev/null | cut -d' ' -f2)
-  # Started by itself (not through a shell function), so that its pid is the server's.
-  "$ZX" "$REPO_ROOT/scripts/serve.mjs" --no-door --no-record --port "$web_port" >"$BATS_FILE_TMPDIR/serve.log" 2>&1 3>&- &
-  echo $! > "$BATS_FILE_TMPDIR/serve.pid"
-  for _ in $(seq 100); do curl -sf -H "authorization: Bearer $token" "http://127.0.0.1:$web_port/api/interviews" -o "$BATS_FILE_TMPDIR/api.json" && break; sleep 0.2; done
+  start_cockpit
+  token=$TOKEN web_port=${COCKPIT_URL##*:}
+  curl -sf -H "authorization: Bearer $token" "http://127.0.0.1:$web_port/api/interviews" -o "$BATS_FILE_TMPDIR/api.json"
   jq -e --arg name "$worker_interview" '.[] | select(.name == $name and .node == "ie-worker1" and .state == "running" and .recorded)' "$BATS_FILE_TMPDIR/api.json" >/dev/null || { cat "$BATS_FILE_TMPDIR/api.json" "$BATS_FILE_TMPDIR/serve.log"; false; }
   # The cockpit's check of it runs on its node: the fault applied earlier is still there, and named.
   run curl -sf -X POST -H "authorization: Bearer $token" "http://127.0.0.1:$web_port/api/interviews/$worker_interview/check"
@@ -357,7 +495,11 @@ on_swarm() {
   [ "$state" = lost ]
   # The cockpit shows it lost, on its node; its recording is kept up to the loss, and complete.
   curl -sf -H "authorization: Bearer $token" "http://127.0.0.1:$web_port/api/interviews" -o "$BATS_FILE_TMPDIR/api.json"
-  kill "$(cat "$BATS_FILE_TMPDIR/serve.pid")"
+  # An action on it says it is lost (409), in one line.
+  run api POST "/interviews/$worker_interview/check" -o /dev/null -w '%{http_code}'
+  assert_output 409
+  run api POST "/interviews/$worker_interview/check"
+  assert_output --partial "is lost: its node ie-worker1 is down"
   jq -e --arg name "$worker_interview" '.[] | select(.name == $name and .node == "ie-worker1" and .state == "lost")' "$BATS_FILE_TMPDIR/api.json" >/dev/null
   jq -e --arg name "$INTERVIEW" '.[] | select(.name == $name and .node == "ie-manager" and .state == "running")' "$BATS_FILE_TMPDIR/api.json" >/dev/null
   wait_for_line "$(recording "$worker_interview")/events.jsonl" '"type":"end"' 20
@@ -367,6 +509,12 @@ on_swarm() {
   assert_user_error "interview \"$worker_interview\" is lost: its node ie-worker1 is down"
   run zx_script cluster status
   assert_line --regexp '^ie-worker1 +worker +10\.211\.0\.3 +stopped +down'
+  # Taken down from the cockpit all the same: its service goes, its recording stays.
+  run api DELETE "/interviews/$worker_interview"
+  assert_output "{\"stopped\":\"$worker_interview\"}"
+  [ "$(on_manager service ls -q --filter "label=interview-env.interview=$worker_interview")" = '' ]
+  [ -s "$(recording "$worker_interview")/summary.md" ]
+  kill "$(cat "$BATS_FILE_TMPDIR/serve.pid")"
   # The manager's interview goes on, and the lost box was not started again on the manager.
   run ssh_as_candidate 'echo still-here'
   assert_output still-here

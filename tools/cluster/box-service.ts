@@ -1,7 +1,8 @@
 // An interview's box as a Swarm service: the same container a single engine would run (spec.ts's
 // containerSpec), as one replica that is never restarted (a candidate must not land on a fresh
-// machine), its SSH published in host mode on the node that runs it, on the interview's own bridge
-// on that node. Pure, so it is unit-tested.
+// machine), on the interview's own bridge on the node that runs it. Behind the front door its SSH
+// is published nowhere (the door on the manager's host reaches it through the node's engine); with
+// --no-door it is published in host mode on that node. Pure, so it is unit-tested.
 import type Docker from 'dockerode'
 
 export interface Placement {
@@ -11,6 +12,8 @@ export interface Placement {
   image: string
   /** The node's port for SSH, or undefined for one the node picks. */
   port?: number
+  /** Whether SSH is published on the node (--no-door); behind the front door it is not. */
+  publish: boolean
   /** A multi-service task's overlay network, which the box joins as `box` (swarm-services.ts). */
   servicesNetwork?: string
 }
@@ -47,7 +50,9 @@ export function boxServiceSpec(container: Docker.ContainerCreateOptions, placeme
     // dnsrr: no virtual IP, which a bridge network has not (and which did not answer across nodes here).
     EndpointSpec: {
       Mode: 'dnsrr',
-      Ports: [{ Protocol: 'tcp', TargetPort: 22, PublishMode: 'host', ...(placement.port ? { PublishedPort: placement.port } : {}) }],
+      Ports: placement.publish
+        ? [{ Protocol: 'tcp', TargetPort: 22, PublishMode: 'host', ...(placement.port ? { PublishedPort: placement.port } : {}) }]
+        : [],
     },
   } as Docker.CreateServiceOptions
 }

@@ -10,9 +10,9 @@ import type Docker from 'dockerode'
 import { UserError } from '../core/errors.ts'
 import { LABEL } from '../engine/names.ts'
 import { findRunningInterview } from '../interviews/find.ts'
-import { listInterviews, type InterviewSummary } from '../interviews/list.ts'
-import { swarmInterviewsIfAny, type SwarmInterviewSummary } from '../interviews/swarm.ts'
-import { swarmBox } from '../interviews/engine-of.ts'
+import { attached, listInterviews, type InterviewSummary } from '../interviews/list.ts'
+import { stopSwarmInterviews, swarmInterviewsIfAny, type SwarmInterviewSummary } from '../interviews/swarm.ts'
+import { swarmBoxIfAny } from '../interviews/engine-of.ts'
 import { checkInterview } from '../live/checks.ts'
 import { applyFault, faultsOf } from '../live/faults.ts'
 import { setReadOnly } from '../live/roles.ts'
@@ -53,6 +53,19 @@ export interface ApiOptions {
   /** The port of their front door (default: DOOR_PORT). */
   doorPort?: number
   sessions?: Sessions
+}
+
+/** A running interview's box and the engine that runs it (a Swarm node's, for one on the Swarm). */
+interface Place {
+  container: Docker.Container
+  docker: Docker
+  onSwarm: boolean
+}
+
+/** The seconds until a time limit (an ISO time) ends the interview; null without one. */
+function secondsLeft(endsAt: string | undefined): number | null {
+  const at = Date.parse(endsAt ?? '')
+  return Number.isNaN(at) ? null : Math.max(0, Math.round((at - Date.now()) / 1000))
 }
 
 /** The largest request body the API reads. */
@@ -135,11 +148,18 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
     return session.name
   }
 
-  const interviewOr404 = async (name: string) => {
-    const container = await findRunningInterview(docker, name)
-    if (!container) throw new HttpError(404, `no running interview named ${name}`)
-    return container
+  /**
+   * Where a running interview's box is, and the engine that acts on it: this server's, or, for an
+   * interview on the Swarm, its node's (engine-of.ts). 404 when none runs; 409 when it is lost.
+   */
+  const placeOf = async (name: string): Promise<Place> => {
+    const here = await findRunningInterview(docker, name)
+    if (here) return { container: here, docker, onSwarm: false }
+    const box = await swarmBoxIfAny(name).catch((error: Error) => Promise.reject(new HttpError(409, error.message)))
+    if (!box) throw new HttpError(404, `no running interview named ${name}`)
+    return { container: box.container, docker: box.docker, onSwarm: true }
   }
+  const interviewOr404 = async (name: string) => (await placeOf(name)).container
 
   /** The recording folder of a running interview (404 when none runs, 409 when it is not recorded). */
   const recordingOf = async (name: string): Promise<string> => {
@@ -150,7 +170,10 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
 
   /** Writes an interviewer's action on the interview's timeline (when it is recorded). */
   const onTimeline = async (name: string, action: Record<string, unknown>) => {
-    const container = await findRunningInterview(docker, name)
+    const container = await placeOf(name).then(
+      (place) => place.container,
+      () => undefined,
+    )
     const recording = container && (await container.inspect()).Config.Labels[LABEL.recording]
     if (recording && existsSync(recording)) appendEvent(recording, { t: castClock(recording), type: 'interviewer', ...action })
     return recording
@@ -163,14 +186,13 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
     const labels: Record<string, string | undefined> = container ? (await container.inspect()).Config.Labels : {}
     const recording = labels[LABEL.recording]
     const recorded = !!recording && existsSync(recording)
-    const endsAt = Date.parse(labels[LABEL.endsAt] ?? '')
     return {
       ...summary,
       variant: labels[LABEL.variant],
       recorded,
       panel: recorded ? [...interviewersOf(recording)] : [],
       ...(recorded ? digests.of(recording) : { checks: [], hintsUsed: 0, faultsApplied: [] }),
-      secondsLeft: Number.isNaN(endsAt) ? null : Math.max(0, Math.round((endsAt - Date.now()) / 1000)),
+      secondsLeft: secondsLeft(labels[LABEL.endsAt]),
     }
   }
 
@@ -201,7 +223,7 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
       recorded,
       panel: recorded ? [...interviewersOf(summary.recording!)] : [],
       ...(recorded ? digests.of(summary.recording!) : { checks: [], hintsUsed: 0, faultsApplied: [] }),
-      secondsLeft: null,
+      secondsLeft: secondsLeft(summary.endsAt),
     }
   }
 
@@ -296,23 +318,28 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
     const name = segment(one[1]!)
     const action = one[2]
     if (!action && method === 'GET') {
-      await interviewOr404(name)
+      const place = await placeOf(name)
+      if (place.onSwarm) {
+        const summary = (await swarmInterviewsIfAny()).find((one) => one.name === name)
+        if (!summary) throw new HttpError(404, `no running interview named ${name}`)
+        return json(res, 200, { ...describeOnSwarm(summary), ...(await attached(place.container)) })
+      }
       const summary = (await listInterviews(docker)).find((i) => i.name === name)
       if (!summary) throw new HttpError(404, `no running interview named ${name}`)
       return json(res, 200, await describe(summary))
     }
     if (!action && method === 'DELETE') {
-      await interviewOr404(name)
+      // A lost interview on the Swarm is taken down all the same.
+      const onSwarm = await placeOf(name).then(
+        (place) => place.onSwarm,
+        (error: unknown) => (error instanceof HttpError && error.status === 409 ? true : Promise.reject(error)),
+      )
       await onTimeline(name, { action: 'stop', by })
-      await stopFromApi(name)
+      await (onSwarm ? stopSwarmInterviews([name]) : stopFromApi(name))
       return json(res, 200, { stopped: name })
     }
     if (action === 'check' && method === 'POST') {
-      // An interview on the Swarm is checked through the engine of its box's node (engine-of.ts).
-      const onSwarm = !(await findRunningInterview(docker, name)) && (await swarmInterviewsIfAny()).some((one) => one.name === name)
-      if (!onSwarm) await interviewOr404(name)
-      const box = onSwarm ? await swarmBox(name).catch((error: Error) => Promise.reject(new HttpError(409, error.message))) : undefined
-      const result = await checkInterview(name, { by, docker: box?.docker })
+      const result = await checkInterview(name, { by, docker: (await placeOf(name)).docker })
       return json(res, 200, result)
     }
     if (action === 'notes' && method === 'POST') {
@@ -334,27 +361,27 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
       return json(res, 200, dir && existsSync(dir) ? notesFor(dir, by) : [])
     }
     if (action === 'faults' && method === 'GET') {
-      await interviewOr404(name)
+      const place = await placeOf(name)
       return json(
         res,
         200,
-        (await faultsOf(name)).map(({ name, description }) => ({ name, description })),
+        (await faultsOf(name, place.docker)).map(({ name, description }) => ({ name, description })),
       )
     }
     if (action === 'break' && method === 'POST') {
-      await interviewOr404(name)
+      const place = await placeOf(name)
       const { fault } = await readBody(req)
       if (typeof fault !== 'string' || !fault) throw new HttpError(400, 'name the fault as {"fault": "..."} (GET .../faults lists them)')
-      const applied = await applyFault(name, fault)
+      const applied = await applyFault(name, fault, place.docker)
       await onTimeline(name, { action: 'break', fault: applied.name, by })
       return json(res, 200, { applied: applied.name })
     }
     if (action === 'role' && method === 'POST') {
-      await interviewOr404(name)
+      const place = await placeOf(name)
       const { who: person, readonly } = await readBody(req)
       if (typeof person !== 'string' || !person || typeof readonly !== 'boolean')
         throw new HttpError(400, 'give {"who": "<participant>", "readonly": true|false}')
-      const switched = await setReadOnly(name, person, readonly)
+      const switched = await setReadOnly(name, person, readonly, place.docker)
       await onTimeline(name, { action: 'role', who: person, readonly, by })
       return json(res, 200, { switched: switched.map(({ who, role, readonly }) => ({ who, role, readonly })) })
     }
@@ -401,7 +428,10 @@ export function cockpitApi(options: ApiOptions): CockpitHandlers {
   const terminal = async (req: IncomingMessage, interview: string, typing: boolean) => {
     const session = sessions.get(cookieValue(req.headers.cookie, SESSION_COOKIE))
     if (!session || !accountStands(session.name, session.tokenHash, stateDir)) return undefined
-    const container = await findRunningInterview(docker, interview)
+    const container = await placeOf(interview).then(
+      (place) => place.container,
+      () => undefined,
+    )
     if (!container) return undefined
     const labels = (await container.inspect()).Config.Labels
     return {

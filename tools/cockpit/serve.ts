@@ -11,6 +11,7 @@ import { connectDocker } from '../engine/docker.ts'
 import { doorOfThisFolder } from '../door/daemon.ts'
 import { openDoor } from '../door/serve.ts'
 import { stopInterviews } from '../interviews/stop.ts'
+import { swarmDoorBox, swarmLinkAttachment } from '../interviews/swarm-links.ts'
 import { runHostRecorder } from '../recording/host-recorder.ts'
 import { recordingsRoot } from '../recording/paths.ts'
 import { openGateway, type ServeOptions } from '../web/serve.ts'
@@ -45,7 +46,7 @@ async function doorHere(bind: string, port: number, log: (line: string) => void)
     log(`front door: the one already answering on ${bind}:${port} serves these interviews`)
     return undefined
   }
-  return openDoor({ bind, port, log })
+  return openDoor({ bind, port, log, boxesElsewhere: swarmDoorBox })
 }
 
 /** Records the interviews of the recordings root until `stop`; while another recorder has them, waits to take over. */
@@ -64,7 +65,7 @@ async function recordHere(docker: Docker, stop: Promise<void>, log: (line: strin
 export async function serveCockpit(options: ServerOptions): Promise<void> {
   const log = logLine
   const api = cockpitApiFor({ secure: !!options.cert, bind: options.bind, doorPort: options.doorPort })
-  const gateway = await openGateway({ ...options, api }, log)
+  const gateway = await openGateway({ ...options, api, linksElsewhere: swarmLinkAttachment }, log)
   const doorPort = options.doorPort
   const door =
     doorPort === undefined

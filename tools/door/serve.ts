@@ -3,7 +3,7 @@ import { connectDocker } from '../engine/docker.ts'
 import { printable } from '../core/printable.ts'
 import { checkBindAddress, checkPort, listenError } from '../engine/ports.ts'
 import { doorDir, doorHostKey } from './host-key.ts'
-import { startDoor } from './server.ts'
+import { startDoor, type BoxFinder } from './server.ts'
 import { controlSocket, serveControl } from './control.ts'
 import { rmSync } from 'node:fs'
 import { logLine, untilStopped } from '../core/foreground.ts'
@@ -19,7 +19,12 @@ export interface OpenDoor {
 }
 
 /** Starts the front door and its control socket (the cockpit server hosts one, scripts/door.mjs too). */
-export async function openDoor(options: { bind: string; port: number; log: (line: string) => void }): Promise<OpenDoor> {
+export async function openDoor(options: {
+  bind: string
+  port: number
+  log: (line: string) => void
+  boxesElsewhere?: BoxFinder
+}): Promise<OpenDoor> {
   checkBindAddress(options.bind)
   checkPort(options.port)
   const hostKey = doorHostKey()
@@ -29,6 +34,7 @@ export async function openDoor(options: { bind: string; port: number; log: (line
     host: options.bind,
     port: options.port,
     hostKey: hostKey.privateKey,
+    boxesElsewhere: options.boxesElsewhere,
     // Names come from key comments and requests: the log shows their control characters escaped.
     log: (line) => options.log(printable(line)),
   }).catch((error: NodeJS.ErrnoException) => {
@@ -48,7 +54,7 @@ export async function openDoor(options: { bind: string; port: number; log: (line
   }
 }
 
-export async function serveDoor(options: { bind: string; port: number }): Promise<void> {
+export async function serveDoor(options: { bind: string; port: number; boxesElsewhere?: BoxFinder }): Promise<void> {
   const door = await openDoor({ ...options, log: logLine })
   await untilStopped()
   await door.close()

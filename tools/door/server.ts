@@ -17,11 +17,16 @@ import type { Participant } from './participant.ts'
 import { attachShell, type Pty, type Terminal } from './shell.ts'
 import type { ControlReply, RoleRequest, SwitchedSession } from './control.ts'
 
+/** The box of an interview that is not on the door's engine (one on a Swarm node), or undefined. */
+export type BoxFinder = (interview: string) => Promise<Docker.Container | undefined>
+
 export interface DoorOptions {
   docker: Docker
   host: string
   port: number
   hostKey: string
+  /** Where interviews not on `docker` are looked for (the Swarm's: interviews/swarm-links.ts). */
+  boxesElsewhere?: BoxFinder
   log?: (line: string) => void
 }
 
@@ -64,15 +69,24 @@ interface Opened {
   recording?: string
 }
 
-/** The running door interview named `user`, or undefined (any other name, stopped, or without a door). */
-async function openInterview(docker: Docker, user: string): Promise<Opened | undefined> {
+/**
+ * The running door interview named `user`, on the door's engine or else where `elsewhere` finds it;
+ * undefined for any other name, a stopped interview, or one without a door.
+ */
+async function openInterview(docker: Docker, user: string, elsewhere?: BoxFinder): Promise<Opened | undefined> {
   try {
     checkInterviewName(user)
   } catch {
     return undefined
   }
+  const here = await openBox(docker.getContainer(containerName(user)), user)
+  if (here || !elsewhere) return here
+  const there = await elsewhere(user).catch(() => undefined)
+  return there && openBox(there, user)
+}
+
+async function openBox(container: Docker.Container, user: string): Promise<Opened | undefined> {
   try {
-    const container = docker.getContainer(containerName(user))
     const info = await container.inspect()
     const labels = info.Config.Labels ?? {}
     const access = accessOf(labels)
@@ -118,7 +132,7 @@ export function startDoor(options: DoorOptions): Promise<Door> {
       let opened: Promise<Opened | undefined> | undefined
       let failures = 0
       client.on('authentication', async (ctx) => {
-        opened ??= openInterview(docker, ctx.username)
+        opened ??= openInterview(docker, ctx.username, options.boxesElsewhere)
         const interview = await opened
         const reject = () => {
           if (ctx.method !== 'none' && !(ctx.method === 'publickey' && !ctx.signature) && ++failures >= MAX_AUTH_TRIES) return client.end()

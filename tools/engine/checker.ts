@@ -7,7 +7,7 @@ import type Docker from 'dockerode'
 import { $ } from 'zx'
 import { readFileSync } from 'node:fs'
 import { UserError } from '../core/errors.ts'
-import { dockerHostOf } from './docker-at.ts'
+import { envForEngineOf } from './docker-at.ts'
 import { containerName, imageTag, LABEL } from './names.ts'
 
 export const CHECKER_IMAGE = imageTag('checker')
@@ -45,12 +45,6 @@ export async function putInStateVolume(docker: Docker, interview: string, archiv
   }
 }
 
-/** The environment for `docker` commands on the engine of `docker` (the box's, which may be a Swarm node's). */
-const onEngineOf = (docker: Docker) => {
-  const host = dockerHostOf(docker)
-  return host ? { ...process.env, DOCKER_HOST: host } : process.env
-}
-
 export interface CheckerRun {
   exitCode: number | null
   stdout: string
@@ -77,7 +71,7 @@ export async function runInChecker(
     nothrow: true,
     quiet: true,
     timeout: `${timeoutSeconds + 15}s`,
-    env: onEngineOf(docker),
+    env: envForEngineOf(docker),
   })`docker run --rm -i --network container:${inspect.Id} --pid container:${inspect.Id} ${capAdd.flatMap((cap) => ['--cap-add', cap])} --security-opt no-new-privileges --memory ${CHECKER_LIMITS.memory} --memory-swap ${CHECKER_LIMITS.memory} --pids-limit ${CHECKER_LIMITS.pids} --cpus ${CHECKER_LIMITS.cpus} --label ${LABEL.managed}=true --label ${LABEL.interview}=${interview} --label ${LABEL.role}=checker -v ${taskStateVolume(interview)}:/task:ro ${CHECKER_IMAGE} timeout -s KILL ${timeoutSeconds} bash -s`
   if (result.exitCode === 125)
     throw new UserError(
@@ -109,7 +103,7 @@ async function inStateVolume(docker: Docker, interview: string, mode: 'ro' | 'rw
   return $({
     nothrow: true,
     quiet: true,
-    env: onEngineOf(docker),
+    env: envForEngineOf(docker),
   })`docker run --rm --network none --label ${LABEL.managed}=true --label ${LABEL.interview}=${interview} --label ${LABEL.role}=checker -v ${taskStateVolume(interview)}:/task:${mode} ${CHECKER_IMAGE} bash -c ${script} state ${args}`
 }
 

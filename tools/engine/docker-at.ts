@@ -23,3 +23,9 @@ export function dockerHostOf(docker: Docker): string | undefined {
     return `ssh://${modem.username ? `${modem.username}@` : ''}${modem.host}${modem.port ? `:${modem.port}` : ''}`
   return `tcp://${modem.host}:${modem.port ?? 2375}`
 }
+
+/** The environment for `docker` commands on the engine of `docker` (the box's, which may be a Swarm node's). */
+export function envForEngineOf(docker: Docker, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const host = dockerHostOf(docker)
+  return host ? { ...env, DOCKER_HOST: host } : env
+}

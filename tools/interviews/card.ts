@@ -71,7 +71,11 @@ export function connectionCard(details: InterviewDetails): string {
     `  join:      ${sshCommand(details)}`,
     details.password ? `  password:  ${details.password}` : '  password:  none (key login only)',
     `  host key:  ${details.hostKeyFingerprint}`,
-    ...(details.node ? [`  node:      ${details.node} (a Swarm node; the candidate logs in to the box's own sshd there)`] : []),
+    ...(details.node
+      ? [
+          `  node:      ${details.node} (a Swarm node; ${details.user === 'user' ? "the candidate logs in to the box's own sshd there" : 'the front door here leads to it'})`,
+        ]
+      : []),
     ...(details.variant
       ? [`  variant:   ${details.variant}  (which fault this interview has: for the interviewers, not the candidate)`]
       : []),

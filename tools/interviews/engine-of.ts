@@ -6,6 +6,7 @@ import type Docker from 'dockerode'
 import { dockerAt } from '../engine/docker-at.ts'
 import { UserError } from '../core/errors.ts'
 import { containerName } from '../engine/names.ts'
+import { currentCluster } from '../cluster/cluster.ts'
 import { boxTask, connectSwarm, nodeInfo, type SwarmTarget } from '../cluster/swarm-engine.ts'
 
 export const ENGINES = ['docker', 'swarm'] as const
@@ -50,6 +51,24 @@ export async function swarmBox(name: string, swarm?: SwarmTarget): Promise<Swarm
   const host = swarm.nodeEngineHost(node.hostname)
   const docker = dockerAt(host)
   return { node: node.hostname, host, docker, container: docker.getContainer(task.containerId) }
+}
+
+/**
+ * Whether this host has a Swarm to ask: the local cluster is up, or INTERVIEW_CLUSTER_REGISTRY
+ * names the registry of DOCKER_HOST's Swarm (docs/cluster.md).
+ */
+export const hasSwarm = (env: NodeJS.ProcessEnv = process.env) => !!currentCluster(env) || !!env.INTERVIEW_CLUSTER_REGISTRY
+
+/**
+ * The box of an interview on the Swarm, when this host has a Swarm and the Swarm has that
+ * interview; undefined otherwise (and while the manager does not answer). One that is lost or not
+ * running is an error that says so.
+ */
+export async function swarmBoxIfAny(name: string): Promise<SwarmBox | undefined> {
+  if (!hasSwarm()) return undefined
+  const swarm = await connectSwarm().catch(() => undefined)
+  if (!swarm || !(await boxTask(swarm.manager, containerName(name)).catch(() => undefined))) return undefined
+  return swarmBox(name, swarm)
 }
 
 /**

@@ -43,7 +43,7 @@ export async function listInterviews(docker?: Docker): Promise<InterviewSummary[
 }
 
 /** People attached to the shared tmux session (the host's recorder is not counted). */
-async function attached(container: Docker.Container): Promise<Pick<InterviewSummary, 'clients' | 'people'>> {
+export async function attached(container: Docker.Container): Promise<Pick<InterviewSummary, 'clients' | 'people'>> {
   try {
     const people = (await participants(container)).map(({ who, role, readonly }) => ({ who, role, readonly }))
     return { clients: people.length, people }

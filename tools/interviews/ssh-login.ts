@@ -1,5 +1,6 @@
 // Proves that sshd really accepts a login. Docker's port proxy accepts TCP before sshd listens,
 // so only a completed authentication says an interview is ready.
+import type { Duplex } from 'node:stream'
 import ssh2 from 'ssh2'
 import { fingerprintOf } from '../core/ssh-keys.ts'
 import { sleep } from '../core/sleep.ts'
@@ -9,6 +10,8 @@ export interface LoginTarget {
   port: number
   username: string
   privateKey: string
+  /** A connection to sshd made another way than TCP to host:port (box-tunnel.ts), one per try. */
+  connection?: () => Duplex
 }
 
 /** Logs in once (authentication only, no session) and returns the server's host key fingerprint. */
@@ -31,6 +34,7 @@ export function tryLogin(target: LoginTarget, timeoutMs = 3000): Promise<string>
       reject(error)
     })
     client.connect({
+      sock: target.connection?.(),
       host: target.host,
       port: target.port,
       username: target.username,

@@ -1,10 +1,11 @@
 // Interviews on a Docker Swarm (docs/cluster.md): the box is a service of one replica, placed by the
-// Swarm's scheduler (and any --constraint), its SSH published in host mode on the node that runs it,
-// on the interview's own bridge there. `list` and `stop` find it by the same labels as on one engine.
-// The checker and the task state kept out of the box are on the box's node (engine-of.ts finds it).
-// The recording is made on this host by a recorder of its own (record.mjs <interview>) through the
-// node's engine. Not yet on a Swarm: the front door, time limits, desktops and multi-service tasks;
-// the candidate logs in to the box's own sshd at its node's address.
+// Swarm's scheduler (and any --constraint), on the interview's own bridge on its node. Behind the
+// front door on this host (the default) its SSH is published nowhere; with --no-door, in host mode
+// on that node. `list` and `stop` find it by the same labels as on one engine. The checker and the
+// task state kept out of the box are on the box's node (engine-of.ts finds it). The recording is
+// made on this host by a recorder of its own (record.mjs <interview>) through the node's engine.
+// A multi-service task's services are services of their own (tasks/swarm-services.ts). Not yet on a
+// Swarm: desktops.
 import type Docker from 'dockerode'
 import { UserError } from '../core/errors.ts'
 import { newKeyPair } from '../core/ssh-keys.ts'
@@ -16,7 +17,7 @@ import { capabilityPlan, type Limits } from '../engine/security.ts'
 import { ensureImage } from '../images/build.ts'
 import type { ResolvedImage } from '../images/list.ts'
 import { boxNetworkSpec, boxServiceSpec } from '../cluster/box-service.ts'
-import { currentCluster, followProgress, shareImages } from '../cluster/cluster.ts'
+import { followProgress, shareImages } from '../cluster/cluster.ts'
 import { boxTask, connectSwarm, nodeInfo, type SwarmTarget, type SwarmTask } from '../cluster/swarm-engine.ts'
 import type { ClusterLayout } from '../cluster/layout.ts'
 import { USERNS_LABEL } from '../cluster/swarm.ts'
@@ -36,7 +37,10 @@ import {
   type ServicePlacement,
 } from '../tasks/swarm-services.ts'
 import type { InterviewDetails } from './card.ts'
-import { dockerAt, swarmBox } from './engine-of.ts'
+import { dockerAt, hasSwarm, swarmBox } from './engine-of.ts'
+import { newWebAccess } from '../web/tokens.ts'
+import { tunnelInto } from './box-tunnel.ts'
+import { accessOf } from '../door/access.ts'
 import { interviewResources } from './find.ts'
 import { removeInterview } from './stop.ts'
 import { containerSpec, networkSpec, type BoxSpec } from './spec.ts'
@@ -59,20 +63,26 @@ export interface SwarmRun {
   /** Stop the interview this long after it starts (its recorder keeps the time). */
   ttlMs?: number
   mirror?: string
+  /** Participants come in through the front door on this host (its labels, port and address; `start` makes sure it runs). */
+  door?: { labels: Record<string, string>; bind: string; port: number; start: () => Promise<string> }
+  /** Browser links through the gateway at the URL this gives (started if need be, once the Swarm answers; it finds them there: swarm-links.ts). */
+  gateway?: () => Promise<string>
   log: (line: string) => void
 }
 
 /** What a Swarm cannot give yet, refused before anything starts. */
-export function refuseOnSwarm(options: { web?: boolean; door?: unknown; egress?: string; bind?: string }, resolved?: ResolvedImage): void {
+export function refuseOnSwarm(options: { door?: unknown; egress?: string; bind?: string }, resolved?: ResolvedImage): void {
   const refuse = (what: string, hint: string) => {
     throw new UserError(`${what} is not available on a Swarm yet`, hint)
   }
   if (options.egress) refuse(`--egress ${options.egress}`, "drop --egress: on a Swarm the nodes' firewall decides (docs/cluster.md)")
-  if (options.bind) refuse(`--bind ${options.bind}`, "drop --bind: on a Swarm the box listens on its node's addresses")
+  if (options.bind && !options.door)
+    refuse(
+      `--bind ${options.bind} with --no-door`,
+      "drop --bind: on a Swarm the box listens on its node's addresses (--bind is the front door's)",
+    )
   if (resolved?.desktop) refuse(`a desktop task (${resolved.image.name})`, 'run it on one engine: drop --engine swarm')
   if (resolved?.compose) refuseUnsupportedOnSwarm(resolved.compose)
-  if (options.web) refuse('the browser terminal (--web)', 'drop --web')
-  if (options.door) refuse('the front door', 'add --no-door: the candidate logs in at the node that runs the box')
 }
 
 const STARTING = ['new', 'allocated', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting']
@@ -94,11 +104,13 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
   const tags = [resolved.image.tag, ...(compose?.services.map((service) => service.image) ?? [])]
   const [image, ...serviceImages] = swarm.local ? await shareImages(swarm.local, local, tags) : tags.map(swarm.imageFor)
   const plan = capabilityPlan(await swarm.manager.info())
+  const doorFingerprint = run.door ? await run.door.start() : undefined
   // The manager's engine remapping users says nothing of the node that will run the box: SYS_ADMIN
   // goes only to nodes labelled as remapping theirs.
   const constraints = [...run.constraints, ...(plan.capAdd.includes('SYS_ADMIN') ? [`node.labels.${USERNS_LABEL}==true`] : [])]
   if (limits.disk !== 'none') log(`note: a Swarm service cannot cap its disk writes; ${name} runs without the ${limits.disk} cap`)
   const probe = newKeyPair('interview-env readiness probe')
+  const web = run.gateway ? newWebAccess(await run.gateway()) : undefined
   const spec: BoxSpec = {
     name,
     task,
@@ -115,6 +127,8 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
     noExec: run.noExec,
     recordingDir: run.record ? freeRecordingDir(name) : undefined,
     endsAt: run.ttlMs !== undefined ? Date.now() + run.ttlMs : undefined,
+    web,
+    door: run.door?.labels,
   }
   const made: SwarmResources = { services: [], networks: [] }
   try {
@@ -124,17 +138,27 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
       image: image!,
       constraints,
       port: run.port,
+      publish: !run.door,
       servicesNetwork: compose ? servicesNetworkName(name) : undefined,
     })
     made.services.push((await swarm.manager.createService(service).catch(refused(name))).id)
-    const running = await waitForTask(swarm.manager, containerName(name))
+    const running = await waitForTask(swarm.manager, containerName(name), { published: !run.door })
     const node = await nodeInfo(swarm.manager, running.nodeId!)
-    const hostKeyFingerprint = await waitForLogin(
-      { host: node.address, port: running.port!, username: 'user', privateKey: probe.privateKey },
+    // Readiness is a real login into the box's sshd: at its published port on the node, or, behind
+    // the front door (published nowhere), through its node's engine, as the door reaches it.
+    const inBox = run.door ? await swarmBox(name, swarm) : undefined
+    const boxHostKey = await waitForLogin(
+      {
+        host: node.address,
+        port: running.port ?? 22,
+        username: 'user',
+        privateKey: probe.privateKey,
+        connection: inBox && (() => tunnelInto(inBox.docker, inBox.container, 22)),
+      },
       { stillStarting: async () => (await boxTask(swarm.manager, containerName(name)))?.state === 'running' },
     ).catch((error: Error) => {
       throw new UserError(
-        `interview "${name}" did not accept an SSH login at ${node.hostname} (${node.address}:${running.port}): ${error.message.replace(/^no SSH login succeeded on \S+: /, '')}`,
+        `interview "${name}" did not accept an SSH login at ${node.hostname} (${node.address}:${running.port ?? 'its engine'}): ${error.message.replace(/^no SSH login succeeded on \S+: /, '')}`,
         `nothing was left running; can this host reach ${node.address}? see npx zx scripts/debug.mjs ${resolved.image.name}`,
       )
     })
@@ -157,11 +181,11 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
     return {
       name,
       task,
-      bind: node.address,
-      port: running.port!,
-      user: 'user',
+      bind: run.door?.bind ?? node.address,
+      port: run.door?.port ?? running.port!,
+      user: run.door ? name : 'user',
       password: run.password,
-      hostKeyFingerprint,
+      hostKeyFingerprint: doorFingerprint ?? boxHostKey,
       ...plan,
       limits: { ...limits, disk: 'none' },
       participants: run.participants.length,
@@ -173,6 +197,7 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
       recording,
       endsAt: spec.endsAt ? new Date(spec.endsAt).toISOString() : undefined,
       services: compose?.services.map((one) => one.name),
+      web: web?.links,
     }
   } catch (error) {
     // What went wrong is the error to report, even when taking the rest down fails as well.
@@ -254,13 +279,14 @@ const refused =
   }
 
 /** Waits until the service's task runs, with its node and published port; a task that fails is an error. */
-async function waitForTask(manager: Docker, service: string, timeoutMs = 120_000): Promise<SwarmTask> {
+async function waitForTask(manager: Docker, service: string, options: { published: boolean; timeoutMs?: number }): Promise<SwarmTask> {
+  const timeoutMs = options.timeoutMs ?? 120_000
   const deadline = Date.now() + timeoutMs
   let last: SwarmTask | undefined
   let unplaceableSince: number | undefined
   while (Date.now() < deadline) {
     last = await boxTask(manager, service)
-    if (last?.state === 'running' && last.nodeId && last.port) return last
+    if (last?.state === 'running' && last.nodeId && (last.port || !options.published)) return last
     if (last?.state === 'pending' && /no suitable node/.test(last.error ?? '')) {
       unplaceableSince ??= Date.now()
       if (Date.now() - unplaceableSince > 10_000)
@@ -396,6 +422,8 @@ export interface SwarmInterviewSummary {
   createdAt: Date
   /** The recording's folder on this host, when it is recorded. */
   recording?: string
+  /** When its time limit ends it (ISO time), when it has one. */
+  endsAt?: string
 }
 
 /** The interviews on the Swarm, newest first; one whose node is down shows as lost. */
@@ -412,10 +440,12 @@ export async function listSwarmInterviews(): Promise<SwarmInterviewSummary[]> {
         name: labels[LABEL.interview] ?? '?',
         task: labels[LABEL.task] ?? '?',
         node: node?.hostname ?? '-',
-        address: node && task?.port ? `${node.address}:${task.port}` : '-',
+        // Behind the front door, the door's address; else the box's own port on its node.
+        address: accessOf(labels)?.address ?? (node && task?.port ? `${node.address}:${task.port}` : '-'),
         state: lost ? 'lost' : (task?.state ?? 'pending'),
         createdAt: new Date(service.CreatedAt ?? 0),
         recording: labels[LABEL.recording],
+        endsAt: labels[LABEL.endsAt],
       }
     }),
   )
@@ -428,7 +458,7 @@ export async function listSwarmInterviews(): Promise<SwarmInterviewSummary[]> {
  * while its manager does not answer (the interview engine's interviews are listed all the same).
  */
 export async function swarmInterviewsIfAny(env: NodeJS.ProcessEnv = process.env): Promise<SwarmInterviewSummary[]> {
-  if (!currentCluster(env) && !env.INTERVIEW_CLUSTER_REGISTRY) return []
+  if (!hasSwarm(env)) return []
   return listSwarmInterviews().catch(() => [])
 }
 

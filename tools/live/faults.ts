@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { $ } from 'zx'
 import type Docker from 'dockerode'
 import { connectDocker } from '../engine/docker.ts'
+import { envForEngineOf } from '../engine/docker-at.ts'
 import { appliedFaults, recordAppliedFault } from '../engine/checker.ts'
 import { UserError } from '../core/errors.ts'
 import type { ImageDefinition } from '../images/list.ts'
@@ -38,24 +39,25 @@ export function listFaults(image: ImageDefinition): Fault[] {
 }
 
 /** Runs a script from the repository in the interview as root, through stdin, with a time limit. */
-export async function runScriptIn(container: Docker.Container, file: string, timeoutSeconds = 20) {
+export async function runScriptIn(container: Docker.Container, file: string, timeoutSeconds = 20, docker?: Docker) {
   const script = readFileSync(file, 'utf8')
   return $({
     input: script,
+    env: docker ? envForEngineOf(docker) : process.env,
     nothrow: true,
     quiet: true,
     timeout: `${timeoutSeconds + 5}s`,
   })`docker exec -i -u root ${container.id} timeout -s KILL ${timeoutSeconds} bash -s`
 }
 
-const interviewTask = async (name: string) => interviewImage(await connectDocker(), name)
-
-export async function faultsOf(interview: string): Promise<Fault[]> {
-  return listFaults((await interviewTask(interview)).image)
+/** The faults of the interview's task; `docker` is the engine that runs its box (default: DOCKER_HOST's). */
+export async function faultsOf(interview: string, docker?: Docker): Promise<Fault[]> {
+  return listFaults((await interviewImage(docker ?? (await connectDocker()), interview)).image)
 }
 
-export async function applyFault(interview: string, faultName: string): Promise<Fault> {
-  const docker = await connectDocker()
+/** Applies a fault in the interview's box, on the engine `docker` (default: DOCKER_HOST's), and records it out of the box. */
+export async function applyFault(interview: string, faultName: string, engine?: Docker): Promise<Fault> {
+  const docker = engine ?? (await connectDocker())
   const { container, image } = await interviewImage(docker, interview)
   const faults = listFaults(image)
   const fault = faults.find((f) => f.name === faultName)
@@ -72,7 +74,7 @@ export async function applyFault(interview: string, faultName: string): Promise<
       `fault "${fault.name}" is already applied to "${interview}"`,
       'pick another one: npx zx scripts/break.mjs ' + interview,
     )
-  const result = await runScriptIn(container, join(fault.dir, 'apply'))
+  const result = await runScriptIn(container, join(fault.dir, 'apply'), 20, docker)
   if (result.exitCode !== 0)
     throw new UserError(
       `applying "${fault.name}" failed: ${(result.stderr || result.stdout).trim().split('\n').pop()}`,

@@ -14,9 +14,12 @@ import { roleScript } from '../web/client-role.ts'
 import { accessOf } from '../door/access.ts'
 import { askDoor, controlSocket } from '../door/control.ts'
 
-/** Makes every client of `who` (a name, or a tty) read-only or read-write; returns those changed. */
-export async function setReadOnly(interview: string, who: string, readonly: boolean): Promise<Participant[]> {
-  const container = await interviewContainer(await connectDocker(), interview)
+/**
+ * Makes every client of `who` (a name, or a tty) read-only or read-write; returns those changed.
+ * `docker` is the engine that runs the box (default: DOCKER_HOST's).
+ */
+export async function setReadOnly(interview: string, who: string, readonly: boolean, docker?: Docker): Promise<Participant[]> {
+  const container = await interviewContainer(docker ?? (await connectDocker()), interview)
   const access = accessOf((await container.inspect()).Config.Labels)
   const people = await participants(container)
   const matching = people.filter((person) => person.who === who || person.tty === who)

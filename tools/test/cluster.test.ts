@@ -98,6 +98,7 @@ test('the box as a service: one replica, never restarted, the same caps, limits,
   const spec = boxServiceSpec(containerSpec(box), {
     image: '10.211.0.1:5000/interview-env/hello:latest',
     constraints: ['node.hostname==ie-worker1'],
+    publish: true,
   })
   const task = spec.TaskTemplate as Record<string, any>
   assert.is(spec.Name, 'ie-alice-1')
@@ -113,7 +114,9 @@ test('the box as a service: one replica, never restarted, the same caps, limits,
   assert.equal(task.Placement.Constraints, ['node.hostname==ie-worker1'])
   assert.equal(task.Networks, [{ Target: 'ie-alice-1', Aliases: ['box'] }])
   assert.equal(spec.EndpointSpec, { Mode: 'dnsrr', Ports: [{ Protocol: 'tcp', TargetPort: 22, PublishMode: 'host' }] })
-  const pinned = boxServiceSpec(containerSpec(box), { image: 'x', constraints: [], port: 2222 })
+  const pinned = boxServiceSpec(containerSpec(box), { image: 'x', constraints: [], port: 2222, publish: true })
+  const behindTheDoor = boxServiceSpec(containerSpec(box), { image: 'x', constraints: [], publish: false })
+  assert.equal(behindTheDoor.EndpointSpec, { Mode: 'dnsrr', Ports: [] })
   assert.is(pinned.EndpointSpec!.Ports![0]!.PublishedPort, 2222)
 })
 

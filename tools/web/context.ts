@@ -2,6 +2,7 @@
 // the size limits of what a browser may send.
 import type Docker from 'dockerode'
 import type { WebSocket } from 'ws'
+import type { Attachment } from './terminal-socket.ts'
 import type { ClientReaper } from './exec-client.ts'
 import type { FailureLimiter } from './rate-limit.ts'
 
@@ -18,7 +19,12 @@ export interface GatewayContext {
   open: Set<OpenSocket>
   /** Ends the tmux clients of closed terminal sockets. */
   reaper: ClientReaper
+  /** The running interview a link's token opens (on this engine, or where `linksElsewhere` finds it). */
+  findLink: (token: string) => Promise<Attachment | undefined>
 }
+
+/** Finds the interview of a link that is not on the gateway's engine (one on a Swarm node, say). */
+export type LinkFinder = (token: string) => Promise<Attachment | undefined>
 
 /** The largest WebSocket message: a terminal's typed or pasted input, or a VNC client's message. */
 export const MAX_MESSAGE = 1024 * 1024

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream'
 import type Docker from 'dockerode'
 import { WebSocketServer } from 'ws'
 import { loadAssets, loadPages } from './assets.ts'
-import { MAX_MESSAGE, type GatewayContext, type OpenSocket } from './context.ts'
+import { MAX_MESSAGE, type GatewayContext, type LinkFinder, type OpenSocket } from './context.ts'
 import { joinDesktop } from './desktop-socket.ts'
 import { ClientReaper } from './exec-client.ts'
 import { FailureLimiter } from './rate-limit.ts'
@@ -49,6 +49,8 @@ export interface GatewayOptions {
   limiter?: FailureLimiter
   /** The cockpit's API under /api/ (tools/cockpit), made once the gateway knows its URL. */
   api?: ApiFactory
+  /** Where links not on `docker` are looked for (the Swarm's interviews: interviews/swarm-links.ts). */
+  linksElsewhere?: LinkFinder
   log?: (line: string) => void
 }
 
@@ -68,7 +70,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const limiter = options.limiter ?? new FailureLimiter()
   const assets = loadAssets()
   const pages = loadPages()
-  const context: GatewayContext = { docker, log, limiter, open: new Set<OpenSocket>(), reaper: new ClientReaper() }
+  const elsewhere = options.linksElsewhere
+  const findLink = async (token: string) => (await findAttachment(docker, token)) ?? (await elsewhere?.(token))
+  const context: GatewayContext = { docker, log, limiter, open: new Set<OpenSocket>(), reaper: new ClientReaper(), findLink }
   const { open } = context
 
   const trusted = trustedSet(options.trustedProxies)
@@ -124,7 +128,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     const token = /^\/ws\/([^/]+)$/.exec(path)?.[1] ?? ''
     if (limiter.blocked(address(req), token)) return reject(socket, 429, 'Too Many Requests')
-    const attachment = await findAttachment(docker, token)
+    const attachment = await findLink(token)
     if (!attachment) {
       limiter.fail(address(req), token)
       return reject(socket, 403, 'Forbidden')

@@ -5,7 +5,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Asset, Pages } from './assets.ts'
 import type { GatewayContext } from './context.ts'
 import { requestPath } from './requests.ts'
-import { findAttachment } from './terminal-socket.ts'
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -44,7 +43,8 @@ export interface RouteOptions {
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>
 
 /** The handler of every plain HTTP request. */
-export function pageRoutes({ docker, limiter }: GatewayContext, { assets, pages, fromOwnHost, address, api, desktopFiles }: RouteOptions) {
+export function pageRoutes(context: GatewayContext, { assets, pages, fromOwnHost, address, api, desktopFiles }: RouteOptions) {
+  const { limiter } = context
   return async (req: IncomingMessage, res: ServerResponse) => {
     const path = requestPath(req.url)
     if (path === undefined) return refuse(res, 400, 'bad request')
@@ -71,7 +71,7 @@ export function pageRoutes({ docker, limiter }: GatewayContext, { assets, pages,
     if (!link) return refuse(res, 404, 'not found')
     const token = link[1]!
     if (limiter.blocked(address(req), token)) return refuse(res, 429, 'too many failed attempts: wait a minute')
-    if (!(await findAttachment(docker, token))) {
+    if (!(await context.findLink(token))) {
       limiter.fail(address(req), token)
       return refuse(res, 403, 'this link is not valid')
     }

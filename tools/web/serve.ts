@@ -6,6 +6,7 @@ import { UserError } from '../core/errors.ts'
 import { checkBindAddress, checkPort, listenError } from '../engine/ports.ts'
 import { logLine, untilStopped } from '../core/foreground.ts'
 import { startGateway, type ApiFactory, type Gateway } from './gateway.ts'
+import type { LinkFinder } from './context.ts'
 
 export interface ServeOptions {
   bind: string
@@ -17,6 +18,8 @@ export interface ServeOptions {
   trustedProxies?: string[]
   /** The cockpit's API (scripts/serve.mjs); none for a plain gateway (scripts/web.mjs). */
   api?: ApiFactory
+  /** Where links not on the interview engine are looked for (the Swarm's interviews). */
+  linksElsewhere?: LinkFinder
 }
 
 function checkPublicUrl(url: string): void {
@@ -57,6 +60,7 @@ export async function openGateway(options: ServeOptions, log: (line: string) => 
     publicUrls: options.publicUrls,
     trustedProxies: options.trustedProxies,
     api: options.api,
+    linksElsewhere: options.linksElsewhere,
     tls: options.cert && options.key ? { cert: options.cert, key: options.key } : undefined,
     log,
   }).catch((error: NodeJS.ErrnoException) => {

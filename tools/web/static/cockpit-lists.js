@@ -28,6 +28,14 @@ const lastCheck = (checks) => {
   return html`<span class=${ok ? 'ok' : 'no'} title=${last.result}>${ok ? 'OK' : 'NO'}</span> <span class="muted">${ago(last.time)}</span>`
 }
 
+/** Where an interview on the Swarm runs, and whether its node is lost; nothing for one on this server's engine. */
+function where(i) {
+  if (i.engine !== 'swarm') return ''
+  return i.state === 'lost'
+    ? html` <span class="no" data-state="lost" title="its node is down: the recording up to the loss is kept">lost (${i.node})</span>`
+    : html` <span class="muted" data-node=${i.node}>on ${i.node}</span>`
+}
+
 export function InterviewList() {
   const { data, error } = usePolling(() => call('GET', '/api/interviews'), 3000)
   if (!data) return html`<p class="error">${error || 'loading…'}</p>`
@@ -35,7 +43,7 @@ export function InterviewList() {
   return html`<p class="error">${error}</p><table class="list">
     <thead><tr><th>interview</th><th>task</th><th>age</th><th>time left</th><th>people</th><th>last check</th></tr></thead>
     <tbody>${data.map((i) => html`<tr data-interview=${i.name}>
-      <td><a href=${'#/live/' + encodeURIComponent(i.name)}>${i.name}</a></td>
+      <td><a href=${'#/live/' + encodeURIComponent(i.name)}>${i.name}</a>${where(i)}</td>
       <td>${i.task}</td>
       <td>${ago(i.createdAt).replace(' ago', '')}</td>
       <td>${i.secondsLeft === null ? html`<span class="muted">no limit</span>` : clock(i.secondsLeft)}</td>
