@@ -7,7 +7,7 @@ import { dockerAt } from '../engine/docker-at.ts'
 import { UserError } from '../core/errors.ts'
 import { containerName } from '../engine/names.ts'
 import { currentCluster } from '../cluster/cluster.ts'
-import { boxTask, connectSwarm, nodeInfo, type SwarmTarget } from '../cluster/swarm-engine.ts'
+import { boxTask, connectSwarm, nodeInfo, type SwarmTarget, type SwarmTask } from '../cluster/swarm-engine.ts'
 
 export const ENGINES = ['docker', 'swarm'] as const
 export type EngineChoice = (typeof ENGINES)[number]
@@ -37,6 +37,11 @@ export async function swarmBox(name: string, swarm?: SwarmTarget): Promise<Swarm
   const task = await boxTask(swarm.manager, containerName(name)).catch(() => undefined)
   if (!task)
     throw new UserError(`no interview named "${name}" is on the Swarm`, 'see the interviews there: npx zx scripts/list.mjs --engine swarm')
+  return boxOfTask(name, task, swarm)
+}
+
+/** The node engine and container of the box that a Swarm task runs; an error says why there is none. */
+async function boxOfTask(name: string, task: SwarmTask, swarm: SwarmTarget): Promise<SwarmBox> {
   const node = task.nodeId ? await nodeInfo(swarm.manager, task.nodeId).catch(() => undefined) : undefined
   if (node && node.state !== 'ready')
     throw new UserError(
@@ -67,8 +72,8 @@ export const hasSwarm = (env: NodeJS.ProcessEnv = process.env) => !!currentClust
 export async function swarmBoxIfAny(name: string): Promise<SwarmBox | undefined> {
   if (!hasSwarm()) return undefined
   const swarm = await connectSwarm().catch(() => undefined)
-  if (!swarm || !(await boxTask(swarm.manager, containerName(name)).catch(() => undefined))) return undefined
-  return swarmBox(name, swarm)
+  const task = swarm && (await boxTask(swarm.manager, containerName(name)).catch(() => undefined))
+  return task ? boxOfTask(name, task, swarm!) : undefined
 }
 
 /**
