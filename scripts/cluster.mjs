@@ -4,6 +4,7 @@
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/core/cli.ts')
 const { connectDocker } = await import('../tools/engine/docker.ts')
+const { ensureImage } = await import('../tools/images/build.ts')
 const cluster = await import('../tools/cluster/cluster.ts')
 const { checkWorkers } = await import('../tools/cluster/layout.ts')
 const { formatTable } = await import('../tools/core/format.ts')
@@ -25,7 +26,11 @@ await cli(
       .option('workers', { type: 'number', default: 1, describe: 'worker nodes beside the manager (1 to 8)' }),
   async (argv) => {
     if (argv.action === 'up') {
-      const layout = await cluster.clusterUp(checkWorkers(argv.workers ?? 1), console.log)
+      const workers = checkWorkers(argv.workers ?? 1)
+      // The node servers run the server image: built here first when the interview engine lacks it.
+      const images = await connectDocker()
+      await ensureImage(images, 'server', { log: (line) => console.error(line) })
+      const layout = await cluster.clusterUp(workers, { log: console.log, images })
       console.log(
         `cluster up: ${layout.nodes.length} nodes, registry ${layout.registry}; the manager's engine: DOCKER_HOST=unix://${layout.nodes[0]?.socket}`,
       )
@@ -45,8 +50,16 @@ await cli(
     }
     const status = await cluster.clusterStatus()
     if (!status) return console.log('no local cluster is up (start one: sudo npx zx scripts/cluster.mjs up)')
-    const rows = status.nodes.map((node) => [node.name, node.role, node.address, node.engine, node.swarm, String(node.containers ?? '-')])
-    console.log(formatTable(['NODE', 'ROLE', 'ADDRESS', 'ENGINE', 'SWARM', 'CONTAINERS'], rows))
+    const rows = status.nodes.map((node) => [
+      node.name,
+      node.role,
+      node.address,
+      node.engine,
+      node.server,
+      node.swarm,
+      String(node.containers ?? '-'),
+    ])
+    console.log(formatTable(['NODE', 'ROLE', 'ADDRESS', 'ENGINE', 'SERVER', 'SWARM', 'CONTAINERS'], rows))
     console.log(`registry ${status.layout.registry}: ${status.registry}`)
   },
 )

@@ -118,8 +118,8 @@ on_swarm() {
   assert_line --partial 'cluster up: 2 nodes'
   run zx_script cluster status
   assert_success
-  assert_line --regexp '^ie-manager +manager +10\.211\.0\.2 +running +ready'
-  assert_line --regexp '^ie-worker1 +worker +10\.211\.0\.3 +running +ready'
+  assert_line --regexp '^ie-manager +manager +10\.211\.0\.2 +running +answers +ready'
+  assert_line --regexp '^ie-worker1 +worker +10\.211\.0\.3 +running +answers +ready'
   for node in ie-manager ie-worker1; do
     [ "$(on_node "$node" info --format '{{.Name}}')" = "$node" ]
     on_node "$node" info --format '{{json .SecurityOptions}}' | grep -q 'name=userns'
@@ -131,6 +131,53 @@ on_swarm() {
   assert_output --partial "$WORKER/24"
   # Neither is the interview engine, which stays out of the Swarm.
   [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" = inactive ]
+}
+
+@test "[cluster] a node server on each node: the node's engine, through its gate, over TLS for this host alone, with no capability" {
+  local certs=/run/interview-env/cluster/node-server node id probe
+  run zx_script cluster status
+  assert_line --regexp '^ie-manager +manager +10\.211\.0\.2 +running +answers +ready'
+  assert_line --regexp '^ie-worker1 +worker +10\.211\.0\.3 +running +answers +ready'
+  for node in ie-manager ie-worker1; do
+    id=$(on_node "$node" ps -q --filter label=com.docker.swarm.service.name=interview-env-node-server)
+    [ -n "$id" ]
+    # Remapped root without a single capability, and not the node's network: only the gate's socket.
+    run on_node "$node" exec "$id" grep CapEff /proc/1/status
+    assert_output --regexp 'CapEff:\s+0000000000000000'
+    [ "$(on_node "$node" inspect "$id" --format '{{.HostConfig.NetworkMode}}')" != host ]
+    run on_node "$node" inspect "$id" --format '{{range .Mounts}}{{if ne .Type "tmpfs"}}{{.Type}}:{{.Source}} {{end}}{{end}}'
+    assert_output "bind:/run/interview-env/cluster/$node/gate "
+  done
+  # This host's certificate gets the worker's engine...
+  run curl -sf --cacert "$certs/client/ca.pem" --cert "$certs/client/cert.pem" --key "$certs/client/key.pem" "https://$WORKER:7631/info"
+  assert_success
+  [ "$(jq -r .Name <<<"$output")" = ie-worker1 ]
+  # ...no certificate, or one of another authority, gets nothing.
+  run curl -s --cacert "$certs/client/ca.pem" "https://$WORKER:7631/info"
+  refute_output --partial ie-worker1
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=intruder -days 1 \
+    -keyout "$BATS_FILE_TMPDIR/intruder-key.pem" -out "$BATS_FILE_TMPDIR/intruder.pem" 2>/dev/null
+  run curl -s --cacert "$certs/client/ca.pem" --cert "$BATS_FILE_TMPDIR/intruder.pem" --key "$BATS_FILE_TMPDIR/intruder-key.pem" "https://$WORKER:7631/info"
+  refute_output --partial ie-worker1
+  # The gate lets no one else through: not root on this host, not a container of another service
+  # that has the gate's socket.
+  run curl -s -m 5 --unix-socket /run/interview-env/cluster/ie-worker1/gate/docker.sock http://node/_ping
+  refute_output OK
+  probe=$(zx_script cluster share interview-env/base)
+  on_manager service create -d --name bats-gate-probe --constraint node.hostname==ie-worker1 --restart-condition none \
+    --mount type=bind,src=/run/interview-env/cluster/ie-worker1/gate,dst=/gate --entrypoint sh "$probe" \
+    -c 'curl -s -m 5 --unix-socket /gate/docker.sock http://node/_ping; echo " exit $?"; sleep 60' >/dev/null
+  for _ in $(seq 60); do
+    id=$(on_node ie-worker1 ps -q --filter label=com.docker.swarm.service.name=bats-gate-probe)
+    [ -n "$id" ] && on_node ie-worker1 logs "$id" 2>&1 | grep -q exit && break
+    sleep 0.5
+  done
+  run on_node ie-worker1 logs "$id"
+  on_manager service rm bats-gate-probe >/dev/null
+  assert_output --regexp '^ exit [1-9]'
+  run cat /run/interview-env/cluster/ie-worker1/gate.log
+  assert_line --regexp "refused pid [0-9]+ \(container ${id:0:12}, service bats-gate-probe\)"
+  assert_line --regexp 'refused pid [0-9]+ is in no container'
 }
 
 @test "[cluster] run --engine swarm --no-door: the box lands on the worker by constraint; OpenSSH at the card's address; two clients share its tmux" {
@@ -341,7 +388,12 @@ on_swarm() {
   # Its own sshd answers (so "closed" below is the fence's doing, not a box that reaches nothing).
   run reach 127.0.0.1 22
   assert_output open
-  for target in "$HOST_SIDE 5000" "$HOST_SIDE 22" "$MANAGER 2377" "$MANAGER 7946" "$WORKER 7946" "$TARGET 8080" "$METADATA 8080"; do
+  local server_ip
+  server_ip=$(on_node ie-worker1 inspect "$(on_node ie-worker1 ps -q --filter label=com.docker.swarm.service.name=interview-env-node-server)" \
+    --format '{{.NetworkSettings.Networks.bridge.IPAddress}}')
+  [ -n "$server_ip" ]
+  for target in "$HOST_SIDE 5000" "$HOST_SIDE 22" "$MANAGER 2377" "$MANAGER 7946" "$WORKER 7946" "$WORKER 7631" "$MANAGER 7631" \
+    "$server_ip 7631" "$TARGET 8080" "$METADATA 8080"; do
     run reach $target
     assert_output closed
   done
@@ -350,7 +402,7 @@ on_swarm() {
   nsenter --net=/run/netns/ie-manager timeout 3 bash -c "exec 3<>/dev/tcp/$WORKER/7946"
   # From any other interface (here the target's namespace, routed through the host), nothing reaches the cluster.
   ip -n "$TARGET_NS" route replace 10.211.0.0/24 via 192.168.252.1
-  for target in "$HOST_SIDE 5000" "$WORKER 7946" "$MANAGER 2377"; do
+  for target in "$HOST_SIDE 5000" "$WORKER 7946" "$MANAGER 2377" "$WORKER 7631"; do
     run ip netns exec "$TARGET_NS" timeout 3 bash -c "exec 3<>/dev/tcp/${target% *}/${target#* }"
     assert_failure
   done
@@ -508,7 +560,7 @@ on_swarm() {
   run zx_script check "$worker_interview" --engine swarm
   assert_user_error "interview \"$worker_interview\" is lost: its node ie-worker1 is down"
   run zx_script cluster status
-  assert_line --regexp '^ie-worker1 +worker +10\.211\.0\.3 +stopped +down'
+  assert_line --regexp '^ie-worker1 +worker +10\.211\.0\.3 +stopped +silent +down'
   # Taken down from the cockpit all the same: its service goes, its recording stays.
   run api DELETE "/interviews/$worker_interview"
   assert_output "{\"stopped\":\"$worker_interview\"}"

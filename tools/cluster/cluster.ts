@@ -13,6 +13,12 @@ import { makeBoxNetworkConfig, nodeEngine, nodeEnginePid, startNodeEngine, stopN
 import { registryPid, startRegistry, stopRegistry } from './registry.ts'
 import { formSwarm, swarmNodes } from './swarm.ts'
 import { hostCommand } from './host-command.ts'
+import { sleep } from '../core/sleep.ts'
+import { dockerAt } from '../engine/docker-at.ts'
+import { makeNodeCerts } from './node-certs.ts'
+import { startNodeGate, stopNodeGate } from './node-gate.ts'
+import { NODE_SERVER_PORT } from './node-relay.ts'
+import { deployNodeServers, NODE_SERVER_IMAGE, nodeServerHost, waitForNodeServers } from './node-server.ts'
 
 const stateFile = (env: NodeJS.ProcessEnv = process.env) => join(clusterRunDir(env), 'cluster.json')
 
@@ -51,7 +57,11 @@ async function checkCommands(): Promise<void> {
 }
 
 /** Makes the cluster (or finishes one a failed `up` left), and returns it. On failure, a cluster this call began is removed again. */
-export async function clusterUp(workers: number, log: (line: string) => void = () => {}): Promise<ClusterLayout> {
+export async function clusterUp(
+  workers: number,
+  options: { log?: (line: string) => void; /** The interview engine, with the server image built (node-server.ts). */ images: Docker },
+): Promise<ClusterLayout> {
+  const log = options.log ?? (() => {})
   checkRoot()
   const existing = currentCluster()
   const layout = clusterLayout({ workers })
@@ -71,11 +81,17 @@ export async function clusterUp(workers: number, log: (line: string) => void = (
     for (const node of layout.nodes) {
       await makeNodeNamespace(node, layout)
       await startNodeEngine(node, layout)
+      await startNodeGate(node)
       await installNodeFence(node.name)
       await makeBoxNetworkConfig(node)
       log(`node ${node.name} (${node.role}) at ${node.address}: engine at ${node.socket}`)
     }
     await formSwarm(layout)
+    const manager = nodeEngine(layout.nodes[0]!)
+    const [serverImage] = await shareImages(layout, options.images, [NODE_SERVER_IMAGE])
+    await deployNodeServers(layout, manager, serverImage!, await makeNodeCerts(layout))
+    await waitForNodeServers(layout, layout.nodes)
+    log(`node servers: one on each node, at port ${NODE_SERVER_PORT} of its address`)
   } catch (error) {
     if (!existing) await clusterDown().catch(() => undefined)
     throw error
@@ -94,6 +110,7 @@ export async function clusterDown(log: (line: string) => void = () => {}): Promi
       (await namespaceExists(node.name)) || nodeEnginePid(node) !== undefined || existsSync(node.runDir) || existsSync(node.dataRoot)
     if (!had) continue
     await stopNodeEngine(node)
+    await stopNodeGate(node)
     await removeNodeNamespace(node.name, node.hostLink)
     rmSync(node.dataRoot, { recursive: true, force: true })
     log(`node ${node.name}: removed`)
@@ -114,6 +131,8 @@ export interface NodeStatus {
   role: string
   address: string
   engine: 'running' | 'stopped'
+  /** Whether its node server answers this host with the node's engine. */
+  server: 'answers' | 'silent'
   swarm: string
   containers: number | undefined
 }
@@ -135,11 +154,21 @@ export async function clusterStatus(): Promise<ClusterStatus | undefined> {
       const running = nodeEnginePid(node) !== undefined
       const containers = running ? await countContainers(nodeEngine(node)) : undefined
       const seen = inSwarm.find((one) => one.hostname === node.name)
+      const server = await Promise.race([
+        dockerAt(nodeServerHost(layout, node))
+          .ping()
+          .then(
+            () => 'answers' as const,
+            () => 'silent' as const,
+          ),
+        sleep(3000).then(() => 'silent' as const),
+      ])
       return {
         name: node.name,
         role: node.role,
         address: node.address,
         engine: running ? 'running' : 'stopped',
+        server,
         swarm: seen?.state ?? (running ? 'not in swarm' : 'unknown'),
         containers,
       }

@@ -8,6 +8,7 @@ import { signalProcess } from '../core/signal.ts'
 import { spawn } from 'node:child_process'
 import { mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import Docker from 'dockerode'
+import { dockerOnSocket } from '../engine/docker-at.ts'
 import { UserError, lastLines } from '../core/errors.ts'
 import { sleep } from '../core/sleep.ts'
 import { isAlive } from '../recording/pid-file.ts'
@@ -19,7 +20,7 @@ const pidFile = (node: ClusterNode) => `${node.runDir}/dockerd.pid`
 const execRoot = (node: ClusterNode) => `${node.runDir}/exec`
 const configFile = (node: ClusterNode) => `${node.runDir}/daemon.json`
 
-export const nodeEngine = (node: ClusterNode) => new Docker({ socketPath: node.socket })
+export const nodeEngine = (node: ClusterNode) => dockerOnSocket(node.socket)
 
 /** The host's pid of the node's dockerd, when it runs. */
 export function nodeEnginePid(node: ClusterNode): number | undefined {

@@ -3,10 +3,11 @@
 // in INTERVIEW_CLUSTER_REGISTRY (images get there with scripts/publish.mjs).
 import Docker from 'dockerode'
 import { UserError } from '../core/errors.ts'
-import { dockerAt } from '../engine/docker-at.ts'
+import { dockerAt, trustEngineAt } from '../engine/docker-at.ts'
 import { currentCluster, registryName } from './cluster.ts'
 import type { ClusterLayout } from './layout.ts'
 import { nodeEngine } from './node-engine.ts'
+import { nodeServerHost } from './node-server.ts'
 
 export interface SwarmTarget {
   manager: Docker
@@ -16,8 +17,8 @@ export interface SwarmTarget {
   local?: ClusterLayout
   /**
    * Where this host reaches the engine of the node of that hostname (a DOCKER_HOST value), which
-   * checks, faults, keys, roles, debugging and the recording need: a local cluster's node socket, or
-   * on real machines what INTERVIEW_CLUSTER_NODE_ENGINES says (docs/cluster.md).
+   * checks, faults, keys, roles, debugging and the recording need: a local cluster's node server
+   * (node-server.ts), or on real machines what INTERVIEW_CLUSTER_NODE_ENGINES says (docs/cluster.md).
    */
   nodeEngineHost: (hostname: string) => string
 }
@@ -55,7 +56,7 @@ export async function connectSwarm(env: NodeJS.ProcessEnv = process.env): Promis
     const nodeEngineHost = (hostname: string) => {
       const node = local.nodes.find((one) => one.name === hostname)
       if (!node) throw new UserError(`the local cluster has no node ${hostname}`, 'see npx zx scripts/cluster.mjs status')
-      return `unix://${node.socket}`
+      return nodeServerHost(local, node)
     }
     return { manager, local, imageFor: (image) => registryName(local, image), nodeEngineHost }
   }
@@ -74,12 +75,15 @@ export async function connectSwarm(env: NodeJS.ProcessEnv = process.env): Promis
       'publish the images there (npx zx scripts/publish.mjs --registry R) and set INTERVIEW_CLUSTER_REGISTRY=R',
     )
   const engines = parseNodeEngines(env.INTERVIEW_CLUSTER_NODE_ENGINES)
+  // The nodes' servers (tcp://NODE:7631) are reached over TLS with this host's certificate for them.
+  const certs = env.INTERVIEW_CLUSTER_NODE_CERTS
+  if (certs) for (const host of engines.values()) if (host.startsWith('tcp://')) trustEngineAt(host, certs)
   const nodeEngineHost = (hostname: string) => {
     const host = engines.get(hostname)
     if (!host)
       throw new UserError(
         `this host does not know how to reach the engine of node ${hostname}`,
-        `add ${hostname}=DOCKER_HOST (e.g. ssh://root@${hostname}) to INTERVIEW_CLUSTER_NODE_ENGINES (docs/cluster.md)`,
+        `add ${hostname}=DOCKER_HOST (its node server, tcp://${hostname}:7631, or ssh://root@${hostname}) to INTERVIEW_CLUSTER_NODE_ENGINES (docs/cluster.md)`,
       )
     return host
   }

@@ -3,7 +3,7 @@
 // break, keys, role, debug, the recorder) are pointed at that engine, and then work as on one engine:
 // the checker, the task state kept out of the box and the faults' record are all on the same node.
 import type Docker from 'dockerode'
-import { dockerAt } from '../engine/docker-at.ts'
+import { dockerAt, engineEnv } from '../engine/docker-at.ts'
 import { UserError } from '../core/errors.ts'
 import { containerName } from '../engine/names.ts'
 import { currentCluster } from '../cluster/cluster.ts'
@@ -85,5 +85,8 @@ export async function useEngineOf(name: string, engine: EngineChoice = 'docker')
   const box = await swarmBox(name)
   // The Swarm's manager stays known (to stop the interview, say) when it was DOCKER_HOST.
   process.env.INTERVIEW_SWARM_MANAGER ??= process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'
-  process.env.DOCKER_HOST = box.host
+  const env = engineEnv(box.host, {})
+  for (const variable of ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH'])
+    if (env[variable] === undefined) delete process.env[variable]
+    else process.env[variable] = env[variable]
 }

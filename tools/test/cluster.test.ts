@@ -164,4 +164,59 @@ test('dockerHostOf: the DOCKER_HOST of a client, for the docker commands that mu
     assert.is(dockerHostOf(dockerAt(host)), host)
 })
 
+test('an engine trusted over TLS: its client presents the certificates, and docker commands get DOCKER_TLS_VERIFY and DOCKER_CERT_PATH', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const { dockerAt, dockerHostOf, engineEnv, envForEngineOf, trustEngineAt } = await import('../engine/docker-at.ts')
+  const certs = mkdtempSync(join(tmpdir(), 'certs-'))
+  for (const file of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(certs, file), `${file}\n`)
+  writeFileSync(join(certs, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n')
+  const host = 'tcp://10.0.0.3:7631'
+  trustEngineAt(host, certs)
+  const modem = dockerAt(host).modem as { protocol?: string; ca?: Buffer; cert?: Buffer; key?: Buffer }
+  assert.is(modem.protocol, 'https')
+  assert.is(String(modem.cert), 'cert.pem\n')
+  assert.is(dockerHostOf(dockerAt(host)), host)
+  const env = envForEngineOf(dockerAt(host), { PATH: '/bin' })
+  assert.equal(env, { PATH: '/bin', DOCKER_HOST: host, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs })
+  // Another engine does not inherit a TLS setting that was meant for this one.
+  assert.equal(engineEnv('unix:///run/other.sock', env), { PATH: '/bin', DOCKER_HOST: 'unix:///run/other.sock' })
+  assert.is((dockerAt('tcp://10.0.0.4:2375').modem as { protocol?: string }).protocol, 'http')
+  // A Unix socket's client stays on its socket when DOCKER_HOST names a tcp:// engine with certificates.
+  const saved = { ...process.env }
+  Object.assign(process.env, env)
+  try {
+    const modem = dockerAt('unix:///run/ie/manager.sock').modem as { socketPath?: string; host?: string; protocol?: string }
+    assert.equal([modem.socketPath, modem.host, modem.protocol], ['/run/ie/manager.sock', undefined, 'http'])
+  } finally {
+    for (const key of ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH']) if (saved[key] === undefined) delete process.env[key]
+    Object.assign(process.env, saved)
+  }
+})
+
+test('the node server: one per node, no capability, no host network, the gate of its own node, its port published there', async () => {
+  const { nodeServerServiceSpec } = await import('../cluster/node-server.ts')
+  const { clusterLayout } = await import('../cluster/layout.ts')
+  const layout = clusterLayout({ workers: 1, env: { INTERVIEW_ENGINE_RUN: '/run/ie' } })
+  const spec = nodeServerServiceSpec(layout, 'reg/interview-env/server@sha256:abc', []) as {
+    Mode: object
+    TaskTemplate: {
+      ContainerSpec: { Image: string; CapabilityDrop: string[]; Mounts: { Source: string }[] }
+      Networks: { Target: string }[]
+    }
+    EndpointSpec: { Ports: { PublishMode: string; TargetPort: number }[] }
+  }
+  assert.equal(spec.Mode, { Global: {} })
+  assert.is(spec.TaskTemplate.ContainerSpec.Image, 'reg/interview-env/server@sha256:abc')
+  assert.equal(spec.TaskTemplate.ContainerSpec.CapabilityDrop, ['ALL'])
+  assert.equal(
+    spec.TaskTemplate.ContainerSpec.Mounts.map((mount) => mount.Source),
+    ['/run/ie/cluster/{{.Node.Hostname}}/gate', undefined],
+  )
+  assert.is(layout.nodes[1]!.runDir, '/run/ie/cluster/ie-worker1')
+  assert.is(spec.TaskTemplate.Networks, undefined)
+  assert.equal(spec.EndpointSpec.Ports, [{ Protocol: 'tcp', TargetPort: 7631, PublishedPort: 7631, PublishMode: 'host' }])
+})
+
 test.run()

@@ -1,0 +1,78 @@
+// Each node's gate (node-gate.py): the node engine's socket, let through to the node server's
+// containers only. Run by root on the host beside each node's engine, as on a real node beside
+// dockerd; it outlives the engine (a node that dies and comes back finds it still there).
+import { spawn } from 'node:child_process'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { UserError, lastLines } from '../core/errors.ts'
+import { REPO_ROOT } from '../core/paths.ts'
+import { signalProcess } from '../core/signal.ts'
+import { sleep } from '../core/sleep.ts'
+import { isAlive } from '../recording/pid-file.ts'
+import type { ClusterNode } from './layout.ts'
+
+const GATE_SCRIPT = join(REPO_ROOT, 'tools', 'cluster', 'node-gate.py')
+
+/** The folder the node server's containers get, holding the gate's socket: in the node's own run folder. */
+export const gateFolderIn = (nodeRunDir: string) => join(nodeRunDir, 'gate')
+export const gateFolder = (node: ClusterNode) => gateFolderIn(node.runDir)
+/** Where the node server finds the gate inside its container. */
+export const GATE_IN_CONTAINER = '/run/interview-env/node-gate'
+
+const files = (node: ClusterNode) => ({
+  socket: join(gateFolder(node), 'docker.sock'),
+  pid: join(node.runDir, 'gate.pid'),
+  log: join(node.runDir, 'gate.log'),
+})
+
+export function nodeGatePid(node: ClusterNode): number | undefined {
+  try {
+    const pid = Number(readFileSync(files(node).pid, 'utf8').trim())
+    return isAlive(pid, 'node-gate.py') ? pid : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Starts the node's gate unless it runs, and waits for its socket. */
+export async function startNodeGate(node: ClusterNode): Promise<void> {
+  const { socket, pid, log } = files(node)
+  if (nodeGatePid(node) === undefined) {
+    mkdirSync(gateFolder(node), { recursive: true, mode: 0o755 })
+    rmSync(socket, { force: true })
+    const out = openSync(log, 'a', 0o600)
+    const child = spawn('python3', [GATE_SCRIPT, '--listen', socket, '--engine', node.socket], {
+      detached: true,
+      stdio: ['ignore', out, out],
+    })
+    child.unref()
+    closeSync(out)
+    writeFileSync(pid, String(child.pid), { mode: 0o600 })
+  }
+  for (let tries = 0; tries < 50; tries++) {
+    if (existsSync(socket) && nodeGatePid(node) !== undefined) return
+    await sleep(100)
+  }
+  const last = (() => {
+    try {
+      return lastLines(readFileSync(log, 'utf8'), 1)[0]
+    } catch {
+      return undefined
+    }
+  })()
+  throw new UserError(
+    `the gate of node ${node.name} did not start${last ? ` (its log ends: ${last.slice(0, 200)})` : ''}`,
+    `see ${log}; it needs python3 and Linux 6.5 or later`,
+  )
+}
+
+export async function stopNodeGate(node: ClusterNode): Promise<void> {
+  const pid = nodeGatePid(node)
+  if (pid !== undefined) {
+    signalProcess(pid, 'SIGTERM')
+    for (let tries = 0; tries < 50 && isAlive(pid); tries++) await sleep(100)
+    if (isAlive(pid)) signalProcess(pid, 'SIGKILL')
+  }
+  rmSync(files(node).pid, { force: true })
+  rmSync(gateFolder(node), { recursive: true, force: true })
+}
