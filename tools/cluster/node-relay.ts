@@ -30,12 +30,16 @@ export interface Relay {
 function relay(client: TLSSocket, gate: string): void {
   // Half-open both ways: `docker run -i` ends its input and then reads the output.
   const engine: Socket = connect({ path: gate, allowHalfOpen: true })
-  const end = () => {
+  const fail = () => {
     client.destroy()
     engine.destroy()
   }
-  client.on('error', end).on('close', end)
-  engine.on('error', end).on('close', end)
+  client.on('error', fail)
+  engine.on('error', fail)
+  // Each side's end is passed on by pipe, after what is still on its way (the end of an exec's output):
+  // destroying the client when the engine's side closes would cut that off.
+  client.on('close', () => engine.destroy())
+  engine.on('close', () => client.end())
   client.pipe(engine)
   engine.pipe(client)
 }
