@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import Docker from 'dockerode'
 import { dockerOnSocket } from '../engine/docker-at.ts'
-import { UserError, lastLines } from '../core/errors.ts'
+import { lastLogLine } from './host-daemon.ts'
+import { UserError } from '../core/errors.ts'
 import { sleep } from '../core/sleep.ts'
 import { isAlive } from '../recording/pid-file.ts'
 import { hostCommand } from './host-command.ts'
@@ -124,13 +125,7 @@ export async function startNodeEngine(node: ClusterNode, layout: ClusterLayout):
     }
     await sleep(500)
   }
-  const last = (() => {
-    try {
-      return lastLines(readFileSync(node.log, 'utf8'), 1)[0]
-    } catch {
-      return undefined
-    }
-  })()
+  const last = lastLogLine(node.log)
   const what = exited ? 'stopped' : 'did not answer within 60 s'
   throw new UserError(`the engine of node ${node.name} ${what}${last ? ` (its log ends: ${last.slice(0, 200)})` : ''}`, `see ${node.log}`)
 }

@@ -1,14 +1,12 @@
 // Each node's gate (node-gate.py): the node engine's socket, let through to the node server's
 // containers only. Run by root on the host beside each node's engine, as on a real node beside
 // dockerd; it outlives the engine (a node that dies and comes back finds it still there).
-import { spawn } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { daemonPid, endDaemon, lastLogLine, startDaemon } from './host-daemon.ts'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { UserError, lastLines } from '../core/errors.ts'
+import { UserError } from '../core/errors.ts'
 import { REPO_ROOT } from '../core/paths.ts'
-import { signalProcess } from '../core/signal.ts'
 import { sleep } from '../core/sleep.ts'
-import { isAlive } from '../recording/pid-file.ts'
 import type { ClusterNode } from './layout.ts'
 
 const GATE_SCRIPT = join(REPO_ROOT, 'tools', 'cluster', 'node-gate.py')
@@ -25,14 +23,7 @@ const files = (node: ClusterNode) => ({
   log: join(node.runDir, 'gate.log'),
 })
 
-export function nodeGatePid(node: ClusterNode): number | undefined {
-  try {
-    const pid = Number(readFileSync(files(node).pid, 'utf8').trim())
-    return isAlive(pid, 'node-gate.py') ? pid : undefined
-  } catch {
-    return undefined
-  }
-}
+export const nodeGatePid = (node: ClusterNode) => daemonPid(files(node).pid, 'node-gate.py')
 
 /** Starts the node's gate unless it runs, and waits for its socket. */
 export async function startNodeGate(node: ClusterNode): Promise<void> {
@@ -40,26 +31,13 @@ export async function startNodeGate(node: ClusterNode): Promise<void> {
   if (nodeGatePid(node) === undefined) {
     mkdirSync(gateFolder(node), { recursive: true, mode: 0o755 })
     rmSync(socket, { force: true })
-    const out = openSync(log, 'a', 0o600)
-    const child = spawn('python3', [GATE_SCRIPT, '--listen', socket, '--engine', node.socket], {
-      detached: true,
-      stdio: ['ignore', out, out],
-    })
-    child.unref()
-    closeSync(out)
-    writeFileSync(pid, String(child.pid), { mode: 0o600 })
+    startDaemon('python3', [GATE_SCRIPT, '--listen', socket, '--engine', node.socket], { pid, log })
   }
   for (let tries = 0; tries < 50; tries++) {
     if (existsSync(socket) && nodeGatePid(node) !== undefined) return
     await sleep(100)
   }
-  const last = (() => {
-    try {
-      return lastLines(readFileSync(log, 'utf8'), 1)[0]
-    } catch {
-      return undefined
-    }
-  })()
+  const last = lastLogLine(log)
   throw new UserError(
     `the gate of node ${node.name} did not start${last ? ` (its log ends: ${last.slice(0, 200)})` : ''}`,
     `see ${log}; it needs python3 and Linux 6.5 or later`,
@@ -68,11 +46,7 @@ export async function startNodeGate(node: ClusterNode): Promise<void> {
 
 export async function stopNodeGate(node: ClusterNode): Promise<void> {
   const pid = nodeGatePid(node)
-  if (pid !== undefined) {
-    signalProcess(pid, 'SIGTERM')
-    for (let tries = 0; tries < 50 && isAlive(pid); tries++) await sleep(100)
-    if (isAlive(pid)) signalProcess(pid, 'SIGKILL')
-  }
+  if (pid !== undefined) await endDaemon(pid)
   rmSync(files(node).pid, { force: true })
   rmSync(gateFolder(node), { recursive: true, force: true })
 }

@@ -1,13 +1,11 @@
 // The cluster's registry: Debian's docker-registry on the host's end of the cluster's bridge, where
 // every node pulls the interview images from (a Swarm node pulls a service's image even when it has
 // it; without a registry it would try Docker Hub first).
-import { signalProcess } from '../core/signal.ts'
-import { spawn } from 'node:child_process'
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { daemonPid, endDaemon, lastLogLine, startDaemon } from './host-daemon.ts'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { UserError, lastLines } from '../core/errors.ts'
+import { UserError } from '../core/errors.ts'
 import { sleep } from '../core/sleep.ts'
-import { isAlive } from '../recording/pid-file.ts'
 import type { ClusterLayout } from './layout.ts'
 
 const files = (layout: ClusterLayout) => ({
@@ -17,14 +15,7 @@ const files = (layout: ClusterLayout) => ({
   storage: join(layout.dataDir, 'registry'),
 })
 
-export function registryPid(layout: ClusterLayout): number | undefined {
-  try {
-    const pid = Number(readFileSync(files(layout).pid, 'utf8').trim())
-    return isAlive(pid, 'docker-registry') ? pid : undefined
-  } catch {
-    return undefined
-  }
-}
+export const registryPid = (layout: ClusterLayout) => daemonPid(files(layout).pid, 'docker-registry')
 
 const answers = (layout: ClusterLayout) =>
   fetch(`http://${layout.registry}/v2/`, { signal: AbortSignal.timeout(2000) }).then(
@@ -46,23 +37,13 @@ export async function startRegistry(layout: ClusterLayout): Promise<void> {
       `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${storage}\nhttp:\n  addr: ${layout.registry}\n`,
       { mode: 0o600 },
     )
-    const out = openSync(log, 'a', 0o600)
-    const child = spawn('docker-registry', ['serve', config], { detached: true, stdio: ['ignore', out, out] })
-    child.unref()
-    closeSync(out)
-    writeFileSync(pid, String(child.pid), { mode: 0o600 })
+    startDaemon('docker-registry', ['serve', config], { pid, log })
   }
   for (let tries = 0; tries < 50; tries++) {
     if (await answers(layout)) return
     await sleep(200)
   }
-  const last = (() => {
-    try {
-      return lastLines(readFileSync(log, 'utf8'), 1)[0]
-    } catch {
-      return undefined
-    }
-  })()
+  const last = lastLogLine(log)
   throw new UserError(
     `the cluster's registry did not answer at ${layout.registry}${last ? ` (its log ends: ${last.slice(0, 200)})` : ''}`,
     `see ${log}; is docker-registry installed (sudo apt-get install docker-registry)?`,
@@ -71,10 +52,6 @@ export async function startRegistry(layout: ClusterLayout): Promise<void> {
 
 export async function stopRegistry(layout: ClusterLayout): Promise<void> {
   const pid = registryPid(layout)
-  if (pid !== undefined) {
-    signalProcess(pid, 'SIGTERM')
-    for (let tries = 0; tries < 50 && isAlive(pid); tries++) await sleep(100)
-    if (isAlive(pid)) signalProcess(pid, 'SIGKILL')
-  }
+  if (pid !== undefined) await endDaemon(pid)
   rmSync(files(layout).pid, { force: true })
 }
