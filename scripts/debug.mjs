@@ -19,8 +19,9 @@ await cli(
       .option('service', { type: 'string', describe: 'A service of the interview (see list), e.g. db' })
       .option('engine', { ...engineOption, describe: `${engineOption.describe}; with swarm, <target> is an interview` }),
   async (argv) => {
-    await useEngineOf(argv.target, argv.engine)
+    // On a Swarm, a service may run on another node than the box: the engine is the one that runs it.
+    await useEngineOf(argv.target, argv.engine, argv.service)
     const command = [...argv.command, ...argv._].map(String)
-    process.exitCode = await debugShell(argv.target, command, { service: argv.service })
+    process.exitCode = await debugShell(argv.target, command, { service: argv.service, boxElsewhere: argv.engine === 'swarm' })
   },
 )

@@ -4,7 +4,7 @@
 if (!('Deno' in globalThis)) (await import('tsx/esm/api')).register()
 const { cli } = await import('../tools/core/cli.ts')
 const { serveGateway, gatewayCliOptions, serveOptionsFrom } = await import('../tools/web/serve.ts')
-const { swarmLinkAttachment } = await import('../tools/interviews/swarm-links.ts')
+const { swarmElsewhere } = await import('../tools/interviews/swarm-links.ts')
 
 await cli(
   import.meta.url,
@@ -13,5 +13,5 @@ await cli(
     'Candidate links can type, observer links only watch; links die with their interview.',
   (y) => gatewayCliOptions(y, 7680),
   // The links of interviews on a Swarm too (docs/cluster.md).
-  (argv) => serveGateway({ ...serveOptionsFrom(argv), linksElsewhere: swarmLinkAttachment }),
+  (argv) => serveGateway({ ...serveOptionsFrom(argv), elsewhere: swarmElsewhere }),
 )

@@ -18,6 +18,7 @@ METADATA=169.254.169.254
 setup_file() {
   docker image inspect interview-env/hello >/dev/null 2>&1 || zx_script build hello >/dev/null
   docker image inspect interview-env/shop-outage >/dev/null 2>&1 || zx_script build shop-outage >/dev/null
+  docker image inspect interview-env/desktop >/dev/null 2>&1 || zx_script build desktop >/dev/null
   zx_script cluster down >/dev/null
   ip netns add "$TARGET_NS"
   ip link add ie-clt-h type veth peer name ie-clt-n
@@ -383,6 +384,37 @@ on_swarm() {
   assert_output 403
 }
 
+@test "[cluster] a desktop on the Swarm: its box goes to the node labelled for desktops; both passwords open its screen through the gateway here, in their roles; it is recorded here" {
+  local port id
+  [ -s "$BATS_FILE_TMPDIR/web-port" ] || echo $(( 22000 + RANDOM % 1000 )) > "$BATS_FILE_TMPDIR/web-port"
+  port=$(cat "$BATS_FILE_TMPDIR/web-port")
+  # The local cluster labels its worker for desktops, and not its manager.
+  [ "$(on_manager node inspect ie-worker1 --format '{{index .Spec.Labels "desktop"}}')" = true ]
+  [ "$(on_manager node inspect ie-manager --format '{{index .Spec.Labels "desktop"}}')" = '' ]
+  start_interview desktop --engine swarm --web-port "$port"
+  [ "$(jq -r .node <<<"$RUN_JSON")" = ie-worker1 ]
+  on_manager service inspect "ie-$INTERVIEW" --format '{{json .Spec.TaskTemplate.Placement.Constraints}}' | grep -qF '"node.labels.desktop==true"'
+  # A service takes no --shm-size: the browser's /dev/shm is a tmpfs of the size one engine gives.
+  run ssh_as_candidate "df -B1M --output=size /dev/shm | tail -1"
+  assert_output --regexp '^ *512$'
+  # Each password opens the screen of the box on the worker, in its role, through the gateway here.
+  run node "$REPO_ROOT/tests/web-desktop.mjs" "$(jq -r .desktop.link <<<"$RUN_JSON")"
+  assert_output 'candidate drawn'
+  run node "$REPO_ROOT/tests/web-desktop.mjs" "$(jq -r .desktop.observerLink <<<"$RUN_JSON")"
+  assert_output 'observer drawn'
+  # The recorder here records the screen through the worker's engine.
+  for _ in $(seq 60); do [ -s "$(recording)/desktop.rfb" ] && break; sleep 0.5; done
+  [ -s "$(recording)/desktop.rfb" ]
+  id=$(on_node ie-worker1 ps -q --filter "label=interview-env.interview=$INTERVIEW")
+  [ -n "$id" ]
+  run zx_script stop --engine swarm "$INTERVIEW"
+  assert_success
+  [ "$(on_swarm "$INTERVIEW")" = '' ]
+  # Its passwords die with it.
+  run node "$REPO_ROOT/tests/web-desktop.mjs" "$(jq -r .desktop.link <<<"$RUN_JSON")"
+  assert_failure
+}
+
 @test "[cluster] the fence: the box reaches no node, not the host, the registry, a private address or 169.254.169.254" {
   SSH_KEY=$BATS_FILE_TMPDIR/worker-key SSH_PORT=$(cat "$BATS_FILE_TMPDIR/worker-port") SSH_HOST=$WORKER SSH_USER=user
   # Its own sshd answers (so "closed" below is the fence's doing, not a box that reaches nothing).
@@ -474,8 +506,8 @@ on_swarm() {
   assert_user_error 'no interview named'
 }
 
-@test "[cluster] a multi-service task (shop-outage) runs across the cluster on its own overlay; its check turns OK after the solution; stop leaves nothing" {
-  local node service
+@test "[cluster] a multi-service task (shop-outage) runs across the cluster on its own overlay; debug --service reaches a service on its node; its check turns OK after the solution; stop leaves nothing" {
+  local node service id
   start_interview shop-outage --engine swarm --constraint node.hostname==ie-worker1
   [ "$(jq -r .node <<<"$RUN_JSON")" = ie-worker1 ]
   [ "$(jq -r '.services | join(",")' <<<"$RUN_JSON")" = db,web ]
@@ -496,6 +528,17 @@ on_swarm() {
   run zx_script check "$INTERVIEW" --engine swarm
   assert_failure 1
   assert_output --regexp '^NO: '
+  # debug --service opens a shell in a service, on whichever node runs it.
+  for node in ie-manager ie-worker1; do
+    id=$(on_node "$node" ps -q --filter "label=com.docker.swarm.service.name=ie-$INTERVIEW-db")
+    [ -n "$id" ] && break
+  done
+  run zx_script debug "$INTERVIEW" --engine swarm --service db -- hostname
+  assert_success
+  assert_output "${id:0:12}"
+  run zx_script debug "$INTERVIEW" --engine swarm --service nope -- true
+  assert_user_error "interview \"$INTERVIEW\" has no service \"nope\" on the Swarm"
+  assert_output --partial 'its services: db, web'
   run zx_script debug "$INTERVIEW" --engine swarm -- su user -c "$(cat "$REPO_ROOT/images/tasks/shop-outage/solution")"
   assert_success
   run zx_script check "$INTERVIEW" --engine swarm
@@ -615,6 +658,8 @@ on_swarm() {
   run pgrep -f 'dockerd --host unix:///run/interview-env/cluster/'
   assert_failure
   run pgrep -f 'docker-registry serve /run/interview-env/cluster/'
+  assert_failure
+  run pgrep -f 'node-gate.py'
   assert_failure
   run iptables -S
   refute_output --partial INTERVIEW-CLUSTER

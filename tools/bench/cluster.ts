@@ -1,6 +1,7 @@
 // The cluster benchmark (bench/cluster.mjs): N idle interviews of `base` spread by Swarm over the
 // local cluster's nodes. In one run: how Swarm split them, the time `run --engine swarm` takes, a new
-// login's time into the first and the last, the idle CPU per interview (containers, and every
+// login's time into the first and the last, and through the front door into one on each node (the door
+// on this host reaching each box through its node's node server), the idle CPU per interview (containers, and every
 // engine's processes: the nodes' dockerd, containerd and shims), the host's memory per interview with
 // everything included, and the time to stop them all.
 import { join } from 'node:path'
@@ -10,6 +11,7 @@ import { containerCpuMs, hostMemoryInUse, hostProcesses } from './host-usage.ts'
 import { requireCluster } from '../cluster/cluster.ts'
 import { nodeEngine } from '../cluster/node-engine.ts'
 import { sleep } from '../core/sleep.ts'
+import { ensureDoor } from '../door/daemon.ts'
 import { LABEL } from '../engine/names.ts'
 import { runInterview } from '../interviews/start.ts'
 import { stopSwarmInterviews } from '../interviews/swarm.ts'
@@ -54,6 +56,35 @@ export async function benchmarkCluster(options: ClusterBenchOptions): Promise<st
     firstLogins.push(await login(first.host, first.port))
     lastLogins.push(await login(last.host, last.port))
   }
+  // Through the front door (the default): a door of its own on this host, and a box behind it on each node.
+  const doorPort = 7890 + Math.floor(Math.random() * 100)
+  const door = await ensureDoor('127.0.0.1', doorPort, () => {})
+  if (!door.pid) throw new Error(`a front door already answers on port ${doorPort}: run the benchmark again`)
+  const doorLogins = new Map<string, number[]>()
+  const doorNames = layout.nodes.map((node) => `cluster-door-${node.name}`)
+  try {
+    for (const [i, node] of layout.nodes.entries()) {
+      await runInterview('base', {
+        engine: 'swarm',
+        name: doorNames[i],
+        keys: [publicKeyFile],
+        record: false,
+        constraints: [`node.hostname==${node.name}`],
+        door: { port: doorPort, start: async () => door.fingerprint },
+        log: () => {},
+      })
+      const times: number[] = []
+      for (let j = 0; j < 5; j++) times.push(await login('127.0.0.1', doorPort, doorNames[i]))
+      doorLogins.set(node.name, times)
+    }
+  } finally {
+    await stopSwarmInterviews(doorNames).catch(() => undefined)
+    process.kill(door.pid)
+  }
+  const direct = new Map([
+    [first.node, firstLogins],
+    [last.node, lastLogins],
+  ])
   log(`idle for ${options.idleSeconds} s`)
   await sleep(10_000)
   const filters = JSON.stringify({ label: [`${LABEL.managed}=true`, `${LABEL.role}=interview`] })
@@ -87,6 +118,15 @@ export async function benchmarkCluster(options: ClusterBenchOptions): Promise<st
       `${formatMs(median(firstLogins))} / ${formatMs(median(lastLogins))}`,
       `at ${first.node} / ${last.node}`,
     ],
+    ...layout.nodes.map((node) => {
+      const viaDoor = median(doorLogins.get(node.name) ?? [])
+      const straight = direct.get(node.name)
+      return [
+        `new login through the front door, box on ${node.name} (median of 5)`,
+        formatMs(viaDoor),
+        straight ? `${(viaDoor / median(straight)).toFixed(2)}× the direct login at ${node.name}` : '',
+      ]
+    }),
     [
       'idle CPU per interview, all-in',
       `${(containerCpu + engineCpu).toFixed(2)} ms/s (container ${containerCpu.toFixed(2)}, engines ${engineCpu.toFixed(2)})`,

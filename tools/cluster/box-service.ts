@@ -32,6 +32,8 @@ export function boxServiceSpec(container: Docker.ContainerCreateOptions, placeme
         Env: container.Env,
         Labels: container.Labels,
         CapabilityAdd: host.CapAdd ?? [],
+        // A service takes no --shm-size: a desktop's browser gets its /dev/shm as a tmpfs of that size.
+        Mounts: host.ShmSize ? [{ Type: 'tmpfs', Target: '/dev/shm', TmpfsOptions: { SizeBytes: host.ShmSize } }] : [],
         StopGracePeriod: (container.StopTimeout ?? 3) * 1e9,
         // Swarm acts on the image's health check: it would hold the task in "starting" for the first
         // interval (5 minutes), and end a box that a candidate made unhealthy. The tools wait for a

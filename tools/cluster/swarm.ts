@@ -34,7 +34,7 @@ export async function formSwarm(layout: ClusterLayout): Promise<void> {
     })
   }
   await waitUntilReady(managerEngine, layout.nodes.length)
-  await labelRemappedNodes(managerEngine)
+  await labelNodes(managerEngine, workers.length ? 'workers' : 'all')
 }
 
 /**
@@ -44,11 +44,24 @@ export async function formSwarm(layout: ClusterLayout): Promise<void> {
  */
 export const USERNS_LABEL = 'interview-env.userns'
 
-async function labelRemappedNodes(manager: Docker): Promise<void> {
-  const nodes = (await manager.listNodes()) as Array<{ ID: string; Version: { Index: number }; Spec: { Labels?: Record<string, string> } }>
+/**
+ * The label of nodes with room for desktops (4 GiB each): a desktop task's box is placed only on
+ * them. The local cluster's workers carry it (its manager too when it is alone); on real machines
+ * the operator labels the nodes meant for desktops (docs/cluster.md).
+ */
+export const DESKTOP_LABEL = 'desktop'
+
+/** Labels every node as remapping users, and the `desktops` nodes as taking desktops. */
+async function labelNodes(manager: Docker, desktops: 'workers' | 'all'): Promise<void> {
+  const nodes = (await manager.listNodes()) as Array<{
+    ID: string
+    Version: { Index: number }
+    Spec: { Role?: string; Labels?: Record<string, string> }
+  }>
   for (const node of nodes) {
-    if (node.Spec.Labels?.[USERNS_LABEL] === 'true') continue
-    const spec = { ...node.Spec, Labels: { ...node.Spec.Labels, [USERNS_LABEL]: 'true' } }
+    const wanted = { [USERNS_LABEL]: 'true', ...(desktops === 'all' || node.Spec.Role === 'worker' ? { [DESKTOP_LABEL]: 'true' } : {}) }
+    if (Object.entries(wanted).every(([key, value]) => node.Spec.Labels?.[key] === value)) continue
+    const spec = { ...node.Spec, Labels: { ...node.Spec.Labels, ...wanted } }
     // The node's version goes in the query, its spec in the body.
     await manager.getNode(node.ID).update({ _query: { version: node.Version.Index }, _body: spec })
   }

@@ -11,7 +11,7 @@ import { connectDocker } from '../engine/docker.ts'
 import { doorOfThisFolder } from '../door/daemon.ts'
 import { openDoor } from '../door/serve.ts'
 import { stopInterviews } from '../interviews/stop.ts'
-import { swarmDoorBox, swarmLinkAttachment } from '../interviews/swarm-links.ts'
+import { swarmDoorBox, swarmElsewhere } from '../interviews/swarm-links.ts'
 import { runHostRecorder } from '../recording/host-recorder.ts'
 import { recordingsRoot } from '../recording/paths.ts'
 import { openGateway, type ServeOptions } from '../web/serve.ts'
@@ -65,7 +65,7 @@ async function recordHere(docker: Docker, stop: Promise<void>, log: (line: strin
 export async function serveCockpit(options: ServerOptions): Promise<void> {
   const log = logLine
   const api = cockpitApiFor({ secure: !!options.cert, bind: options.bind, doorPort: options.doorPort })
-  const gateway = await openGateway({ ...options, api, linksElsewhere: swarmLinkAttachment }, log)
+  const gateway = await openGateway({ ...options, api, elsewhere: swarmElsewhere }, log)
   const doorPort = options.doorPort
   const door =
     doorPort === undefined

@@ -5,7 +5,8 @@
 import type Docker from 'dockerode'
 import { dockerAt, engineEnv } from '../engine/docker-at.ts'
 import { UserError } from '../core/errors.ts'
-import { containerName } from '../engine/names.ts'
+import { containerName, LABEL } from '../engine/names.ts'
+import { swarmServiceName } from '../tasks/swarm-services.ts'
 import { currentCluster } from '../cluster/cluster.ts'
 import { boxTask, connectSwarm, nodeInfo, type SwarmTarget, type SwarmTask } from '../cluster/swarm-engine.ts'
 
@@ -40,17 +41,38 @@ export async function swarmBox(name: string, swarm?: SwarmTarget): Promise<Swarm
   return boxOfTask(name, task, swarm)
 }
 
-/** The node engine and container of the box that a Swarm task runs; an error says why there is none. */
-async function boxOfTask(name: string, task: SwarmTask, swarm: SwarmTarget): Promise<SwarmBox> {
+/**
+ * The node engine and container of one of an interview's services on the Swarm (a multi-service
+ * task's db, web...), which may run on another node than its box; an error lists its services.
+ */
+export async function swarmServiceBox(name: string, service: string, swarm?: SwarmTarget): Promise<SwarmBox> {
+  swarm ??= await connectSwarm()
+  await swarmBox(name, swarm)
+  const task = await boxTask(swarm.manager, swarmServiceName(name, service)).catch(() => undefined)
+  if (!task) {
+    const services = await swarm.manager.listServices({
+      filters: JSON.stringify({ label: [`${LABEL.managed}=true`, `${LABEL.role}=service`, `${LABEL.interview}=${name}`] }),
+    })
+    const names = services.map((one) => one.Spec?.Labels?.[LABEL.composeService] ?? '?').sort()
+    throw new UserError(
+      `interview "${name}" has no service "${service}" on the Swarm`,
+      names.length ? `its services: ${names.join(', ')}` : 'it runs no services beside the box (only tasks with a compose.yaml do)',
+    )
+  }
+  return boxOfTask(name, task, swarm, `service ${service} of interview "${name}"`)
+}
+
+/** The node engine and container of the box (or service) that a Swarm task runs; an error says why there is none. */
+async function boxOfTask(name: string, task: SwarmTask, swarm: SwarmTarget, subject = `interview "${name}"`): Promise<SwarmBox> {
   const node = task.nodeId ? await nodeInfo(swarm.manager, task.nodeId).catch(() => undefined) : undefined
   if (node && node.state !== 'ready')
     throw new UserError(
-      `interview "${name}" is lost: its node ${node.hostname} is ${node.state}`,
+      `${subject} is lost: its node ${node.hostname} is ${node.state}`,
       `its recording is kept; take it down: npx zx scripts/stop.mjs --engine swarm ${name}`,
     )
   if (task.state !== 'running' || !node || !task.containerId)
     throw new UserError(
-      `interview "${name}" is not running on the Swarm (its box is ${task.state})`,
+      `${subject} is not running on the Swarm (its ${subject.startsWith('service') ? 'container' : 'box'} is ${task.state})`,
       'see npx zx scripts/list.mjs --engine swarm',
     )
   const host = swarm.nodeEngineHost(node.hostname)
@@ -78,11 +100,12 @@ export async function swarmBoxIfAny(name: string): Promise<SwarmBox | undefined>
 
 /**
  * Points this process's Docker clients and `docker` commands at the engine that runs the
- * interview's box: nothing to do on one engine; on a Swarm, its node's engine.
+ * interview's box (or, given `service`, that service): nothing to do on one engine; on a Swarm,
+ * its node's engine.
  */
-export async function useEngineOf(name: string, engine: EngineChoice = 'docker'): Promise<void> {
+export async function useEngineOf(name: string, engine: EngineChoice = 'docker', service?: string): Promise<void> {
   if (engine !== 'swarm') return
-  const box = await swarmBox(name)
+  const box = service === undefined ? await swarmBox(name) : await swarmServiceBox(name, service)
   // The Swarm's manager stays known (to stop the interview, say) when it was DOCKER_HOST.
   process.env.INTERVIEW_SWARM_MANAGER ??= process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'
   const env = engineEnv(box.host, {})

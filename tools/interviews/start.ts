@@ -161,7 +161,8 @@ export async function runInterview(task: string, options: RunOptions = {}): Prom
       record: options.record,
       ttlMs: options.ttlMs,
       mirror: options.mirror,
-      gateway: options.webGateway ? async () => options.webGateway! : options.web ? options.gateway : undefined,
+      gateway: options.webGateway ? async () => options.webGateway! : options.gateway,
+      web: !!(options.webGateway || options.web),
       door: door && options.door ? { labels: door, bind, port: options.door.port, start: options.door.start } : undefined,
       log,
     })

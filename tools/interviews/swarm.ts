@@ -4,8 +4,8 @@
 // on that node. `list` and `stop` find it by the same labels as on one engine. The checker and the
 // task state kept out of the box are on the box's node (engine-of.ts finds it). The recording is
 // made on this host by a recorder of its own (record.mjs <interview>) through the node's engine.
-// A multi-service task's services are services of their own (tasks/swarm-services.ts). Not yet on a
-// Swarm: desktops.
+// A multi-service task's services are services of their own (tasks/swarm-services.ts). A desktop
+// task's box goes only to nodes labelled for desktops; the gateway here reaches its screen (swarm-links.ts).
 import type Docker from 'dockerode'
 import { UserError } from '../core/errors.ts'
 import { newKeyPair } from '../core/ssh-keys.ts'
@@ -20,7 +20,7 @@ import { boxNetworkSpec, boxServiceSpec } from '../cluster/box-service.ts'
 import { followProgress, shareImages } from '../cluster/cluster.ts'
 import { boxTask, connectSwarm, nodeInfo, type SwarmTarget, type SwarmTask } from '../cluster/swarm-engine.ts'
 import type { ClusterLayout } from '../cluster/layout.ts'
-import { USERNS_LABEL } from '../cluster/swarm.ts'
+import { DESKTOP_LABEL, USERNS_LABEL } from '../cluster/swarm.ts'
 import { BOX_NETWORK_CONFIG, nodeEngine } from '../cluster/node-engine.ts'
 import { moveHintsOut } from '../engine/task-hints.ts'
 import { startOneRecorder, waitForRecorder } from '../recording/daemon.ts'
@@ -39,6 +39,8 @@ import {
 import type { InterviewDetails } from './card.ts'
 import { dockerAt, hasSwarm, swarmBox } from './engine-of.ts'
 import { newWebAccess } from '../web/tokens.ts'
+import { newDesktopAccess } from '../web/desktop-access.ts'
+import { waitForDesktop } from './desktop.ts'
 import { tunnelInto } from './box-tunnel.ts'
 import { accessOf } from '../door/access.ts'
 import { interviewResources } from './find.ts'
@@ -65,8 +67,10 @@ export interface SwarmRun {
   mirror?: string
   /** Participants come in through the front door on this host (its labels, port and address; `start` makes sure it runs). */
   door?: { labels: Record<string, string>; bind: string; port: number; start: () => Promise<string> }
-  /** Browser links through the gateway at the URL this gives (started if need be, once the Swarm answers; it finds them there: swarm-links.ts). */
+  /** The web gateway's URL, started if need be once the Swarm answers (it finds the Swarm's interviews there: swarm-links.ts). */
   gateway?: () => Promise<string>
+  /** Browser links to the terminal, through the gateway. */
+  web?: boolean
   log: (line: string) => void
 }
 
@@ -81,7 +85,6 @@ export function refuseOnSwarm(options: { door?: unknown; egress?: string; bind?:
       `--bind ${options.bind} with --no-door`,
       "drop --bind: on a Swarm the box listens on its node's addresses (--bind is the front door's)",
     )
-  if (resolved?.desktop) refuse(`a desktop task (${resolved.image.name})`, 'run it on one engine: drop --engine swarm')
   if (resolved?.compose) refuseUnsupportedOnSwarm(resolved.compose)
 }
 
@@ -107,10 +110,18 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
   const doorFingerprint = run.door ? await run.door.start() : undefined
   // The manager's engine remapping users says nothing of the node that will run the box: SYS_ADMIN
   // goes only to nodes labelled as remapping theirs.
-  const constraints = [...run.constraints, ...(plan.capAdd.includes('SYS_ADMIN') ? [`node.labels.${USERNS_LABEL}==true`] : [])]
+  // A desktop goes to a node with room for one.
+  const constraints = [
+    ...run.constraints,
+    ...(plan.capAdd.includes('SYS_ADMIN') ? [`node.labels.${USERNS_LABEL}==true`] : []),
+    ...(resolved.desktop ? [`node.labels.${DESKTOP_LABEL}==true`] : []),
+  ]
   if (limits.disk !== 'none') log(`note: a Swarm service cannot cap its disk writes; ${name} runs without the ${limits.disk} cap`)
   const probe = newKeyPair('interview-env readiness probe')
-  const web = run.gateway ? newWebAccess(await run.gateway()) : undefined
+  const gatewayUrl = run.web || resolved.desktop ? await run.gateway?.() : undefined
+  if (resolved.desktop && !gatewayUrl) throw new Error(`${task} is a desktop: runOnSwarm needs run.gateway`)
+  const web = run.web && gatewayUrl ? newWebAccess(gatewayUrl) : undefined
+  const screen = resolved.desktop ? newDesktopAccess(gatewayUrl!) : undefined
   const spec: BoxSpec = {
     name,
     task,
@@ -123,7 +134,8 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
     bind: '0.0.0.0',
     capAdd: plan.capAdd,
     limits,
-    desktop: false,
+    desktop: resolved.desktop,
+    screen,
     noExec: run.noExec,
     recordingDir: run.record ? freeRecordingDir(name) : undefined,
     endsAt: run.ttlMs !== undefined ? Date.now() + run.ttlMs : undefined,
@@ -142,7 +154,7 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
       servicesNetwork: compose ? servicesNetworkName(name) : undefined,
     })
     made.services.push((await swarm.manager.createService(service).catch(refused(name))).id)
-    const running = await waitForTask(swarm.manager, containerName(name), { published: !run.door })
+    const running = await waitForTask(swarm.manager, containerName(name), { published: !run.door, desktop: resolved.desktop })
     const node = await nodeInfo(swarm.manager, running.nodeId!)
     // Readiness is a real login into the box's sshd: at its published port on the node, or, behind
     // the front door (published nowhere), through its node's engine, as the door reaches it.
@@ -162,6 +174,7 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
         `nothing was left running; can this host reach ${node.address}? see npx zx scripts/debug.mjs ${resolved.image.name}`,
       )
     })
+    if (screen) await waitForDesktop((await swarmBox(name, swarm)).container)
     if (resolved.image.kind === 'task') {
       // The check runs in a checker beside the box on its node, with the task state kept there, out of the box.
       const box = await swarmBox(name, swarm)
@@ -198,6 +211,7 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
       endsAt: spec.endsAt ? new Date(spec.endsAt).toISOString() : undefined,
       services: compose?.services.map((one) => one.name),
       web: web?.links,
+      desktop: screen?.links,
     }
   } catch (error) {
     // What went wrong is the error to report, even when taking the rest down fails as well.
@@ -279,7 +293,11 @@ const refused =
   }
 
 /** Waits until the service's task runs, with its node and published port; a task that fails is an error. */
-async function waitForTask(manager: Docker, service: string, options: { published: boolean; timeoutMs?: number }): Promise<SwarmTask> {
+async function waitForTask(
+  manager: Docker,
+  service: string,
+  options: { published: boolean; desktop: boolean; timeoutMs?: number },
+): Promise<SwarmTask> {
   const timeoutMs = options.timeoutMs ?? 120_000
   const deadline = Date.now() + timeoutMs
   let last: SwarmTask | undefined
@@ -292,7 +310,9 @@ async function waitForTask(manager: Docker, service: string, options: { publishe
       if (Date.now() - unplaceableSince > 10_000)
         throw new UserError(
           `no node of the Swarm can take the box (${last.error})`,
-          `check --constraint; a node whose engine remaps users needs the label: docker node update --label-add ${USERNS_LABEL}=true NODE`,
+          options.desktop
+            ? `a desktop needs a node labelled for desktops (4 GiB each): docker node update --label-add ${DESKTOP_LABEL}=true NODE; check --constraint`
+            : `check --constraint; a node whose engine remaps users needs the label: docker node update --label-add ${USERNS_LABEL}=true NODE`,
         )
     } else unplaceableSince = undefined
     if (last && !STARTING.includes(last.state) && last.state !== 'running')

@@ -11,15 +11,20 @@ import { capabilityPlan, DEFAULT_LIMITS } from '../engine/security.ts'
 /**
  * Runs `command` (default: a login shell) as root in the interview or image named `target`, or in
  * one of an interview's services (a multi-service task's db, web...); returns its exit code.
+ * `boxElsewhere`: the engine is that of the service's Swarm node, which need not run the box.
  */
-export async function debugShell(target: string, command: string[] = [], options: { service?: string } = {}): Promise<number> {
+export async function debugShell(
+  target: string,
+  command: string[] = [],
+  options: { service?: string; boxElsewhere?: boolean } = {},
+): Promise<number> {
   const docker = await connectDocker()
   const tty = process.stdin.isTTY ? ['-it'] : ['-i']
   const argv = command.length ? command : ['bash', '-l']
+  // The box is looked for first, for its error, unless it may be on another engine (a Swarm's service's node).
+  if (options.service !== undefined && !options.boxElsewhere) await interviewContainer(docker, target)
   const interview =
-    options.service === undefined
-      ? await findRunningInterview(docker, target)
-      : (await interviewContainer(docker, target), await serviceContainer(docker, target, options.service))
+    options.service === undefined ? await findRunningInterview(docker, target) : await serviceContainer(docker, target, options.service)
   if (interview) {
     return (await $({ stdio: 'inherit', nothrow: true })`docker exec ${tty} -u root ${interview.id} ${argv}`).exitCode ?? 1
   }

@@ -120,6 +120,15 @@ test('the box as a service: one replica, never restarted, the same caps, limits,
   assert.is(pinned.EndpointSpec!.Ports![0]!.PublishedPort, 2222)
 })
 
+test("a desktop's box as a service: its /dev/shm a tmpfs of the size one engine gives it (a service takes no --shm-size); a terminal box's none", () => {
+  const desktop = boxServiceSpec(containerSpec({ ...box, desktop: true }), { image: 'x', constraints: [], publish: false })
+  const terminal = boxServiceSpec(containerSpec(box), { image: 'x', constraints: [], publish: false })
+  assert.equal((desktop.TaskTemplate as Record<string, any>).ContainerSpec.Mounts, [
+    { Type: 'tmpfs', Target: '/dev/shm', TmpfsOptions: { SizeBytes: 512 * 1024 * 1024 } },
+  ])
+  assert.equal((terminal.TaskTemplate as Record<string, any>).ContainerSpec.Mounts, [])
+})
+
 test("the interview's network on a Swarm: a bridge of its own on the box's node, from the nodes' config (which takes no labels)", () => {
   const network = boxNetworkSpec(networkSpec(box), 'interview-env-boxes') as Record<string, any>
   assert.is(network.Driver, 'bridge')

@@ -3,6 +3,7 @@
 import type Docker from 'dockerode'
 import type { WebSocket } from 'ws'
 import type { Attachment } from './terminal-socket.ts'
+import type { DesktopAttachment } from './desktop-connection.ts'
 import type { ClientReaper } from './exec-client.ts'
 import type { FailureLimiter } from './rate-limit.ts'
 
@@ -19,12 +20,17 @@ export interface GatewayContext {
   open: Set<OpenSocket>
   /** Ends the tmux clients of closed terminal sockets. */
   reaper: ClientReaper
-  /** The running interview a link's token opens (on this engine, or where `linksElsewhere` finds it). */
+  /** The running interview a link's token opens (on this engine, or where `elsewhere` finds it). */
   findLink: (token: string) => Promise<Attachment | undefined>
+  /** The running desktop interview a desktop password opens (on this engine, or where `elsewhere` finds it). */
+  findDesktop: (password: unknown) => Promise<DesktopAttachment | undefined>
 }
 
-/** Finds the interview of a link that is not on the gateway's engine (one on a Swarm node, say). */
-export type LinkFinder = (token: string) => Promise<Attachment | undefined>
+/** Finds interviews that are not on the gateway's engine (those on a Swarm's nodes, say): a link's by its token, a desktop's by its password. */
+export interface Elsewhere {
+  link(token: string): Promise<Attachment | undefined>
+  desktop(password: string): Promise<DesktopAttachment | undefined>
+}
 
 /** The largest WebSocket message: a terminal's typed or pasted input, or a VNC client's message. */
 export const MAX_MESSAGE = 1024 * 1024

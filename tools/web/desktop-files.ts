@@ -12,7 +12,6 @@ import { execIn } from '../engine/docker.ts'
 import { LABEL } from '../engine/names.ts'
 import { participantTimeline } from '../recording/participant-timeline.ts'
 import type { GatewayContext } from './context.ts'
-import { findDesktop } from './desktop-connection.ts'
 import { refuse } from './routes.ts'
 
 export const DESKTOP_FILES = {
@@ -37,7 +36,7 @@ export function fileNameProblem(name: string): string | undefined {
 const FILE = `"$HOME/${DESKTOP_FILES.folder}/$1"`
 
 /** The handler of /desktop/files (GET: the list) and /desktop/files/<name> (GET: download, PUT: upload). */
-export function desktopFiles({ docker, limiter, log }: GatewayContext, address: (req: IncomingMessage) => string) {
+export function desktopFiles({ limiter, log, findDesktop }: GatewayContext, address: (req: IncomingMessage) => string) {
   const busy = new Set<string>()
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     const match = /^\/desktop\/files(?:\/([^/]+))?$/.exec(path)
@@ -59,7 +58,7 @@ export function desktopFiles({ docker, limiter, log }: GatewayContext, address: 
       return refuse(res, 403, 'send the desktop password in the X-Desktop-Password header, from the desktop page')
     const from = address(req)
     if (limiter.blocked(from)) return refuse(res, 429, 'too many failed attempts: wait a minute')
-    const attachment = await findDesktop(docker, password).catch(() => undefined)
+    const attachment = await findDesktop(password).catch(() => undefined)
     if (!attachment) {
       limiter.fail(from)
       return refuse(res, 403, 'wrong password, or the interview has ended')

@@ -2,10 +2,10 @@
 // carries the interview's desktop password; then it is VNC, joined to the interview's shared display.
 import type { WebSocket } from 'ws'
 import { limitMessages, MAX_MESSAGE, MAX_MESSAGE_BEFORE_AUTH, type GatewayContext } from './context.ts'
-import { attachDesktop, findDesktop } from './desktop-connection.ts'
+import { attachDesktop } from './desktop-connection.ts'
 
 /** A desktop WebSocket: the first message (at most 1 KiB) carries the interview password, then it is VNC. */
-export function joinDesktop({ docker, log, limiter, open }: GatewayContext, ws: WebSocket, from: string) {
+export function joinDesktop({ docker, log, limiter, open, findDesktop }: GatewayContext, ws: WebSocket, from: string) {
   ws.on('error', () => ws.terminate())
   limitMessages(ws, MAX_MESSAGE_BEFORE_AUTH)
   if (limiter.blocked(from)) return ws.close(4029, 'too many failed attempts')
@@ -27,7 +27,7 @@ export function joinDesktop({ docker, log, limiter, open }: GatewayContext, ws: 
     } catch {
       /* not JSON: a wrong password */
     }
-    const attachment = await findDesktop(docker, password).catch(() => undefined)
+    const attachment = await findDesktop(password).catch(() => undefined)
     if (!attachment) {
       limiter.fail(from)
       ws.resume() // to read the closing handshake

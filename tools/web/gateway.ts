@@ -8,7 +8,8 @@ import type { Duplex } from 'node:stream'
 import type Docker from 'dockerode'
 import { WebSocketServer } from 'ws'
 import { loadAssets, loadPages } from './assets.ts'
-import { MAX_MESSAGE, type GatewayContext, type LinkFinder, type OpenSocket } from './context.ts'
+import { MAX_MESSAGE, type Elsewhere, type GatewayContext, type OpenSocket } from './context.ts'
+import { findDesktop as findDesktopHere } from './desktop-connection.ts'
 import { joinDesktop } from './desktop-socket.ts'
 import { ClientReaper } from './exec-client.ts'
 import { FailureLimiter } from './rate-limit.ts'
@@ -49,8 +50,8 @@ export interface GatewayOptions {
   limiter?: FailureLimiter
   /** The cockpit's API under /api/ (tools/cockpit), made once the gateway knows its URL. */
   api?: ApiFactory
-  /** Where links not on `docker` are looked for (the Swarm's interviews: interviews/swarm-links.ts). */
-  linksElsewhere?: LinkFinder
+  /** Where links and desktops not on `docker` are looked for (the Swarm's interviews: interviews/swarm-links.ts). */
+  elsewhere?: Elsewhere
   log?: (line: string) => void
 }
 
@@ -70,9 +71,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const limiter = options.limiter ?? new FailureLimiter()
   const assets = loadAssets()
   const pages = loadPages()
-  const elsewhere = options.linksElsewhere
-  const findLink = async (token: string) => (await findAttachment(docker, token)) ?? (await elsewhere?.(token))
-  const context: GatewayContext = { docker, log, limiter, open: new Set<OpenSocket>(), reaper: new ClientReaper(), findLink }
+  const { elsewhere } = options
+  const findLink = async (token: string) => (await findAttachment(docker, token)) ?? (await elsewhere?.link(token))
+  const findDesktop = async (password: unknown) =>
+    (await findDesktopHere(docker, password)) ?? (typeof password === 'string' ? await elsewhere?.desktop(password) : undefined)
+  const context: GatewayContext = { docker, log, limiter, open: new Set<OpenSocket>(), reaper: new ClientReaper(), findLink, findDesktop }
   const { open } = context
 
   const trusted = trustedSet(options.trustedProxies)

@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.ts'
 import { checkBindAddress, checkPort, listenError } from '../engine/ports.ts'
 import { logLine, untilStopped } from '../core/foreground.ts'
 import { startGateway, type ApiFactory, type Gateway } from './gateway.ts'
-import type { LinkFinder } from './context.ts'
+import type { Elsewhere } from './context.ts'
 
 export interface ServeOptions {
   bind: string
@@ -18,8 +18,8 @@ export interface ServeOptions {
   trustedProxies?: string[]
   /** The cockpit's API (scripts/serve.mjs); none for a plain gateway (scripts/web.mjs). */
   api?: ApiFactory
-  /** Where links not on the interview engine are looked for (the Swarm's interviews). */
-  linksElsewhere?: LinkFinder
+  /** Where links and desktops not on the interview engine are looked for (the Swarm's interviews). */
+  elsewhere?: Elsewhere
 }
 
 function checkPublicUrl(url: string): void {
@@ -60,7 +60,7 @@ export async function openGateway(options: ServeOptions, log: (line: string) => 
     publicUrls: options.publicUrls,
     trustedProxies: options.trustedProxies,
     api: options.api,
-    linksElsewhere: options.linksElsewhere,
+    elsewhere: options.elsewhere,
     tls: options.cert && options.key ? { cert: options.cert, key: options.key } : undefined,
     log,
   }).catch((error: NodeJS.ErrnoException) => {
