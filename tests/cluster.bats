@@ -413,6 +413,12 @@ on_swarm() {
   # Its passwords die with it.
   run node "$REPO_ROOT/tests/web-desktop.mjs" "$(jq -r .desktop.link <<<"$RUN_JSON")"
   assert_failure
+  # Sent where no node takes desktops, it is refused with the command that labels one, and leaves nothing.
+  run zx_script run desktop --engine swarm --web-port "$port" --constraint node.hostname==ie-manager --name bats-no-desktop-node
+  assert_user_error 'no node of the Swarm can take the box'
+  assert_output --partial 'docker node update --label-add desktop=true NODE'
+  [ "$(on_swarm bats-no-desktop-node)" = '' ]
+  [ "$(on_manager service ls -q --filter label=interview-env.interview=bats-no-desktop-node)" = '' ]
 }
 
 @test "[cluster] the fence: the box reaches no node, not the host, the registry, a private address or 169.254.169.254" {

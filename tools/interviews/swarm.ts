@@ -174,10 +174,10 @@ export async function runOnSwarm(run: SwarmRun): Promise<InterviewDetails> {
         `nothing was left running; can this host reach ${node.address}? see npx zx scripts/debug.mjs ${resolved.image.name}`,
       )
     })
-    if (screen) await waitForDesktop((await swarmBox(name, swarm)).container)
+    const box = await swarmBox(name, swarm)
+    if (screen) await waitForDesktop(box.container)
     if (resolved.image.kind === 'task') {
       // The check runs in a checker beside the box on its node, with the task state kept there, out of the box.
-      const box = await swarmBox(name, swarm)
       await shareChecker(swarm, local, box.docker)
       await saveTaskState(box.docker, box.container, name, interviewLabels(name, task))
       // A recorded interview's hints are handed out by its recorder, which counts them (task-hints.ts).
