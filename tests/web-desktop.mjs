@@ -3,13 +3,13 @@
 // screen is drawn (many colours, not a black frame), and prints "ROLE drawn". After 60 s without,
 // it prints what the page said and exits 1.
 //   node tests/web-desktop.mjs LINK
-import { chromium } from 'playwright-core'
+// Node needs tsx for the TypeScript library (the project's one way of launching chromium).
+const { register } = await import('tsx/esm/api')
+register()
+const { launchChromium } = await import('../tools/core/chromium.ts')
 
 const [link] = process.argv.slice(2)
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-})
+const browser = await launchChromium()
 let code = 1
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 760 } })

@@ -59,11 +59,12 @@ export async function swarmServiceBox(name: string, service: string, swarm?: Swa
       names.length ? `its services: ${names.join(', ')}` : 'it runs no services beside the box (only tasks with a compose.yaml do)',
     )
   }
-  return boxOfTask(name, task, swarm, `service ${service} of interview "${name}"`)
+  return boxOfTask(name, task, swarm, service)
 }
 
-/** The node engine and container of the box (or service) that a Swarm task runs; an error says why there is none. */
-async function boxOfTask(name: string, task: SwarmTask, swarm: SwarmTarget, subject = `interview "${name}"`): Promise<SwarmBox> {
+/** The node engine and container of the box (or `service`) that a Swarm task runs; an error says why there is none. */
+async function boxOfTask(name: string, task: SwarmTask, swarm: SwarmTarget, service?: string): Promise<SwarmBox> {
+  const subject = service === undefined ? `interview "${name}"` : `service ${service} of interview "${name}"`
   const node = task.nodeId ? await nodeInfo(swarm.manager, task.nodeId).catch(() => undefined) : undefined
   if (node && node.state !== 'ready')
     throw new UserError(
@@ -72,7 +73,7 @@ async function boxOfTask(name: string, task: SwarmTask, swarm: SwarmTarget, subj
     )
   if (task.state !== 'running' || !node || !task.containerId)
     throw new UserError(
-      `${subject} is not running on the Swarm (its ${subject.startsWith('service') ? 'container' : 'box'} is ${task.state})`,
+      `${subject} is not running on the Swarm (its ${service === undefined ? 'box' : 'container'} is ${task.state})`,
       'see npx zx scripts/list.mjs --engine swarm',
     )
   const host = swarm.nodeEngineHost(node.hostname)
